@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { keysCommand } from './keys-command.ts';
+import { migrateCommand } from './migrate-command.ts';
+import { serveCommand } from './serve-command.ts';
+import { simulateCommand } from './simulate-command.ts';
+
+const HELP = `Usage: tollgate <command> [options]
+
+Commands:
+  serve                 Run the gateway, admin API and web app (default)
+  simulate [--port N]   Run the OpenAI-compatible simulator on its own (default port 8090)
+  keys create --name NAME [--owner O] [--admin] [--models m1,m2] [--expires ISO-TIME]
+  keys list             List keys (prefix, name, owner, created, last used, expiry, state)
+  keys revoke ID        Revoke a key at once
+  migrate               Create or update the database schema, then exit
+
+Configuration comes from the environment; see docs/configuration.md.
+  PORT, HOST, TOLLGATE_DATA_DIR, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL,
+  TOLLGATE_ADMIN_KEY, TOLLGATE_LOG_LEVEL
+`;
+
+/** Entry point of the `tollgate` command. */
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        parseArgs({ args: rest, options: {} });
+        return await serveCommand(loadConfig());
+      case 'simulate': {
+        const { values } = parseArgs({ args: rest, options: { port: { type: 'string', default: '8090' }, host: { type: 'string', default: '127.0.0.1' } } });
+        return await simulateCommand(parsePort(values.port), values.host);
+      }
+      case 'keys':
+        return await keysCommand(loadConfig(), rest);
+      case 'migrate':
+        parseArgs({ args: rest, options: {} });
+        return await migrateCommand(loadConfig());
+      default:
+        fail(`unknown command '${command}'\n\n${HELP}`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail((err as Error).message);
+    throw err;
+  }
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port '${value}'`);
+  return port;
+}
+
+export function fail(message: string): never {
+  process.stderr.write(`tollgate: ${message}\n`);
+  process.exit(2);
+}

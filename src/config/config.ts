@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Validated runtime configuration. Built once at start-up from the environment (see docs/configuration.md). */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `<dataDir>/tollgate.db`. */
+  databaseUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Upstream key. Absent means: run against the built-in simulator. */
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string | undefined;
+  adminKey: string | undefined;
+  bodyLimitBytes: number;
+  /** Largest total size of request headers node accepts before answering 431. */
+  maxHeaderBytes: number;
+  /** A stream that sends nothing for this long is ended with an error. */
+  streamIdleTimeoutMs: number;
+  /** Time allowed for the upstream to send response headers. */
+  upstreamTimeoutMs: number;
+  keyCacheTtlMs: number;
+}
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const positiveInt = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(fallback));
+
+const EnvSchema = z.object({
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
+  TOLLGATE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// URL (leave it unset for SQLite)',
+  }),
+  TOLLGATE_LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' }),
+  TOLLGATE_ADMIN_KEY: optionalString.refine((v) => v === undefined || /^tg-[A-Za-z0-9_-]{16,200}$/.test(v), {
+    message: 'must look like tg-<at least 16 letters, digits, _ or ->',
+  }),
+  TOLLGATE_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
+  TOLLGATE_MAX_HEADER_BYTES: positiveInt(16 * 1024),
+  TOLLGATE_STREAM_IDLE_TIMEOUT_MS: positiveInt(120_000),
+  TOLLGATE_UPSTREAM_TIMEOUT_MS: positiveInt(600_000),
+  TOLLGATE_KEY_CACHE_TTL_MS: positiveInt(30_000),
+});
+
+/** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration from environment variables.
+ * @example const config = loadConfig({ ...process.env, PORT: '9000' });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: resolve(e.TOLLGATE_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.TOLLGATE_LOG_LEVEL,
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    adminKey: e.TOLLGATE_ADMIN_KEY,
+    bodyLimitBytes: e.TOLLGATE_BODY_LIMIT_BYTES,
+    maxHeaderBytes: e.TOLLGATE_MAX_HEADER_BYTES,
+    streamIdleTimeoutMs: e.TOLLGATE_STREAM_IDLE_TIMEOUT_MS,
+    upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
+    keyCacheTtlMs: e.TOLLGATE_KEY_CACHE_TTL_MS,
+  };
+}

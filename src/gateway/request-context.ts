@@ -1,0 +1,38 @@
+import type { Principal } from '../access/principal.ts';
+import type { TokenUsage } from '../metering/usage-record.ts';
+
+/** What the pipeline learns about one /v1 request; the record stage turns it into a ledger row and a log line. */
+export interface GatewayContext {
+  requestId: string;
+  /** performance.now() at arrival. */
+  startedAt: number;
+  /** Date.now() at arrival. */
+  receivedAt: number;
+  endpoint: string;
+  principal: Principal | undefined;
+  modelRequested: string | null;
+  modelServed: string | null;
+  stream: boolean;
+  usage: TokenUsage | undefined;
+  upstreamRequestId: string | null;
+  errorCode: string | null;
+  /** Set once the request has been written to the ledger, so it is never written twice. */
+  recorded: boolean;
+}
+
+export function newContext(requestId: string, endpoint: string): GatewayContext {
+  return {
+    requestId,
+    startedAt: performance.now(),
+    receivedAt: Date.now(),
+    endpoint,
+    principal: undefined,
+    modelRequested: null,
+    modelServed: null,
+    stream: false,
+    usage: undefined,
+    upstreamRequestId: null,
+    errorCode: null,
+    recorded: false,
+  };
+}

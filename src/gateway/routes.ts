@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyService } from '../access/key-service.ts';
+import type { Principal } from '../access/principal.ts';
+import { errors } from '../http/errors.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import type { GatewayBody } from './body-schemas.ts';
+import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
+import { forward } from './forward.ts';
+import type { Recorder } from './record.ts';
+import { newContext, type GatewayContext } from './request-context.ts';
+import { validateBody } from './validate-body.ts';
+
+export interface GatewayDeps {
+  keys: KeyService;
+  upstream: UpstreamClient;
+  record: Recorder;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gateway: GatewayContext | null;
+    rawBody: Buffer | undefined;
+  }
+}
+
+/**
+ * The /v1 gateway. Every request passes: authenticate (onRequest, before the body is read) →
+ * validate → admit → call upstream → meter → record (onResponse, or when a stream ends).
+ */
+export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  app.addHook('onRequest', async (req) => {
+    const ctx = newContext(req.id, routePath(req));
+    req.gateway = ctx;
+    ctx.principal = await deps.keys.authenticate(req.headers.authorization);
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.gateway) deps.record(req.gateway, reply.statusCode);
+  });
+
+  const forwardDeps = { upstream: deps.upstream, finish: deps.record };
+
+  for (const spec of ENDPOINTS) {
+    app.post(spec.path, (req, reply) => handlePost(req, reply, spec, deps, forwardDeps));
+  }
+
+  app.get('/models', async (req, reply) => {
+    const principal = req.gateway!.principal!;
+    const allowed = principal.allowedModels;
+    await forward(req, reply, req.gateway!, {
+      method: 'GET',
+      path: '/models',
+      transform: allowed
+        ? (body) => {
+            const list = body as { data?: { id: string }[] };
+            return { ...list, data: (list.data ?? []).filter((m) => allowed.allows(m.id)) };
+          }
+        : undefined,
+    }, forwardDeps);
+  });
+
+  app.get<{ Params: { id: string } }>('/models/:id', async (req, reply) => {
+    const ctx = req.gateway!;
+    ctx.modelRequested = req.params.id;
+    admitModel(ctx.principal!, req.params.id);
+    await forward(req, reply, ctx, { method: 'GET', path: `/models/${encodeURIComponent(req.params.id)}` }, forwardDeps);
+  });
+}
+
+async function handlePost(req: FastifyRequest, reply: FastifyReply, spec: EndpointSpec, deps: GatewayDeps, forwardDeps: Parameters<typeof forward>[4]) {
+  const ctx = req.gateway!;
+  const body = validateBody(spec.schema, req.body) as GatewayBody;
+  const model = body.model ?? spec.defaultModel ?? null;
+  ctx.modelRequested = model;
+  if (model !== null) admitModel(ctx.principal!, model);
+
+  const streaming = spec.streamKind !== undefined && body.stream === true;
+  ctx.stream = streaming;
+  let payload: string | Buffer | undefined = req.rawBody;
+  let stripUsageChunk = false;
+  if (streaming && spec.usageChunk && body.stream_options?.include_usage !== true) {
+    // Ask the upstream for usage so streamed requests are metered; the extra chunk is stripped.
+    stripUsageChunk = true;
+    payload = JSON.stringify({ ...body, stream_options: { ...body.stream_options, include_usage: true } });
+  }
+  await forward(req, reply, ctx, {
+    method: 'POST',
+    path: spec.path,
+    body: payload,
+    stream: streaming ? { kind: spec.streamKind!, stripUsageChunk } : undefined,
+  }, forwardDeps);
+}
+
+/** The admit stage for models: a key limited to some models may call only those. */
+function admitModel(principal: Principal, model: string): void {
+  if (principal.allowedModels && !principal.allowedModels.allows(model)) {
+    throw errors.forbidden('model_not_allowed', `This key is not allowed to use the model '${model}'.`, 'model');
+  }
+}
+
+function routePath(req: FastifyRequest): string {
+  return req.routeOptions.url ?? req.url.split('?')[0] ?? req.url;
+}

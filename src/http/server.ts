@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { requireAdmin } from '../access/admin-auth.ts';
+import type { KeyService } from '../access/key-service.ts';
+import { keyRoutes } from '../access/key-routes.ts';
+import { gatewayRoutes } from '../gateway/routes.ts';
+import type { Recorder } from '../gateway/record.ts';
+import type { UsageLedger } from '../metering/ledger.ts';
+import { usageRoutes } from '../metering/usage-routes.ts';
+import type { Store } from '../state/index.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { clientErrorHandler } from './client-error.ts';
+import { toTollgateError } from './errors.ts';
+import { installJsonBodyParser } from './json-body-parser.ts';
+
+export interface ServerDeps {
+  log: Logger;
+  store: Store;
+  keys: KeyService;
+  ledger: UsageLedger;
+  upstream: UpstreamClient;
+  record: Recorder;
+  /** Shown by /ready: `simulator` or `configured`. */
+  upstreamMode: 'simulator' | 'configured';
+  bodyLimitBytes: number;
+  maxHeaderBytes: number;
+}
+
+/** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready. Does not listen. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    requestIdHeader: false,
+    bodyLimit: deps.bodyLimitBytes,
+    http: { maxHeaderSize: deps.maxHeaderBytes },
+    clientErrorHandler,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.decorateRequest('gateway', null);
+  app.decorateRequest('rawBody', undefined);
+  installJsonBodyParser(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const e = toTollgateError(err);
+    if (req.gateway) req.gateway.errorCode ??= e.code;
+    if (e.status >= 500) req.log.error({ err, reqId: req.id, code: e.code }, 'request failed');
+    if (e.headers) reply.headers(e.headers);
+    return reply.code(e.status).send(e.toBody());
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    return reply.code(404).send(notFoundBody(req.method, req.url));
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_req, reply) => {
+    let store = 'ok';
+    try {
+      await deps.store.ping();
+    } catch {
+      store = 'unreachable';
+    }
+    const ready = store === 'ok';
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not_ready',
+      store: { dialect: deps.store.dialect, status: store },
+      upstream: { mode: deps.upstreamMode, status: 'configured' },
+    });
+  });
+
+  await app.register(
+    async (v1) => {
+      v1.setNotFoundHandler(async (req, reply) => reply.code(404).send(notFoundBody(req.method, req.url)));
+      await gatewayRoutes(v1, { keys: deps.keys, upstream: deps.upstream, record: deps.record });
+    },
+    { prefix: '/v1' },
+  );
+
+  await app.register(
+    async (api) => {
+      requireAdmin(api, deps.keys);
+      await keyRoutes(api, { keys: deps.keys });
+      await usageRoutes(api, { ledger: deps.ledger });
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}
+
+function notFoundBody(method: string, url: string) {
+  const path = url.split('?')[0];
+  return { error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: null, code: 'unknown_url' } };
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { storeKinds, type TestStore } from '../../test/helpers/stores.ts';
+import { UsageLedger } from './ledger.ts';
+import type { UsageRecord } from './usage-record.ts';
+
+function row(over: Partial<UsageRecord>): UsageRecord {
+  return {
+    request_id: `req_${Math.random().toString(36).slice(2)}`,
+    created_at: Date.UTC(2026, 10, 1),
+    key_id: 'key_a',
+    endpoint: '/v1/chat/completions',
+    model_requested: 'gpt-4o',
+    model_served: 'gpt-4o-2024-08-06',
+    status: 200,
+    stream: 0,
+    prompt_tokens: 10,
+    cached_tokens: 0,
+    completion_tokens: 5,
+    reasoning_tokens: 0,
+    latency_ms: 12,
+    upstream_request_id: 'req_up',
+    error_code: null,
+    ...over,
+  };
+}
+
+for (const kind of storeKinds()) {
+  describe(`UsageLedger on ${kind.name}`, () => {
+    let t: TestStore;
+    let ledger: UsageLedger;
+    before(async () => {
+      t = await kind.create();
+      ledger = new UsageLedger(t.store, pino({ level: 'silent' }), { flushIntervalMs: 10_000, batchSize: 3 });
+    });
+    after(async () => {
+      await ledger.close();
+      await t.dispose();
+    });
+
+    test('rows recorded in bursts are all written, and reads see pending rows', async () => {
+      const rows = Array.from({ length: 7 }, (_, i) => row({ request_id: `req_burst_${i}`, prompt_tokens: i }));
+      for (const r of rows) ledger.record(r);
+      const got = await ledger.get('req_burst_6');
+      assert.equal(got?.prompt_tokens, 6);
+      const { totals } = await ledger.query({ limit: 100 });
+      assert.equal(totals.requests, 7);
+      assert.equal(totals.prompt_tokens, 0 + 1 + 2 + 3 + 4 + 5 + 6);
+    });
+
+    test('filters by key, model (requested or served) and time; totals follow the filters', async () => {
+      ledger.record(row({ request_id: 'req_f1', key_id: 'key_b', model_requested: 'o3', model_served: 'o3-2025-04-16', created_at: Date.UTC(2026, 10, 2), reasoning_tokens: 40, completion_tokens: 50 }));
+      ledger.record(row({ request_id: 'req_f2', key_id: 'key_b', model_requested: 'gpt-4o-mini', created_at: Date.UTC(2026, 10, 3), cached_tokens: 4 }));
+      const byKey = await ledger.query({ keyId: 'key_b', limit: 100 });
+      assert.deepEqual(byKey.rows.map((r) => r.request_id), ['req_f2', 'req_f1']);
+      assert.equal(byKey.totals.reasoning_tokens, 40);
+      assert.equal(byKey.totals.cached_tokens, 4);
+      const byServed = await ledger.query({ model: 'o3-2025-04-16', limit: 100 });
+      assert.deepEqual(byServed.rows.map((r) => r.request_id), ['req_f1']);
+      const byTime = await ledger.query({ keyId: 'key_b', from: Date.UTC(2026, 10, 3), to: Date.UTC(2026, 10, 4), limit: 100 });
+      assert.deepEqual(byTime.rows.map((r) => r.request_id), ['req_f2']);
+      assert.equal(byTime.totals.requests, 1);
+      const none = await ledger.query({ keyId: 'key_nobody', limit: 100 });
+      assert.equal(none.totals.requests, 0);
+      assert.equal(none.totals.prompt_tokens, 0);
+    });
+
+    test('numbers come back as numbers on both dialects', async () => {
+      const got = await ledger.get('req_f1');
+      assert.equal(typeof got?.created_at, 'number');
+      assert.equal(got?.created_at, Date.UTC(2026, 10, 2));
+      assert.equal(typeof got?.latency_ms, 'number');
+    });
+  });
+}

@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { Store } from '../state/index.ts';
+import type { UsageRecord } from './usage-record.ts';
+
+export interface UsageQuery {
+  keyId?: string | undefined;
+  model?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
+export interface UsageTotals {
+  requests: number;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number;
+}
+
+export interface LedgerOptions {
+  /** Rows are written in batches at most this often… */
+  flushIntervalMs?: number;
+  /** …or as soon as this many are waiting. */
+  batchSize?: number;
+  /** Rows kept in memory when the store is failing; past this, the oldest are dropped and logged. */
+  maxPending?: number;
+}
+
+/**
+ * The usage ledger. `record` is synchronous and cheap (the hot path only appends to a buffer);
+ * rows reach the store in batched inserts. Reads flush first, so they always see every recorded row.
+ */
+export class UsageLedger {
+  private pending: UsageRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly interval: number;
+  private readonly batchSize: number;
+  private readonly maxPending: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    options: LedgerOptions = {},
+  ) {
+    this.interval = options.flushIntervalMs ?? 50;
+    this.batchSize = options.batchSize ?? 500;
+    this.maxPending = options.maxPending ?? 100_000;
+  }
+
+  record(row: UsageRecord): void {
+    this.pending.push(row);
+    if (this.pending.length >= this.batchSize) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.interval);
+  }
+
+  /** Writes every pending row. Concurrent callers share one ordered chain of writes. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.flushing = this.flushing.then(() => this.writePending());
+    return this.flushing;
+  }
+
+  async get(requestId: string): Promise<UsageRecord | undefined> {
+    await this.flush();
+    return this.store.db.selectFrom('usage_records').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+  }
+
+  async query(q: UsageQuery): Promise<{ rows: UsageRecord[]; totals: UsageTotals }> {
+    await this.flush();
+    let base = this.store.db.selectFrom('usage_records');
+    if (q.keyId !== undefined) base = base.where('key_id', '=', q.keyId);
+    if (q.model !== undefined) {
+      const model = q.model;
+      base = base.where((eb) => eb.or([eb('model_requested', '=', model), eb('model_served', '=', model)]));
+    }
+    if (q.from !== undefined) base = base.where('created_at', '>=', q.from);
+    if (q.to !== undefined) base = base.where('created_at', '<', q.to);
+    const [rows, totals] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').orderBy('request_id', 'desc').limit(q.limit).execute(),
+      base
+        .select((eb) => [
+          eb.fn.countAll<number>().as('requests'),
+          eb.fn.coalesce(eb.fn.sum<number>('prompt_tokens'), eb.lit(0)).as('prompt_tokens'),
+          eb.fn.coalesce(eb.fn.sum<number>('cached_tokens'), eb.lit(0)).as('cached_tokens'),
+          eb.fn.coalesce(eb.fn.sum<number>('completion_tokens'), eb.lit(0)).as('completion_tokens'),
+          eb.fn.coalesce(eb.fn.sum<number>('reasoning_tokens'), eb.lit(0)).as('reasoning_tokens'),
+        ])
+        .executeTakeFirstOrThrow(),
+    ]);
+    // PostgreSQL returns sum() of integers as numeric (a string); normalise.
+    const t = totals as Record<keyof UsageTotals, unknown>;
+    return {
+      rows,
+      totals: {
+        requests: Number(t.requests),
+        prompt_tokens: Number(t.prompt_tokens),
+        cached_tokens: Number(t.cached_tokens),
+        completion_tokens: Number(t.completion_tokens),
+        reasoning_tokens: Number(t.reasoning_tokens),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private async writePending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.batchSize);
+      try {
+        await this.store.db.insertInto('usage_records').values(batch).execute();
+      } catch (err) {
+        this.log.error({ err, rows: batch.length }, 'usage ledger write failed; will retry');
+        this.pending.unshift(...batch);
+        const overflow = this.pending.length - this.maxPending;
+        if (overflow > 0) {
+          this.pending.splice(0, overflow);
+          this.log.error({ dropped: overflow }, 'usage ledger buffer full; oldest rows dropped');
+        }
+        this.timer ??= setTimeout(() => void this.flush(), 1_000);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { Pool, type Dispatcher } from 'undici';
+
+export interface UpstreamOptions {
+  /** e.g. `https://api.openai.com/v1`; request paths are appended to its path. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …`; omitted when undefined (local servers such as Ollama). */
+  apiKey: string | undefined;
+  /** Time allowed for response headers. */
+  headersTimeoutMs: number;
+  /** Longest silence between two chunks of a response body: a stalled stream ends after this. */
+  bodyIdleTimeoutMs: number;
+  connections?: number;
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  /** Path below the base URL, e.g. `/chat/completions`. */
+  path: string;
+  body?: string | Buffer | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** One OpenAI-compatible upstream, reached over a keep-alive connection pool. */
+export class UpstreamClient {
+  readonly baseUrl: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly getHeaders: Record<string, string>;
+  private readonly postHeaders: Record<string, string>;
+
+  constructor(private readonly options: UpstreamOptions) {
+    const url = new URL(options.baseUrl);
+    this.baseUrl = options.baseUrl;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 256,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyIdleTimeoutMs,
+    });
+    // Built once: the hot path reuses these objects instead of building headers per request.
+    const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+    this.getHeaders = { ...auth, accept: 'application/json' };
+    this.postHeaders = { ...auth, 'content-type': 'application/json' };
+  }
+
+  request(req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    return this.pool.request({
+      method: req.method,
+      path: this.basePath + req.path,
+      headers: req.method === 'POST' ? this.postHeaders : this.getHeaders,
+      body: req.body ?? null,
+      signal: req.signal ?? null,
+    });
+  }
+
+  /** Removes the upstream key from text that came from the upstream (error messages may echo it). */
+  redact(text: string): string {
+    const key = this.options.apiKey;
+    return key && text.includes(key) ? text.split(key).join('[redacted]') : text;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
