@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import { errors } from '../http/errors.ts';
+import { TollgateError, errors } from '../http/errors.ts';
 import { readUsage } from '../metering/usage-record.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { GatewayContext } from './request-context.ts';
@@ -78,6 +78,7 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
   try {
     buf = await readBuffer(res);
   } catch (err) {
+    if (err instanceof TollgateError) throw err;
     ctx.errorCode = abort.signal.aborted ? 'client_closed' : 'upstream_interrupted';
     throw errors.upstream(ctx.errorCode, 'The upstream response was interrupted.', 502, err);
   } finally {

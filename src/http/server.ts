@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { requireAdmin } from '../access/admin-auth.ts';
 import type { KeyService } from '../access/key-service.ts';
@@ -31,7 +31,8 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // The gateway writes its own one line per request (gateway/record.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     requestIdHeader: false,
     bodyLimit: deps.bodyLimitBytes,
@@ -78,7 +79,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      v1.setNotFoundHandler(async (req, reply) => reply.code(404).send(notFoundBody(req.method, req.url)));
+      v1.setNotFoundHandler(async (req, reply) => {
+        if (req.gateway) req.gateway.errorCode = 'unknown_url';
+        return reply.code(404).send(notFoundBody(req.method, req.url));
+      });
       await gatewayRoutes(v1, { keys: deps.keys, upstream: deps.upstream, record: deps.record });
     },
     { prefix: '/v1' },

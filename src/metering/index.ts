@@ -1,0 +1,13 @@
+export {
+  countChatPromptTokens,
+  countTextTokens,
+  decodeTokens,
+  encodeText,
+  encodingNameForModel,
+} from './tokenizer.ts';
+export type {
+  ChatContentPartLike,
+  ChatMessageLike,
+  ChatToolCallLike,
+  EncodingName,
+} from './tokenizer.ts';

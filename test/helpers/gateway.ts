@@ -1,0 +1,92 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { startTollgate, type Tollgate } from '../../src/main.ts';
+import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
+import { createSqliteStore, type TestStore } from './stores.ts';
+
+/** The upstream key the test simulator demands; it must never reach a client, a log or the ledger. */
+export const UPSTREAM_KEY = 'sk-upstream-test-0123456789abcdefSECRET';
+export const ADMIN_KEY = 'tg-test-admin-key-0123456789abcdef';
+
+export interface TestGateway {
+  tg: Tollgate;
+  sim: Simulator;
+  /** e.g. http://127.0.0.1:PORT */
+  url: string;
+  adminKey: string;
+  /** Every log line Tollgate wrote, as text. */
+  logs: string[];
+  /** Creates a key through the admin API and returns its secret. */
+  createKey(body?: Record<string, unknown>): Promise<string>;
+  /** fetch against Tollgate with a key (admin by default) and JSON body. */
+  call(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Overrides of environment variables (e.g. TOLLGATE_STREAM_IDLE_TIMEOUT_MS). */
+  env?: Record<string, string>;
+  /** Use this store's database (PostgreSQL) instead of a fresh SQLite file. */
+  store?: TestStore;
+}
+
+/** Starts a simulator that requires UPSTREAM_KEY and a Tollgate in front of it, both on loopback ports. */
+export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
+  const sim = createSimulator({ apiKey: UPSTREAM_KEY });
+  await sim.listen(0, '127.0.0.1');
+  const store = options.store ?? (await createSqliteStore());
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    TOLLGATE_DATA_DIR: store.dataDir,
+    OPENAI_API_KEY: UPSTREAM_KEY,
+    OPENAI_BASE_URL: `${sim.url}/v1`,
+    TOLLGATE_ADMIN_KEY: ADMIN_KEY,
+    TOLLGATE_LOG_LEVEL: 'info',
+    ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : {}),
+    ...options.env,
+  };
+  const config: Config = loadConfig(env);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = pino({ level: config.logLevel, base: null }, sink);
+  const tg = await startTollgate(config, { logger });
+  const url = tg.url;
+
+  const call: TestGateway['call'] = (path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    const key = init.key === undefined ? ADMIN_KEY : init.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return fetch(url + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+  };
+
+  return {
+    tg,
+    sim,
+    url,
+    adminKey: ADMIN_KEY,
+    logs,
+    call,
+    async createKey(body = {}) {
+      const res = await call('/api/keys', { body: { name: 'test key', ...body } });
+      if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { key: string }).key;
+    },
+    async close() {
+      await tg.close();
+      await sim.close();
+      if (!options.store) await store.dispose();
+    },
+  };
+}
