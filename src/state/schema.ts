@@ -1,7 +1,9 @@
 import type { Generated } from 'kysely';
+import type { BudgetTables } from './schema-budgets.ts';
+import type { PriceTables } from './schema-prices.ts';
 
 /** Tables of the Store. Times are epoch milliseconds; booleans are 0/1 so both dialects agree. */
-export interface Database {
+export interface Database extends PriceTables, BudgetTables {
   api_keys: ApiKeyTable;
   usage_records: UsageRecordTable;
 }
