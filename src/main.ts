@@ -5,7 +5,11 @@ import { hashKeySecret } from './access/key-secret.ts';
 import type { Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
 import { buildServer } from './http/server.ts';
+import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
+import { Meter } from './metering/meter.ts';
+import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
+import { UnpricedModels } from './metering/unpriced-models.ts';
 import { openStore, sqlitePathIn, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
@@ -18,6 +22,8 @@ export interface Tollgate {
   store: Store;
   keys: KeyService;
   ledger: UsageLedger;
+  catalog: PriceCatalog;
+  budgets: BudgetService;
   /** http://host:port once listening. */
   url: string;
   upstreamMode: 'simulator' | 'configured';
@@ -62,7 +68,20 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const keys = new KeyService(store, { cacheTtlMs: config.keyCacheTtlMs });
   const generatedAdminKey = await bootstrapAdminKey(store, keys, config.adminKey);
   const ledger = new UsageLedger(store, log);
-  const record = makeRecorder(ledger, log);
+  const catalog = await loadPriceCatalog(store, {
+    reloadIntervalMs: config.reloadIntervalMs,
+    onReloadError: (err) => log.error({ err }, 'price overrides could not be reloaded'),
+  });
+  const budgets = await createBudgetService(store, {
+    webhookUrl: config.alertWebhookUrl,
+    webhookSecret: config.alertWebhookSecret,
+    log,
+    reloadIntervalMs: config.reloadIntervalMs,
+  });
+  const unpriced = new UnpricedModels(store, log);
+  const meter = config.metering ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
+  const record = makeRecorder(ledger, log, meter);
+  const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
 
   const app = await buildServer({
     log,
@@ -71,6 +90,10 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     ledger,
     upstream,
     record,
+    meter,
+    catalog,
+    budgets,
+    unpriced,
     upstreamMode,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
@@ -87,20 +110,40 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     store,
     keys,
     ledger,
+    catalog,
+    budgets,
     url,
     upstreamMode,
     upstreamUrl: baseUrl,
     simulator,
     generatedAdminKey,
     async close() {
+      clearInterval(retention);
       await app.close();
       await keys.close();
+      await budgets.close();
+      catalog.close();
       await ledger.close();
+      await unpriced.close();
       await upstream.close();
       await simulator?.close();
       await store.close();
     },
   };
+}
+
+/** Deletes raw ledger rows past the retention period, at start and then hourly. */
+function scheduleRetention(ledger: UsageLedger, days: number, log: Logger): NodeJS.Timeout | undefined {
+  if (days === 0) return undefined;
+  const prune = () =>
+    ledger.prune(Date.now() - days * 86_400_000).then(
+      (n) => n > 0 && log.info({ deleted: n, days }, 'ledger retention: raw rows deleted'),
+      (err: unknown) => log.error({ err }, 'ledger retention failed'),
+    );
+  void prune();
+  const timer = setInterval(prune, 3_600_000);
+  timer.unref();
+  return timer;
 }
 
 /** The store the configuration names: PostgreSQL for a `DATABASE_URL`, else SQLite in the data directory. */

@@ -21,6 +21,15 @@ export interface Config {
   /** Time allowed for the upstream to send response headers. */
   upstreamTimeoutMs: number;
   keyCacheTtlMs: number;
+  /** Cost and budgets; `off` exists for benchmarking the gateway without them. */
+  metering: boolean;
+  /** Budget alerts are POSTed here (JSON, HMAC-signed with the secret). */
+  alertWebhookUrl: string | undefined;
+  alertWebhookSecret: string | undefined;
+  /** Raw ledger rows older than this are deleted (the daily roll-up stays); 0 keeps them forever. */
+  ledgerRetentionDays: number;
+  /** How often price overrides and budgets made on other instances are picked up. */
+  reloadIntervalMs: number;
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -48,6 +57,11 @@ const EnvSchema = z.object({
   TOLLGATE_STREAM_IDLE_TIMEOUT_MS: positiveInt(120_000),
   TOLLGATE_UPSTREAM_TIMEOUT_MS: positiveInt(600_000),
   TOLLGATE_KEY_CACHE_TTL_MS: positiveInt(30_000),
+  TOLLGATE_METERING: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  TOLLGATE_ALERT_WEBHOOK_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s) URL' }),
+  TOLLGATE_ALERT_WEBHOOK_SECRET: optionalString,
+  TOLLGATE_LEDGER_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(400)),
+  TOLLGATE_RELOAD_INTERVAL_MS: positiveInt(10_000),
 });
 
 /** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
@@ -80,5 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     streamIdleTimeoutMs: e.TOLLGATE_STREAM_IDLE_TIMEOUT_MS,
     upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
     keyCacheTtlMs: e.TOLLGATE_KEY_CACHE_TTL_MS,
+    metering: e.TOLLGATE_METERING === 'on',
+    alertWebhookUrl: e.TOLLGATE_ALERT_WEBHOOK_URL,
+    alertWebhookSecret: e.TOLLGATE_ALERT_WEBHOOK_SECRET,
+    ledgerRetentionDays: e.TOLLGATE_LEDGER_RETENTION_DAYS,
+    reloadIntervalMs: e.TOLLGATE_RELOAD_INTERVAL_MS,
   };
 }

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { TollgateError, errors } from '../http/errors.ts';
 import { readUsage } from '../metering/usage-record.ts';
+import type { Meter } from '../metering/meter.ts';
+import { formatUsd } from '../metering/money.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { GatewayContext } from './request-context.ts';
 import { relayStream, type StreamKind } from './sse-relay.ts';
@@ -22,6 +24,7 @@ export interface ForwardPlan {
 
 export interface ForwardDeps {
   upstream: UpstreamClient;
+  meter: Meter | undefined;
   /** Records the request when a stream ends (streams bypass Fastify's onResponse). */
   finish: (ctx: GatewayContext, status: number) => void;
 }
@@ -90,10 +93,13 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
   } catch (err) {
     throw errors.upstream('upstream_invalid_response', 'The upstream returned a response that is not valid JSON.', 502, err);
   }
-  const body = parsed as { model?: unknown; usage?: unknown };
+  const body = parsed as { model?: unknown; usage?: unknown; service_tier?: unknown };
   if (typeof body.model === 'string') ctx.modelServed = body.model;
+  if (typeof body.service_tier === 'string') ctx.serviceTier = body.service_tier;
   ctx.usage = readUsage(body.usage);
   reply.code(res.statusCode).headers(passedHeaders(res.headers)).header('content-type', 'application/json');
+  const total = deps.meter?.complete(ctx).cost?.total;
+  if (total !== undefined && total !== null) reply.header('x-tollgate-cost-usd', formatUsd(total));
   await reply.send(plan.transform ? JSON.stringify(plan.transform(parsed)) : buf);
 }
 

@@ -1,5 +1,6 @@
 import type { Principal } from '../access/principal.ts';
 import type { TokenUsage } from '../metering/usage-record.ts';
+import type { MeteringState } from '../metering/meter.ts';
 
 /** What the pipeline learns about one /v1 request; the record stage turns it into a ledger row and a log line. */
 export interface GatewayContext {
@@ -15,6 +16,14 @@ export interface GatewayContext {
   stream: boolean;
   usage: TokenUsage | undefined;
   upstreamRequestId: string | null;
+  /** The tier the upstream says it served (`service_tier`): what is billed. */
+  serviceTier: string | null;
+  /** The validated request body, kept for token estimates (budgets, streams without usage). */
+  body: Record<string, unknown> | undefined;
+  /** Completion text relayed so far, used only when a stream ends without usage. Bounded. */
+  streamedText: string;
+  /** Filled by the meter stage. */
+  metering: MeteringState | undefined;
   errorCode: string | null;
   /** Set once the request has been written to the ledger, so it is never written twice. */
   recorded: boolean;
@@ -32,6 +41,10 @@ export function newContext(requestId: string, endpoint: string): GatewayContext 
     stream: false,
     usage: undefined,
     upstreamRequestId: null,
+    serviceTier: null,
+    body: undefined,
+    streamedText: '',
+    metering: undefined,
     errorCode: null,
     recorded: false,
   };

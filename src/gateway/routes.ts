@@ -6,6 +6,7 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { GatewayBody } from './body-schemas.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { forward } from './forward.ts';
+import type { Meter } from '../metering/meter.ts';
 import type { Recorder } from './record.ts';
 import { newContext, type GatewayContext } from './request-context.ts';
 import { validateBody } from './validate-body.ts';
@@ -14,6 +15,7 @@ export interface GatewayDeps {
   keys: KeyService;
   upstream: UpstreamClient;
   record: Recorder;
+  meter: Meter | undefined;
 }
 
 declare module 'fastify' {
@@ -38,7 +40,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     if (req.gateway) deps.record(req.gateway, reply.statusCode);
   });
 
-  const forwardDeps = { upstream: deps.upstream, finish: deps.record };
+  const forwardDeps = { upstream: deps.upstream, finish: deps.record, meter: deps.meter };
 
   for (const spec of ENDPOINTS) {
     app.post(spec.path, (req, reply) => handlePost(req, reply, spec, deps, forwardDeps));
@@ -73,9 +75,12 @@ async function handlePost(req: FastifyRequest, reply: FastifyReply, spec: Endpoi
   const model = body.model ?? spec.defaultModel ?? null;
   ctx.modelRequested = model;
   if (model !== null) admitModel(ctx.principal!, model);
+  ctx.body = body as Record<string, unknown>;
 
   const streaming = spec.streamKind !== undefined && body.stream === true;
   ctx.stream = streaming;
+  // Budget reservation: after validation and model admission, before anything reaches the upstream.
+  if (deps.meter) await deps.meter.reserve(ctx);
   let payload: string | Buffer | undefined = req.rawBody;
   let stripUsageChunk = false;
   if (streaming && spec.usageChunk && body.stream_options?.include_usage !== true) {

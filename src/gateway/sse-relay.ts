@@ -93,18 +93,35 @@ function inspect(event: string, opts: RelayOptions): Verdict {
     const response = obj.response as Record<string, unknown> | undefined;
     if (response && typeof response === 'object') {
       if (typeof response.model === 'string') ctx.modelServed = response.model;
+      if (typeof response.service_tier === 'string') ctx.serviceTier = response.service_tier;
       if (response.usage) ctx.usage = readUsage(response.usage) ?? ctx.usage;
+    } else if (obj.type === 'response.output_text.delta' && typeof obj.delta === 'string') {
+      keepText(ctx, obj.delta);
     }
     if (obj.type === 'error' || obj.type === 'response.failed') ctx.errorCode ??= 'upstream_stream_error';
     return 'forward';
   }
   if (ctx.modelServed === null && typeof obj.model === 'string') ctx.modelServed = obj.model;
+  if (typeof obj.service_tier === 'string') ctx.serviceTier = obj.service_tier;
   if (obj.error) ctx.errorCode ??= 'upstream_stream_error';
+  if (Array.isArray(obj.choices)) {
+    for (const choice of obj.choices as { delta?: { content?: unknown }; text?: unknown }[]) {
+      const text = choice?.delta?.content ?? choice?.text;
+      if (typeof text === 'string') keepText(ctx, text);
+    }
+  }
   if (obj.usage && typeof obj.usage === 'object') {
     ctx.usage = readUsage(obj.usage);
     if (opts.stripUsageChunk && Array.isArray(obj.choices) && obj.choices.length === 0) return 'drop';
   }
   return 'forward';
+}
+
+/** Enough text to bill an interrupted stream; past this, billing uses what was kept (documented). */
+const MAX_KEPT_TEXT = 1 << 20;
+
+function keepText(ctx: GatewayContext, text: string): void {
+  if (ctx.streamedText.length < MAX_KEPT_TEXT) ctx.streamedText += text;
 }
 
 /** The joined `data:` lines of one SSE event, or undefined when it has none (comments, keep-alives). */

@@ -6,7 +6,11 @@ import type { KeyService } from '../access/key-service.ts';
 import { keyRoutes } from '../access/key-routes.ts';
 import { gatewayRoutes } from '../gateway/routes.ts';
 import type { Recorder } from '../gateway/record.ts';
+import { budgetRoutes, type BudgetService } from '../metering/budgets/index.ts';
 import type { UsageLedger } from '../metering/ledger.ts';
+import type { Meter } from '../metering/meter.ts';
+import { priceRoutes, type PriceCatalog } from '../metering/prices/index.ts';
+import type { UnpricedModels } from '../metering/unpriced-models.ts';
 import { usageRoutes } from '../metering/usage-routes.ts';
 import type { Store } from '../state/index.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
@@ -21,6 +25,11 @@ export interface ServerDeps {
   ledger: UsageLedger;
   upstream: UpstreamClient;
   record: Recorder;
+  /** Cost and budgets; undefined when metering is off. */
+  meter: Meter | undefined;
+  catalog: PriceCatalog;
+  budgets: BudgetService;
+  unpriced: UnpricedModels;
   /** Shown by /ready: `simulator` or `configured`. */
   upstreamMode: 'simulator' | 'configured';
   bodyLimitBytes: number;
@@ -83,7 +92,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         if (req.gateway) req.gateway.errorCode = 'unknown_url';
         return reply.code(404).send(notFoundBody(req.method, req.url));
       });
-      await gatewayRoutes(v1, { keys: deps.keys, upstream: deps.upstream, record: deps.record });
+      await gatewayRoutes(v1, { keys: deps.keys, upstream: deps.upstream, record: deps.record, meter: deps.meter });
     },
     { prefix: '/v1' },
   );
@@ -92,7 +101,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     async (api) => {
       requireAdmin(api, deps.keys);
       await keyRoutes(api, { keys: deps.keys });
-      await usageRoutes(api, { ledger: deps.ledger });
+      await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced });
+      await priceRoutes(api, { catalog: deps.catalog });
+      await budgetRoutes(api, { budgets: deps.budgets, otherAlerts: (limit) => deps.unpriced.alerts(limit) });
     },
     { prefix: '/api' },
   );

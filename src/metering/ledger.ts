@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../state/index.ts';
+import { rollUp, upsertDaily } from './daily-rollup.ts';
 import type { UsageRecord } from './usage-record.ts';
 
 export interface UsageQuery {
@@ -16,6 +17,10 @@ export interface UsageTotals {
   cached_tokens: number;
   completion_tokens: number;
   reasoning_tokens: number;
+  /** Sum over priced rows, integer nano-dollars. */
+  cost_nanos: number;
+  /** Successful rows whose model has no price: their cost is unknown, not 0. */
+  unpriced_requests: number;
 }
 
 export interface LedgerOptions {
@@ -89,6 +94,11 @@ export class UsageLedger {
           eb.fn.coalesce(eb.fn.sum<number>('cached_tokens'), eb.lit(0)).as('cached_tokens'),
           eb.fn.coalesce(eb.fn.sum<number>('completion_tokens'), eb.lit(0)).as('completion_tokens'),
           eb.fn.coalesce(eb.fn.sum<number>('reasoning_tokens'), eb.lit(0)).as('reasoning_tokens'),
+          eb.fn.coalesce(eb.fn.sum<number>('cost_nanos'), eb.lit(0)).as('cost_nanos'),
+          eb.fn
+            .count<number>('request_id')
+            .filterWhere((w) => w.and([w('cost_nanos', 'is', null), w('status', '<', 400), w('error_code', 'is', null)]))
+            .as('unpriced_requests'),
         ])
         .executeTakeFirstOrThrow(),
     ]);
@@ -102,8 +112,17 @@ export class UsageLedger {
         cached_tokens: Number(t.cached_tokens),
         completion_tokens: Number(t.completion_tokens),
         reasoning_tokens: Number(t.reasoning_tokens),
+        cost_nanos: Number(t.cost_nanos),
+        unpriced_requests: Number(t.unpriced_requests),
       },
     };
+  }
+
+  /** Deletes raw rows older than the cutoff (epoch ms); the daily roll-up keeps their sums. */
+  async prune(before: number): Promise<number> {
+    await this.flush();
+    const r = await this.store.db.deleteFrom('usage_records').where('created_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   async close(): Promise<void> {
@@ -114,7 +133,10 @@ export class UsageLedger {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.batchSize);
       try {
-        await this.store.db.insertInto('usage_records').values(batch).execute();
+        await this.store.db.transaction().execute(async (trx) => {
+          await trx.insertInto('usage_records').values(batch).execute();
+          await upsertDaily(trx, rollUp(batch));
+        });
       } catch (err) {
         this.log.error({ err, rows: batch.length }, 'usage ledger write failed; will retry');
         this.pending.unshift(...batch);

@@ -1,22 +1,8 @@
+import type { Selectable } from 'kysely';
+import type { UsageRecordTable } from '../state/index.ts';
+
 /** One row of the usage ledger: ids and numbers only, never message content. */
-export interface UsageRecord {
-  request_id: string;
-  created_at: number;
-  key_id: string | null;
-  endpoint: string;
-  model_requested: string | null;
-  model_served: string | null;
-  status: number;
-  stream: number;
-  prompt_tokens: number;
-  cached_tokens: number;
-  completion_tokens: number;
-  reasoning_tokens: number;
-  latency_ms: number;
-  upstream_request_id: string | null;
-  /** Set when the request did not complete normally (`client_closed`, `upstream_interrupted`, an error code…). */
-  error_code: string | null;
-}
+export type UsageRecord = Selectable<UsageRecordTable>;
 
 /** Token counts as reported by the upstream's `usage` object (chat, responses, completions, embeddings). */
 export interface TokenUsage {
@@ -24,6 +10,8 @@ export interface TokenUsage {
   cached: number;
   completion: number;
   reasoning: number;
+  audioIn: number;
+  audioOut: number;
 }
 
 type Usage = Record<string, unknown>;
@@ -43,6 +31,8 @@ export function readUsage(value: unknown): TokenUsage | undefined {
       cached: num(obj(u.input_tokens_details)?.cached_tokens),
       completion: num(u.output_tokens),
       reasoning: num(obj(u.output_tokens_details)?.reasoning_tokens),
+      audioIn: num(obj(u.input_tokens_details)?.audio_tokens),
+      audioOut: num(obj(u.output_tokens_details)?.audio_tokens),
     };
   }
   return {
@@ -50,5 +40,7 @@ export function readUsage(value: unknown): TokenUsage | undefined {
     cached: num(obj(u.prompt_tokens_details)?.cached_tokens),
     completion: num(u.completion_tokens),
     reasoning: num(obj(u.completion_tokens_details)?.reasoning_tokens),
+    audioIn: num(obj(u.prompt_tokens_details)?.audio_tokens),
+    audioOut: num(obj(u.completion_tokens_details)?.audio_tokens),
   };
 }

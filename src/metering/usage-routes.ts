@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../http/errors.ts';
 import type { UsageLedger } from './ledger.ts';
+import { formatUsd } from './money.ts';
+import type { UnpricedModels } from './unpriced-models.ts';
+import type { UsageRecord } from './usage-record.ts';
 
 const time = z.union([
   z.string().regex(/^\d+$/).transform(Number),
@@ -18,7 +21,9 @@ const UsageQuery = z.strictObject({
 });
 
 /** Usage API: ledger rows with filters and totals, and one request's row. */
-export async function usageRoutes(app: FastifyInstance, deps: { ledger: UsageLedger }): Promise<void> {
+export async function usageRoutes(app: FastifyInstance, deps: { ledger: UsageLedger; unpriced: UnpricedModels }): Promise<void> {
+  app.get('/usage/unpriced', async () => ({ object: 'list', data: await deps.unpriced.report() }));
+
   app.get('/usage', async (req) => {
     const parsed = UsageQuery.safeParse(req.query);
     if (!parsed.success) {
@@ -31,7 +36,8 @@ export async function usageRoutes(app: FastifyInstance, deps: { ledger: UsageLed
       throw errors.badRequest('invalid_parameter', "Invalid 'from': must not be after 'to'.", 'from');
     }
     const { rows, totals } = await deps.ledger.query({ keyId: q.key_id, model: q.model, from: q.from, to: q.to, limit: q.limit });
-    return { object: 'list', data: rows.map(view), totals, has_more: rows.length === q.limit };
+    const { cost_nanos: costNanos, ...sums } = totals;
+    return { object: 'list', data: rows.map(view), totals: { ...sums, cost_usd: formatUsd(costNanos) }, has_more: rows.length === q.limit };
   });
 
   app.get<{ Params: { id: string } }>('/usage/:id', async (req) => {
@@ -47,6 +53,30 @@ function hint(param: string): string {
   return 'a non-empty string';
 }
 
-function view(r: Awaited<ReturnType<UsageLedger['get']>> & object) {
-  return { ...r, created_at: new Date(r.created_at).toISOString(), stream: r.stream === 1 };
+/** A ledger row as the API shows it: money as decimal USD strings, `cost_usd: null` when the model has no price. */
+function view(r: UsageRecord) {
+  const {
+    cost_nanos, cost_input_nanos, cost_cached_nanos, cost_cache_write_nanos, cost_output_nanos, cost_reasoning_nanos,
+    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, ...rest
+  } = r;
+  return {
+    ...rest,
+    created_at: new Date(r.created_at).toISOString(),
+    stream: r.stream === 1,
+    estimated: r.estimated === 1,
+    cost_usd: cost_nanos === null ? null : formatUsd(cost_nanos),
+    cost_breakdown:
+      cost_nanos === null
+        ? null
+        : {
+            input_usd: formatUsd(cost_input_nanos),
+            cached_input_usd: formatUsd(cost_cached_nanos),
+            cache_write_usd: formatUsd(cost_cache_write_nanos),
+            output_usd: formatUsd(cost_output_nanos),
+            reasoning_usd: formatUsd(cost_reasoning_nanos),
+            audio_usd: formatUsd(cost_audio_nanos),
+            tier_discount_usd: formatUsd(cost_tier_discount_nanos),
+          },
+    budget_periods: budget_periods ? budget_periods.split(',') : [],
+  };
 }

@@ -6,6 +6,20 @@ import type { PriceTables } from './schema-prices.ts';
 export interface Database extends PriceTables, BudgetTables {
   api_keys: ApiKeyTable;
   usage_records: UsageRecordTable;
+  usage_daily: UsageDailyTable;
+  admin_alerts: AdminAlertTable;
+}
+
+/** An alert that belongs to no budget; unique per (kind, subject) so it fires once. */
+export interface AdminAlertTable {
+  id: string;
+  /** e.g. `unpriced_model`. */
+  kind: string;
+  /** What it is about, e.g. the model id. */
+  subject: string;
+  /** JSON object. */
+  details: string;
+  created_at: number;
 }
 
 export interface ApiKeyTable {
@@ -41,4 +55,38 @@ export interface UsageRecordTable {
   latency_ms: number;
   upstream_request_id: string | null;
   error_code: string | null;
+  audio_in_tokens: Generated<number>;
+  audio_out_tokens: Generated<number>;
+  service_tier: string | null;
+  /** Integer nano-dollars; null when the model has no price (never silently 0). */
+  cost_nanos: number | null;
+  cost_input_nanos: Generated<number>;
+  cost_cached_nanos: Generated<number>;
+  cost_cache_write_nanos: Generated<number>;
+  cost_output_nanos: Generated<number>;
+  /** Part of cost_output_nanos, shown separately. */
+  cost_reasoning_nanos: Generated<number>;
+  cost_audio_nanos: Generated<number>;
+  /** Standard-tier cost minus billed cost (negative for priority). */
+  cost_tier_discount_nanos: Generated<number>;
+  /** 1 when tokens were counted by Tollgate because the upstream gave no usage. */
+  estimated: Generated<number>;
+  /** `budget_id:period_id` pairs the request was charged to, comma-separated. */
+  budget_periods: string | null;
+}
+
+/** One day (UTC) × key × model of usage; kept after raw rows are deleted. key_id '' = no key. */
+export interface UsageDailyTable {
+  day: string;
+  key_id: string;
+  model: string;
+  requests: number;
+  errors: number;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number;
+  cost_nanos: number;
+  unpriced_requests: number;
+  estimated_requests: number;
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as init from './0001-init.ts';
 import * as prices from './0002-prices.ts';
 import * as budgets from './0003-budgets.ts';
+import * as ledgerCost from './0004-ledger-cost.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001-init': init,
   '0002-prices': prices,
   '0003-budgets': budgets,
+  '0004-ledger-cost': ledgerCost,
 };

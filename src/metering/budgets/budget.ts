@@ -1,0 +1,77 @@
+import type { Selectable } from 'kysely';
+import type { BudgetTable } from '../../state/schema-budgets.ts';
+import type { Nanos } from '../money.ts';
+import type { PeriodKind } from './period.ts';
+
+/** Whose spend a budget limits. Only `key` budgets apply today; the others wait for users, teams and orgs. */
+export type BudgetScope = 'key' | 'user' | 'team' | 'org';
+
+export const BUDGET_SCOPES: readonly BudgetScope[] = ['key', 'user', 'team', 'org'];
+
+/** Soft thresholds, in percent of the limit, when none are given. */
+export const DEFAULT_THRESHOLDS: readonly number[] = [50, 80, 100];
+
+/** A spending limit on one key, user, team or organization, per period. */
+export interface Budget {
+  id: string;
+  name: string;
+  scope: BudgetScope;
+  scopeId: string;
+  period: PeriodKind;
+  timezone: string;
+  limitNanos: Nanos;
+  /** Ascending percent integers (1–100) at which an alert fires once per period. */
+  thresholds: readonly number[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Who a request is spent by. Every budget on any of these applies to the request.
+ * @example { keyId: 'key_123' } // user, team and org arrive with the access issue
+ */
+export interface BudgetSubject {
+  keyId: string;
+  userId?: string | null | undefined;
+  teamId?: string | null | undefined;
+  orgId?: string | null | undefined;
+}
+
+export function budgetFromRow(row: Selectable<BudgetTable>): Budget {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    scopeId: row.scope_id,
+    period: row.period,
+    timezone: row.timezone,
+    limitNanos: Number(row.limit_nanos),
+    thresholds: JSON.parse(row.thresholds) as number[],
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function budgetToRow(b: Budget): Selectable<BudgetTable> {
+  return {
+    id: b.id,
+    name: b.name,
+    scope: b.scope,
+    scope_id: b.scopeId,
+    period: b.period,
+    timezone: b.timezone,
+    limit_nanos: b.limitNanos,
+    thresholds: JSON.stringify(b.thresholds),
+    created_at: b.createdAt,
+    updated_at: b.updatedAt,
+  };
+}
+
+/** The scope/scope-id pairs a subject spends under, most specific first. */
+export function subjectScopes(s: BudgetSubject): [BudgetScope, string][] {
+  const out: [BudgetScope, string][] = [['key', s.keyId]];
+  if (s.userId) out.push(['user', s.userId]);
+  if (s.teamId) out.push(['team', s.teamId]);
+  if (s.orgId) out.push(['org', s.orgId]);
+  return out;
+}

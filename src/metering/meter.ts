@@ -1,0 +1,114 @@
+import type { BudgetService, Reservation } from './budgets/index.ts';
+import type { CostBreakdown, PriceCatalog } from './prices/index.ts';
+import { computeCost, estimateWorstCase } from './prices/index.ts';
+import { countCompletionText, estimatePromptTokens, maxOutputTokensOf, type EstimateEndpoint } from './token-estimate.ts';
+import type { TokenUsage } from './usage-record.ts';
+
+/** What the meter knows about one request; lives on the gateway context. */
+export interface MeteringState {
+  reservation: Reservation | undefined;
+  cost: CostBreakdown | undefined;
+  /** Tokens were counted by Tollgate because the upstream reported none. */
+  estimated: boolean;
+  done: boolean;
+}
+
+/** The parts of a gateway request the meter reads and writes. */
+export interface MeteredRequest {
+  endpoint: string;
+  receivedAt: number;
+  principal: { keyId: string } | undefined;
+  modelRequested: string | null;
+  modelServed: string | null;
+  stream: boolean;
+  body: Record<string, unknown> | undefined;
+  usage: TokenUsage | undefined;
+  serviceTier: string | null;
+  streamedText: string;
+  errorCode: string | null;
+  metering: MeteringState | undefined;
+}
+
+export interface MeterOptions {
+  catalog: PriceCatalog;
+  budgets: BudgetService | undefined;
+  /** Called once per process for each model that was used but has no price. */
+  onUnpriced?: (model: string) => void;
+}
+
+const ESTIMATE_ENDPOINTS = new Set(['/v1/chat/completions', '/v1/responses', '/v1/completions', '/v1/embeddings', '/v1/moderations']);
+
+/**
+ * The admit (budget reservation) and meter (cost, settlement) stages. Both are cheap when no budget
+ * applies: the prompt is tokenized only to reserve against a budget or to bill a stream that ended
+ * without usage.
+ */
+export class Meter {
+  private readonly unpricedSeen = new Set<string>();
+
+  constructor(private readonly options: MeterOptions) {}
+
+  /** Reserves the worst-case cost on every budget that applies; throws 429 budget_exceeded. */
+  async reserve(req: MeteredRequest): Promise<void> {
+    const budgets = this.options.budgets;
+    if (!budgets || !req.principal || req.modelRequested === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) return;
+    const subject = { keyId: req.principal.keyId };
+    if (budgets.budgetsFor(subject).length === 0) return;
+    const model = req.modelRequested;
+    const price = this.options.catalog.priceFor(model, req.receivedAt);
+    // An unpriced model is never blocked: its cost is unknown, and it is reported instead.
+    if (!price) return;
+    const endpoint = req.endpoint as EstimateEndpoint;
+    const body = req.body ?? {};
+    const worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
+    if (worst === null) return;
+    const reservation = await budgets.reserve(subject, worst, req.receivedAt);
+    req.metering = { reservation, cost: undefined, estimated: false, done: false };
+  }
+
+  /**
+   * Computes the cost from the upstream's usage (or, for a stream cut short, from Tollgate's own count,
+   * marked estimated), settles the reservation, or releases it when nothing is billable. Idempotent.
+   */
+  complete(req: MeteredRequest): MeteringState {
+    const state = (req.metering ??= { reservation: undefined, cost: undefined, estimated: false, done: false });
+    if (state.done) return state;
+    state.done = true;
+    let usage = req.usage;
+    const model = req.modelServed ?? req.modelRequested;
+    if (!usage && req.stream && model !== null && ESTIMATE_ENDPOINTS.has(req.endpoint) && req.body) {
+      const endpoint = req.endpoint as EstimateEndpoint;
+      usage = {
+        prompt: estimatePromptTokens(endpoint, req.body, req.modelRequested ?? model),
+        cached: 0,
+        completion: countCompletionText(req.streamedText, model),
+        reasoning: 0,
+        audioIn: 0,
+        audioOut: 0,
+      };
+      req.usage = usage;
+      state.estimated = true;
+    }
+    if (!usage || model === null) {
+      void state.reservation?.release();
+      return state;
+    }
+    const price = this.options.catalog.priceFor(model, req.receivedAt) ?? (req.modelRequested ? this.options.catalog.priceFor(req.modelRequested, req.receivedAt) : undefined);
+    const cost = computeCost(
+      { prompt: usage.prompt, cached: usage.cached, completion: usage.completion, reasoning: usage.reasoning, audioIn: usage.audioIn, audioOut: usage.audioOut },
+      price,
+      req.serviceTier,
+    );
+    state.cost = cost;
+    if (!cost.known) this.noteUnpriced(model);
+    // Settlement never rejects and needs no waiting: the counters are already updated in memory.
+    void state.reservation?.settle(cost.total);
+    return state;
+  }
+
+  private noteUnpriced(model: string): void {
+    if (this.unpricedSeen.has(model)) return;
+    this.unpricedSeen.add(model);
+    this.options.onUnpriced?.(model);
+  }
+}
