@@ -46,7 +46,7 @@ export interface StartOptions {
  * @example const tg = await startTollgate(loadConfig()); console.log(tg.url);
  */
 export async function startTollgate(config: Config, options: StartOptions = {}): Promise<Tollgate> {
-  const log = options.logger ?? pino({ level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization', '*.authorization'], remove: true } });
+  const log = options.logger ?? createLogger(config);
   const store = openConfiguredStore(config);
   await store.migrate();
 
@@ -130,6 +130,17 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
       await store.close();
     },
   };
+}
+
+/**
+ * JSON logs on standard output. Writes are asynchronous (lines written while a write is in flight
+ * are batched), so logging never blocks a request; pino flushes what is pending on exit.
+ */
+function createLogger(config: Config): Logger {
+  return pino(
+    { level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization', '*.authorization'], remove: true } },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 /** Deletes raw ledger rows past the retention period, at start and then hourly. */

@@ -68,6 +68,7 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
         stripUsageChunk: plan.stream.stripUsageChunk,
         ctx,
         abort: () => abort.abort(),
+        onChunk: deps.meter ? () => deps.meter!.keepAlive(ctx) : undefined,
         headers: { 'x-request-id': ctx.requestId, ...passedHeaders(res.headers) },
       });
     } finally {

@@ -15,6 +15,8 @@ export interface RelayOptions {
   /** Aborts the upstream request (client went away, or the stream is broken). */
   abort: () => void;
   headers: Record<string, string>;
+  /** Called for every upstream chunk (long streams renew their budget reservation). */
+  onChunk?: (() => void) | undefined;
 }
 
 const EVENT_END = /\r?\n\r?\n/;
@@ -39,6 +41,7 @@ export async function relayStream(upstream: Dispatcher.ResponseData, res: Server
   let sequence = 0;
   try {
     for await (const chunk of upstream.body) {
+      opts.onChunk?.();
       pending += decoder.decode(chunk as Buffer, { stream: true });
       const parts = pending.split(EVENT_END);
       pending = parts.pop() ?? '';

@@ -7,6 +7,8 @@ import type { TokenUsage } from './usage-record.ts';
 /** What the meter knows about one request; lives on the gateway context. */
 export interface MeteringState {
   reservation: Reservation | undefined;
+  /** performance.now() of the last lease renewal, for long streams. */
+  renewedAt: number;
   cost: CostBreakdown | undefined;
   /** Tokens were counted by Tollgate because the upstream reported none. */
   estimated: boolean;
@@ -36,6 +38,8 @@ export interface MeterOptions {
   onUnpriced?: (model: string) => void;
 }
 
+const RENEW_EVERY_MS = 60_000;
+
 const ESTIMATE_ENDPOINTS = new Set(['/v1/chat/completions', '/v1/responses', '/v1/completions', '/v1/embeddings', '/v1/moderations']);
 
 /**
@@ -63,7 +67,7 @@ export class Meter {
     const worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
     if (worst === null) return;
     const reservation = await budgets.reserve(subject, worst, req.receivedAt);
-    req.metering = { reservation, cost: undefined, estimated: false, done: false };
+    req.metering = { reservation, renewedAt: performance.now(), cost: undefined, estimated: false, done: false };
   }
 
   /**
@@ -71,7 +75,7 @@ export class Meter {
    * marked estimated), settles the reservation, or releases it when nothing is billable. Idempotent.
    */
   complete(req: MeteredRequest): MeteringState {
-    const state = (req.metering ??= { reservation: undefined, cost: undefined, estimated: false, done: false });
+    const state = (req.metering ??= { reservation: undefined, renewedAt: 0, cost: undefined, estimated: false, done: false });
     if (state.done) return state;
     state.done = true;
     let usage = req.usage;
@@ -104,6 +108,19 @@ export class Meter {
     // Settlement never rejects and needs no waiting: the counters are already updated in memory.
     void state.reservation?.settle(cost.total);
     return state;
+  }
+
+  /**
+   * Keeps a long stream's reservation alive: its lease would otherwise expire (10 min) and release
+   * the held amount while the stream still runs. Cheap to call on every chunk; renews once a minute.
+   */
+  keepAlive(req: MeteredRequest): void {
+    const state = req.metering;
+    if (!state?.reservation || state.done) return;
+    const now = performance.now();
+    if (now - state.renewedAt < RENEW_EVERY_MS) return;
+    state.renewedAt = now;
+    void state.reservation.renew();
   }
 
   private noteUnpriced(model: string): void {
