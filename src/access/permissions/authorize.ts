@@ -1,0 +1,34 @@
+import { errors, TollgateError } from '../../http/errors.ts';
+import { isAction, type Action } from './actions.ts';
+import { roleSources, type Actor, type Target } from './actor.ts';
+import { grantReaches } from './grant-reach.ts';
+import { PERMISSION_MATRIX } from './matrix.ts';
+import type { PermissionMatrix } from './matrix-schema.ts';
+
+/**
+ * Whether the actor may do `action` to `target`: some role the actor holds grants it, and the grant
+ * reaches the target. False for a target in another organization and for an unknown action.
+ * @example isAllowed(ana, 'budgets.write', { orgId: 'org_1', teamId: 'team_a' }); // true for an admin of team_a
+ */
+export function isAllowed(actor: Actor, action: Action, target: Target, matrix: PermissionMatrix = PERMISSION_MATRIX): boolean {
+  if (target.orgId !== actor.orgId || !isAction(action)) return false;
+  const row = matrix[action];
+  return roleSources(actor).some((source) => grantReaches(row[source.role], source, actor, target));
+}
+
+/**
+ * The one server-side check. Returns when allowed; otherwise throws a TollgateError:
+ * 404 `not_found` when the target is in another organization (so ids cannot be probed across
+ * organizations), else 403 `permission_denied` (type `permission_error`) naming the action.
+ * @example authorize(actor, 'keys.revoke', { orgId: key.orgId, teamId: key.teamId, ownerUserId: key.userId });
+ */
+export function authorize(actor: Actor, action: Action, target: Target, matrix: PermissionMatrix = PERMISSION_MATRIX): void {
+  if (target.orgId !== actor.orgId) throw notFound();
+  if (!isAllowed(actor, action, target, matrix)) {
+    throw errors.forbidden('permission_denied', `You do not have permission to perform '${action}' on this resource.`);
+  }
+}
+
+function notFound(): TollgateError {
+  return errors.notFound('not_found', 'The requested resource does not exist.');
+}

@@ -1,0 +1,11 @@
+export { ACTION_TABLE, ACTIONS, isAction, type Action, type ActionSpec, type ScopeKind } from './actions.ts';
+export { roleSources, type Actor, type Membership, type RoleSource, type Target } from './actor.ts';
+export { ASSIGNABLE_ROLES } from './assignable-roles.ts';
+export { authorize, isAllowed } from './authorize.ts';
+export { grantReaches } from './grant-reach.ts';
+export { PERMISSION_MATRIX } from './matrix.ts';
+export { GRANTS, MatrixSchema, parseMatrix, type Grant, type MatrixRow, type PermissionMatrix } from './matrix-schema.ts';
+export { assertCanAssignRole, canAssignRole, type TeamRef } from './role-assignment.ts';
+export { rankedAtMost, ROLE_TABLE, ROLES, type Role } from './roles.ts';
+export { checkRouteCoverage, trackNewFastifyInstances, trackRoutes, type RegisteredRoute, type RouteCoverage } from './route-coverage.ts';
+export { PUBLIC, ROUTE_PERMISSIONS, routeAction, routeKey, type RouteKey } from './route-permissions.ts';

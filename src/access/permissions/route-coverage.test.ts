@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../../config/index.ts';
+import { startTollgate } from '../../main.ts';
+import { isAction } from './actions.ts';
+import { checkRouteCoverage, trackNewFastifyInstances, trackRoutes } from './route-coverage.ts';
+import { PUBLIC, ROUTE_PERMISSIONS, routeAction } from './route-permissions.ts';
+
+describe('route permissions', () => {
+  test('every route of the real server is mapped to an action (except /health and /ready), and no mapping is stale', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tollgate-permissions-'));
+    const tracker = trackNewFastifyInstances();
+    try {
+      const config = loadConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        TOLLGATE_DATA_DIR: dataDir,
+        TOLLGATE_ADMIN_KEY: 'tg-test-admin-key-0123456789abcdef',
+        TOLLGATE_LOG_LEVEL: 'silent',
+      });
+      const tg = await startTollgate(config, { listen: false, logger: pino({ level: 'silent' }) });
+      try {
+        const routes = tracker.routesOf(tg.app);
+        assert.ok(routes, 'the server was seen being built');
+        assert.ok(routes.length >= Object.keys(ROUTE_PERMISSIONS).length, 'routes were recorded');
+        for (const r of routes) {
+          if (r.method !== 'HEAD') assert.ok(tg.app.hasRoute({ method: r.method as 'GET', url: r.url }), `${r.method} ${r.url} is served`);
+        }
+        const coverage = checkRouteCoverage(routes);
+        assert.deepEqual(coverage.unmapped, [], 'every route needs a line in route-permissions.ts');
+        assert.deepEqual(coverage.stale, [], 'every line in route-permissions.ts names a served route');
+        assert.deepEqual(coverage.public, ['GET /health', 'GET /ready']);
+      } finally {
+        await tg.close();
+      }
+    } finally {
+      tracker.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unmapped route is reported; HEAD mirrors its GET', async () => {
+    const app = Fastify();
+    const routes = trackRoutes(app);
+    app.get('/api/usage', async () => ({}));
+    app.post('/api/teams', async () => ({}));
+    app.route({ method: ['GET', 'POST'], url: '/api/secret', handler: async () => ({}) });
+    await app.ready();
+    const coverage = checkRouteCoverage(routes);
+    assert.deepEqual(coverage.unmapped, ['GET /api/secret', 'HEAD /api/secret', 'POST /api/secret', 'POST /api/teams']);
+    assert.ok(coverage.stale.includes('GET /api/keys'));
+    assert.ok(!coverage.stale.includes('GET /api/usage'));
+    await app.close();
+  });
+
+  test('every mapping names a known action or PUBLIC; lookups are by method and pattern', () => {
+    for (const [key, action] of Object.entries(ROUTE_PERMISSIONS)) {
+      assert.ok(action === PUBLIC || isAction(action), `${key} → ${action}`);
+    }
+    assert.equal(routeAction('GET', '/api/usage/unpriced'), 'usage.read');
+    assert.equal(routeAction('put', '/api/prices/:model'), 'prices.write');
+    assert.equal(routeAction('HEAD', '/api/budgets/:id'), 'budgets.read');
+    assert.equal(routeAction('DELETE', '/api/usage/:id'), undefined);
+    assert.equal(routeAction('GET', '/api/keys/key_123'), undefined, 'patterns, not concrete URLs');
+    assert.equal(routeAction('GET', 'constructor'), undefined);
+  });
+});
