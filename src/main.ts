@@ -138,7 +138,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
  */
 function createLogger(config: Config): Logger {
   return pino(
-    { level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization', '*.authorization'], remove: true } },
+    { level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization'], remove: true } },
     pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -24,6 +24,20 @@ const TOTAL: Period = { id: 'total', start: null, end: null };
  */
 export function periodOf(kind: PeriodKind, timezone: string, at: number): Period {
   if (kind === 'total') return TOTAL;
+  // Every request asks for its budgets' current periods; computing one with time-zone rules costs
+  // microseconds, so the last answer per kind and zone is reused while `at` falls inside it.
+  const cacheKey = `${kind}|${timezone}`;
+  const cached = lastPeriod.get(cacheKey);
+  if (cached && at >= cached.start! && at < cached.end!) return cached;
+  const period = computePeriod(kind, timezone, at);
+  if (lastPeriod.size >= 1_000) lastPeriod.clear();
+  lastPeriod.set(cacheKey, period);
+  return period;
+}
+
+const lastPeriod = new Map<string, Period>();
+
+function computePeriod(kind: Exclude<PeriodKind, 'total'>, timezone: string, at: number): Period {
   const local = DateTime.fromMillis(at, { zone: timezone });
   if (!local.isValid) throw new RangeError(`invalid time zone '${timezone}'`);
   switch (kind) {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
+const ID_PREFIX = `${randomBytes(4).toString('hex')}_`;
+let sequence = 0;
 import type { Nanos } from '../../metering/money.ts';
 import {
   DEFAULT_LEASE_TTL_MS,
@@ -62,7 +65,8 @@ export class MemoryCounters implements Counters {
       if (committed + amount > e.limit || committed >= e.limit) return { ok: false, key: e.key, spent, reserved, limit: e.limit };
     }
     for (const e of entries) this.state(e).reserved += amount;
-    const reservationId = `res_${randomBytes(12).toString('hex')}`;
+    // Unique within this process, which is all an in-process counter needs; no random bytes per request.
+    const reservationId = `res_${ID_PREFIX}${(++sequence).toString(36)}`;
     const expiresAt = now + (options.ttlMs ?? this.ttl);
     this.leases.set(reservationId, { keys: entries.map((e) => e.key), amount, expiresAt });
     this.nextLeaseExpiry = Math.min(this.nextLeaseExpiry, expiresAt);
