@@ -47,7 +47,7 @@ export interface StartOptions {
  */
 export async function startTollgate(config: Config, options: StartOptions = {}): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
-  const store = openConfiguredStore(config);
+  const store = openConfiguredStore(config, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
 
   let simulator: Simulator | undefined;
@@ -119,15 +119,27 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     generatedAdminKey,
     async close() {
       clearInterval(retention);
-      await app.close();
-      await keys.close();
-      await budgets.close();
-      catalog.close();
-      await ledger.close();
-      await unpriced.close();
-      await upstream.close();
-      await simulator?.close();
-      await store.close();
+      // Every step runs even if an earlier one fails, so the store is always closed last.
+      const steps: (() => Promise<void> | void)[] = [
+        () => app.close(),
+        () => upstream.destroy(),
+        () => keys.close(),
+        () => budgets.close(),
+        () => catalog.close(),
+        () => ledger.close(),
+        () => unpriced.close(),
+        () => simulator?.close(),
+        () => store.close(),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (err) {
+          failures.push(err);
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'Tollgate did not close cleanly');
     },
   };
 }
@@ -158,8 +170,10 @@ function scheduleRetention(ledger: UsageLedger, days: number, log: Logger): Node
 }
 
 /** The store the configuration names: PostgreSQL for a `DATABASE_URL`, else SQLite in the data directory. */
-export function openConfiguredStore(config: Config): Store {
-  return config.databaseUrl ? openStore({ databaseUrl: config.databaseUrl }) : openStore({ sqlitePath: sqlitePathIn(config.dataDir) });
+export function openConfiguredStore(config: Config, onConnectionError?: (err: Error) => void): Store {
+  return config.databaseUrl
+    ? openStore({ databaseUrl: config.databaseUrl, ...(onConnectionError ? { onConnectionError } : {}) })
+    : openStore({ sqlitePath: sqlitePathIn(config.dataDir) });
 }
 
 /**

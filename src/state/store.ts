@@ -24,6 +24,11 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** SQLite file; `:memory:` for a throwaway store. */
   sqlitePath?: string;
+  /**
+   * Told about errors of idle PostgreSQL connections (server restart, failover). Without a listener
+   * node-postgres would crash the process; the pool replaces the connection on next use.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 // PostgreSQL returns int8 as a string to protect precision. Our bigints are epoch milliseconds and
@@ -37,6 +42,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    pool.on('error', options.onConnectionError ?? (() => {}));
     return makeStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
   }
   const path = options.sqlitePath ?? ':memory:';

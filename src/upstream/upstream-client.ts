@@ -63,4 +63,9 @@ export class UpstreamClient {
   close(): Promise<void> {
     return this.pool.close();
   }
+
+  /** Aborts requests still in flight (a stalled stream would keep `close` waiting forever). */
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
 }
