@@ -22,4 +22,6 @@ DO $$ BEGIN
     CREATE ROLE tollgate LOGIN CREATEDB PASSWORD 'tollgate';
   END IF;
 END $$;
+-- Tests drop their databases WITH (FORCE), which must also end autovacuum workers in them.
+GRANT pg_signal_backend TO tollgate;
 SQL

@@ -60,11 +60,25 @@ export async function createPostgresStore(adminUrl: string): Promise<TestStore> 
     dataDir,
     async dispose() {
       await store.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await dropDatabase(adminUrl, name);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Drops a test database; a background worker (autovacuum) still in it only delays the drop. */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (err) {
+      if (attempt >= 10) throw err;
+    } finally {
+      await c.end();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
