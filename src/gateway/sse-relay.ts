@@ -20,6 +20,8 @@ export interface RelayOptions {
 }
 
 const EVENT_END = /\r?\n\r?\n/;
+/** Largest single SSE event the relay holds while waiting for its end (OpenAI's are a few KB). */
+const MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
 /**
  * Relays an upstream SSE stream to the client event by event, with backpressure: when the client
@@ -45,6 +47,13 @@ export async function relayStream(upstream: Dispatcher.ResponseData, res: Server
       pending += decoder.decode(chunk as Buffer, { stream: true });
       const parts = pending.split(EVENT_END);
       pending = parts.pop() ?? '';
+      if (pending.length > MAX_EVENT_CHARS) {
+        // An event that never ends would grow this buffer without bound: treat it as malformed.
+        ctx.errorCode = 'upstream_malformed_chunk';
+        await write(res, errorEvent(opts.kind, 'upstream_malformed_chunk', 'The upstream sent a stream event larger than the gateway accepts; the stream was ended.', sequence + 1));
+        opts.abort();
+        return;
+      }
       let out = '';
       for (const event of parts) {
         if (event === '') continue;
