@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { KeyService } from './access/key-service.ts';
-import { hashKeySecret } from './access/key-secret.ts';
+import { bootstrapAccess } from './access/bootstrap.ts';
+import { Directory } from './access/directory/directory.ts';
+import { SessionService } from './access/sessions/session-service.ts';
 import type { Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
 import { buildServer } from './http/server.ts';
@@ -65,8 +67,12 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     bodyIdleTimeoutMs: config.streamIdleTimeoutMs,
   });
 
-  const keys = new KeyService(store, { cacheTtlMs: config.keyCacheTtlMs });
-  const generatedAdminKey = await bootstrapAdminKey(store, keys, config.adminKey);
+  const directory = new Directory(store);
+  const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
+  directory.onAccessChange = () => keys.invalidateAll();
+  const sessions = new SessionService(store, directory);
+  const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey });
+  const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
     reloadIntervalMs: config.reloadIntervalMs,
@@ -87,6 +93,8 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     log,
     store,
     keys,
+    sessions,
+    directory,
     ledger,
     upstream,
     record,
@@ -97,6 +105,10 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     upstreamMode,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
+    trustProxy: config.trustProxy,
+    mailer: undefined,
+    publicUrl: config.publicUrl,
+    secureCookies: config.secureCookies,
   });
   let url = '';
   if (options.listen !== false) {
@@ -174,20 +186,4 @@ export function openConfiguredStore(config: Config, onConnectionError?: (err: Er
   return config.databaseUrl
     ? openStore({ databaseUrl: config.databaseUrl, ...(onConnectionError ? { onConnectionError } : {}) })
     : openStore({ sqlitePath: sqlitePathIn(config.dataDir) });
-}
-
-/**
- * On an empty store, creates the first admin key: TOLLGATE_ADMIN_KEY's value if set, else a random
- * one that is returned to be shown once. A TOLLGATE_ADMIN_KEY not yet known is added on any start,
- * so scripts can rely on it; a revoked one stays revoked.
- */
-async function bootstrapAdminKey(store: Store, keys: KeyService, adminKey: string | undefined): Promise<string | undefined> {
-  if (adminKey !== undefined) {
-    const known = await store.db.selectFrom('api_keys').select('id').where('hash', '=', hashKeySecret(adminKey)).executeTakeFirst();
-    if (!known) await keys.create({ name: 'bootstrap admin (TOLLGATE_ADMIN_KEY)', role: 'admin', secret: adminKey });
-    return undefined;
-  }
-  if ((await keys.count()) > 0) return undefined;
-  const { secret } = await keys.create({ name: 'bootstrap admin', role: 'admin' });
-  return secret;
 }

@@ -1,53 +1,166 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../http/errors.ts';
-import type { KeyService } from './key-service.ts';
+import { parseInput } from '../http/parse-input.ts';
+import type { Directory } from './directory/directory.ts';
+import { accessOf, changeContextOf } from './enforce.ts';
+import { ENDPOINT_SCOPES } from './key-scopes.ts';
+import type { KeyService, KeyView } from './key-service.ts';
+import { IpAllowlist } from './network/index.ts';
+import { authorize, type Actor, type Target } from './permissions/index.ts';
+import { assertCanAssignRole } from './permissions/role-assignment.ts';
+import { visibility } from './permissions/visibility.ts';
+
+const MAX_GRACE_SECONDS = 30 * 86_400;
+const name = z.string().trim().min(1).max(200);
+const models = z.array(z.string().trim().min(1).max(200)).min(1).max(500).nullable();
+const endpoints = z.array(z.enum(ENDPOINT_SCOPES)).min(1).nullable();
+const cidrs = z.array(z.string().max(100)).max(1000).nullable();
+const expiresAt = z.iso.datetime({ offset: true }).nullable();
 
 const CreateKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  owner: z.string().trim().min(1).max(200).nullable().optional(),
-  role: z.enum(['admin', 'user']).optional(),
-  allowed_models: z.array(z.string().trim().min(1).max(200)).min(1).max(500).nullable().optional(),
-  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  name,
+  kind: z.enum(['personal', 'service']).optional(),
+  team_id: z.string().min(1).max(100).nullable().optional(),
+  role: z.enum(['admin', 'member', 'viewer']).optional(),
+  allowed_models: models.optional(),
+  endpoints: endpoints.optional(),
+  ip_allowlist: cidrs.optional(),
+  expires_at: expiresAt.optional(),
 });
 
-/** Admin API for keys: create (the secret is returned once), list, get, revoke. */
-export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; now?: () => number }): Promise<void> {
+const UpdateKeyBody = z.strictObject({
+  name: name.optional(),
+  allowed_models: models.optional(),
+  endpoints: endpoints.optional(),
+  ip_allowlist: cidrs.optional(),
+  expires_at: expiresAt.optional(),
+});
+
+const RotateBody = z.strictObject({
+  grace_period_seconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).optional(),
+});
+
+const ListQuery = z.strictObject({
+  team_id: z.string().min(1).max(100).optional(),
+  user_id: z.string().min(1).max(100).optional(),
+});
+
+/** Where a key sits, for `authorize`. */
+export function keyTarget(k: Pick<KeyView, 'org_id' | 'team_id' | 'user_id'>): Target {
+  return { orgId: k.org_id ?? '', teamId: k.team_id, ownerUserId: k.user_id };
+}
+
+/**
+ * /api/keys: personal keys (act as their user) and service keys (act with a role in their team);
+ * scopes (endpoints, models), expiry, IP allowlist, rotation with a grace period, revocation.
+ */
+export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; directory: Directory; now?: () => number }): Promise<void> {
   const now = deps.now ?? Date.now;
 
   app.post('/keys', async (req, reply) => {
-    const parsed = CreateKeyBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const param = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : 'body');
-      throw errors.badRequest('invalid_parameter', `Invalid '${param}': ${issue.message}.`, param);
+    const b = parseInput(CreateKeyBody, req.body);
+    const { actor, principal } = accessOf(req);
+    const serviceCaller = principal !== null && principal.userId === null;
+    const kind = b.kind ?? (serviceCaller ? 'service' : 'personal');
+    if (b.ip_allowlist) IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist');
+    const expires = checkExpiry(b.expires_at, now());
+    const teamId = b.team_id ?? (serviceCaller ? (principal.teamId ?? null) : null);
+    if (teamId !== null) await requireTeam(deps.directory, actor, teamId);
+
+    if (kind === 'personal') {
+      if (serviceCaller) throw errors.badRequest('invalid_parameter', "Invalid 'kind': a service key cannot create personal keys.", 'kind');
+      if (b.role !== undefined) throw errors.badRequest('invalid_parameter', "Invalid 'role': only service keys have a role; a personal key acts with its user's roles.", 'role');
+      if (teamId !== null && !actor.orgRole && !actor.memberships.some((m) => m.teamId === teamId)) {
+        throw errors.badRequest('invalid_parameter', "Invalid 'team_id': you are not a member of that team.", 'team_id');
+      }
+      authorize(actor, 'keys.create', { orgId: actor.orgId, teamId, ownerUserId: actor.userId });
+    } else {
+      if (teamId === null) throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a service key belongs to a team.", 'team_id');
+      const role = b.role ?? 'member';
+      authorize(actor, 'keys.create', { orgId: actor.orgId, teamId });
+      assertCanAssignRole(actor, { orgId: actor.orgId, teamId }, null, role);
     }
-    const b = parsed.data;
-    const expiresAt = b.expires_at ? Date.parse(b.expires_at) : null;
-    if (expiresAt !== null && expiresAt <= now()) {
-      throw errors.badRequest('invalid_parameter', "Invalid 'expires_at': must be in the future.", 'expires_at');
-    }
-    const { key, secret } = await deps.keys.create({
-      name: b.name,
-      owner: b.owner,
-      role: b.role,
-      allowedModels: b.allowed_models,
-      expiresAt,
-    });
+    const { key, secret } = await deps.keys.create(
+      {
+        name: b.name,
+        orgId: actor.orgId,
+        teamId,
+        userId: kind === 'personal' ? actor.userId : null,
+        role: kind === 'service' ? (b.role ?? 'member') : undefined,
+        allowedModels: b.allowed_models,
+        endpoints: b.endpoints,
+        ipAllowlist: b.ip_allowlist ? IpAllowlist.parse(b.ip_allowlist).entries : null,
+        expiresAt: expires,
+      },
+      changeContextOf(req),
+    );
     return reply.code(201).send({ ...key, key: secret });
   });
 
-  app.get('/keys', async () => ({ object: 'list', data: await deps.keys.list() }));
+  app.get('/keys', async (req) => {
+    const q = parseInput(ListQuery, req.query, 'query');
+    const v = visibility(accessOf(req).actor, 'keys.read');
+    return { object: 'list', data: await deps.keys.list(v, { teamId: q.team_id, userId: q.user_id }) };
+  });
 
   app.get<{ Params: { id: string } }>('/keys/:id', async (req) => {
-    const key = await deps.keys.get(req.params.id);
-    if (!key) throw errors.notFound('key_not_found', `No key with id '${req.params.id}'.`, 'id');
+    const key = await loadKey(deps.keys, req.params.id);
+    authorize(accessOf(req).actor, 'keys.read', keyTarget(key));
     return key;
+  });
+
+  app.patch<{ Params: { id: string } }>('/keys/:id', async (req) => {
+    const b = parseInput(UpdateKeyBody, req.body);
+    const key = await loadKey(deps.keys, req.params.id);
+    authorize(accessOf(req).actor, 'keys.update', keyTarget(key));
+    if (b.ip_allowlist) IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist');
+    const updated = await deps.keys.update(
+      key.id,
+      {
+        name: b.name,
+        allowedModels: b.allowed_models,
+        endpoints: b.endpoints,
+        ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist).entries,
+        expiresAt: b.expires_at === undefined ? undefined : checkExpiry(b.expires_at, now()),
+      },
+      changeContextOf(req),
+    );
+    return updated;
+  });
+
+  app.post<{ Params: { id: string } }>('/keys/:id/rotate', async (req) => {
+    const b = parseInput(RotateBody, req.body);
+    const key = await loadKey(deps.keys, req.params.id);
+    authorize(accessOf(req).actor, 'keys.update', keyTarget(key));
+    const rotated = await deps.keys.rotate(key.id, (b.grace_period_seconds ?? 86_400) * 1000, changeContextOf(req));
+    if (!rotated) throw notFound(req.params.id);
+    return { ...rotated.key, key: rotated.secret };
   });
 
   app.delete<{ Params: { id: string } }>('/keys/:id', async (req) => {
-    const key = await deps.keys.revoke(req.params.id);
-    if (!key) throw errors.notFound('key_not_found', `No key with id '${req.params.id}'.`, 'id');
-    return key;
+    const key = await loadKey(deps.keys, req.params.id);
+    authorize(accessOf(req).actor, 'keys.revoke', keyTarget(key));
+    return (await deps.keys.revoke(key.id, changeContextOf(req)))!;
   });
+}
+
+function checkExpiry(value: string | null | undefined, now: number): number | null {
+  const at = value ? Date.parse(value) : null;
+  if (at !== null && at <= now) throw errors.badRequest('invalid_parameter', "Invalid 'expires_at': must be in the future.", 'expires_at');
+  return at;
+}
+
+async function loadKey(keys: KeyService, id: string): Promise<KeyView> {
+  const key = await keys.get(id);
+  if (!key) throw notFound(id);
+  return key;
+}
+
+const notFound = (id: string) => errors.notFound('key_not_found', `No key with id '${id}'.`, 'id');
+
+/** A team of the actor's organization, else 404 (a team elsewhere is reported as missing). */
+async function requireTeam(directory: Directory, actor: Actor, teamId: string): Promise<void> {
+  const team = await directory.getTeam(teamId);
+  if (!team || team.org_id !== actor.orgId) throw errors.notFound('team_not_found', `No team with id '${teamId}'.`, 'team_id');
 }

@@ -1,33 +1,66 @@
-import { randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { errors } from '../http/errors.ts';
-import type { ApiKeyTable, Store } from '../state/index.ts';
+import type { ApiKeyTable, Database, Store } from '../state/index.ts';
+import type { RoleName } from '../state/schema-access.ts';
+import { changeRecord, newId, type ChangeContext } from './change-record.ts';
+import type { Directory } from './directory/directory.ts';
 import { generateKeySecret, hashKeySecret, looksLikeKey, visiblePrefix } from './key-secret.ts';
+import { combineAllowlists, IpAllowlist } from './network/index.ts';
+import { isAllowed } from './permissions/authorize.ts';
+import type { Actor } from './permissions/actor.ts';
+import { visibleWhere, type Visibility } from './permissions/visibility.ts';
 import { modelMatcher, type Principal } from './principal.ts';
 
-/** A key as shown to admins: never the secret or its hash. */
+type KeyRow = Selectable<ApiKeyTable>;
+
+/** A key as shown through the API: never the secret or its hash. */
 export interface KeyView {
   id: string;
   object: 'api_key';
   name: string;
   prefix: string;
-  owner: string | null;
-  role: 'admin' | 'user';
+  /** `personal` (belongs to a user) or `service` (belongs to a team). */
+  kind: 'personal' | 'service';
+  org_id: string | null;
+  team_id: string | null;
+  user_id: string | null;
+  /** A service key's role in its team; null for a personal key (it acts with its user's roles). */
+  role: string | null;
   allowed_models: string[] | null;
+  endpoints: string[] | null;
+  ip_allowlist: string[] | null;
   created_at: string;
   last_used_at: string | null;
+  last_used_ip: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  rotated_at: string | null;
+  /** Until when the secret replaced by the last rotation still works. */
+  previous_secret_expires_at: string | null;
 }
 
 export interface CreateKeyInput {
   name: string;
-  owner?: string | null | undefined;
-  role?: 'admin' | 'user' | undefined;
+  orgId: string;
+  teamId?: string | null | undefined;
+  /** Set for a personal key; null/absent for a service key (then teamId is required). */
+  userId?: string | null | undefined;
+  /** A service key's role in its team. */
+  role?: RoleName | undefined;
   allowedModels?: string[] | null | undefined;
+  endpoints?: string[] | null | undefined;
+  ipAllowlist?: string[] | null | undefined;
   expiresAt?: number | null | undefined;
   /** Use this secret instead of a random one (the bootstrap admin key from TOLLGATE_ADMIN_KEY). */
   secret?: string | undefined;
+}
+
+export interface KeyPatch {
+  name?: string | undefined;
+  allowedModels?: string[] | null | undefined;
+  endpoints?: string[] | null | undefined;
+  ipAllowlist?: string[] | null | undefined;
+  expiresAt?: number | null | undefined;
 }
 
 export interface KeyServiceOptions {
@@ -40,21 +73,32 @@ export interface KeyServiceOptions {
 
 interface CacheEntry {
   principal: Principal | null;
-  revoked: boolean;
+  /** Why there is no principal: the 401 code. */
+  refusal: 'invalid_api_key' | 'revoked_api_key' | 'expired_api_key' | 'user_disabled';
   until: number;
 }
 
 const CACHE_MAX = 10_000;
+const REFUSALS: Record<CacheEntry['refusal'], string> = {
+  invalid_api_key: 'Incorrect API key provided.',
+  revoked_api_key: 'This API key has been revoked.',
+  expired_api_key: 'This API key has expired.',
+  user_disabled: "This API key's user is disabled.",
+};
 
-/** Creates, lists, revokes and authenticates Tollgate keys. Authentication is served from memory. */
+/**
+ * Creates, lists, rotates, revokes and authenticates Tollgate keys. Authentication is served from
+ * memory: a key's principal (its actor, scopes and the org allowlist) is built once per cache period.
+ */
 export class KeyService {
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly touched = new Map<string, number>();
+  private readonly touched = new Map<string, { at: number; ip: string | undefined }>();
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
 
   constructor(
     private readonly store: Store,
+    private readonly directory: Directory,
     private readonly options: KeyServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -63,34 +107,61 @@ export class KeyService {
   }
 
   /** Returns the stored key and its secret; the secret is not kept and cannot be shown again. */
-  async create(input: CreateKeyInput): Promise<{ key: KeyView; secret: string }> {
+  async create(input: CreateKeyInput, ctx: ChangeContext): Promise<{ key: KeyView; secret: string }> {
     const secret = input.secret ?? generateKeySecret();
-    const row: Selectable<ApiKeyTable> = {
-      id: `key_${randomBytes(12).toString('hex')}`,
+    const userId = input.userId ?? null;
+    const row: KeyRow = {
+      id: newId('key'),
       name: input.name,
       prefix: visiblePrefix(secret),
       hash: hashKeySecret(secret),
-      owner: input.owner ?? null,
-      role: input.role ?? 'user',
-      allowed_models: input.allowedModels ? JSON.stringify(input.allowedModels) : null,
+      owner: null,
+      role: userId === null ? (input.role ?? 'member') : 'member',
+      allowed_models: json(input.allowedModels),
       created_at: this.now(),
       last_used_at: null,
       expires_at: input.expiresAt ?? null,
       revoked_at: null,
+      org_id: input.orgId,
+      team_id: input.teamId ?? null,
+      user_id: userId,
+      endpoints: json(input.endpoints),
+      ip_allowlist: json(input.ipAllowlist),
+      last_used_ip: null,
+      previous_hash: null,
+      previous_expires_at: null,
+      rotated_at: null,
     };
-    await this.store.db.insertInto('api_keys').values(row).execute();
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('api_keys').values(row).execute();
+      await this.record(trx, ctx, 'key.created', row.id, null, toView(row), row.created_at);
+    });
     this.cache.delete(row.hash);
     return { key: toView(row), secret };
   }
 
-  async list(): Promise<KeyView[]> {
+  /** Keys the visibility allows, newest first, optionally of one team or user. */
+  async list(v: Visibility, filter: { teamId?: string | undefined; userId?: string | undefined } = {}): Promise<KeyView[]> {
     await this.flushTouches();
-    const rows = await this.store.db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute();
+    let q = this.store.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where((eb) => visibleWhere(eb, v, { org: 'org_id', team: 'team_id', owner: 'user_id' }));
+    if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);
+    if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+    const rows = await q.orderBy('created_at', 'desc').execute();
     return rows.map(toView);
   }
 
+  /** Every key of every organization (the operator's CLI). */
+  async listAll(): Promise<KeyView[]> {
+    await this.flushTouches();
+    return (await this.store.db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute()).map(toView);
+  }
+
   async get(id: string): Promise<KeyView | undefined> {
-    const row = await this.store.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    await this.flushTouches();
+    const row = await this.row(id);
     return row && toView(row);
   }
 
@@ -100,22 +171,86 @@ export class KeyService {
   }
 
   /** Revokes a key; it stops working on this instance at once. Returns undefined for an unknown id. */
-  async revoke(id: string): Promise<KeyView | undefined> {
-    const row = await this.store.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  async revoke(id: string, ctx: ChangeContext): Promise<KeyView | undefined> {
+    const row = await this.row(id);
     if (!row) return undefined;
     if (row.revoked_at === null) {
+      const before = toView(row);
       row.revoked_at = this.now();
-      await this.store.db.updateTable('api_keys').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
+      await this.store.db.transaction().execute(async (trx) => {
+        await trx.updateTable('api_keys').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
+        await this.record(trx, ctx, 'key.revoked', id, before, toView(row), row.revoked_at!);
+      });
     }
-    this.cache.delete(row.hash);
+    this.forget(row);
     return toView(row);
+  }
+
+  /** Changes a key's name, scopes, allowlist or expiry (undefined: unchanged; null: cleared). */
+  async update(id: string, patch: KeyPatch, ctx: ChangeContext): Promise<KeyView | undefined> {
+    const row = await this.row(id);
+    if (!row) return undefined;
+    const before = toView(row);
+    const next: KeyRow = { ...row };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.allowedModels !== undefined) next.allowed_models = json(patch.allowedModels);
+    if (patch.endpoints !== undefined) next.endpoints = json(patch.endpoints);
+    if (patch.ipAllowlist !== undefined) next.ip_allowlist = json(patch.ipAllowlist);
+    if (patch.expiresAt !== undefined) next.expires_at = patch.expiresAt;
+    const at = this.now();
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('api_keys')
+        .set({ name: next.name, allowed_models: next.allowed_models, endpoints: next.endpoints, ip_allowlist: next.ip_allowlist, expires_at: next.expires_at })
+        .where('id', '=', id)
+        .execute();
+      await this.record(trx, ctx, 'key.updated', id, before, toView(next), at);
+    });
+    this.forget(row);
+    return toView(next);
+  }
+
+  /**
+   * Gives the key a new secret. The old secret keeps working for `graceMs` (0: stops at once), so
+   * callers can switch without an outage. Only the newest previous secret is kept.
+   */
+  async rotate(id: string, graceMs: number, ctx: ChangeContext): Promise<{ key: KeyView; secret: string } | undefined> {
+    const row = await this.row(id);
+    if (!row) return undefined;
+    if (row.revoked_at !== null) throw errors.badRequest('key_revoked', 'A revoked key cannot be rotated.', 'id');
+    const before = toView(row);
+    const secret = generateKeySecret();
+    const at = this.now();
+    this.forget(row);
+    const next: KeyRow = {
+      ...row,
+      hash: hashKeySecret(secret),
+      prefix: visiblePrefix(secret),
+      previous_hash: graceMs > 0 ? row.hash : null,
+      previous_expires_at: graceMs > 0 ? at + graceMs : null,
+      rotated_at: at,
+    };
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('api_keys')
+        .set({ hash: next.hash, prefix: next.prefix, previous_hash: next.previous_hash, previous_expires_at: next.previous_expires_at, rotated_at: at })
+        .where('id', '=', id)
+        .execute();
+      await this.record(trx, ctx, 'key.rotated', id, before, toView(next), at, { grace_seconds: Math.round(graceMs / 1000) });
+    });
+    return { key: toView(next), secret };
+  }
+
+  /** Drops every cached authentication (after a change of roles, user status or allowlists). */
+  invalidateAll(): void {
+    this.cache.clear();
   }
 
   /**
    * Resolves an `Authorization` header value to a principal, or throws a 401 TollgateError.
    * Served from an in-memory cache on the hot path; the store is read once per key per TTL.
    */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  async authenticate(authorization: string | undefined, ip?: string): Promise<Principal> {
     if (!authorization) {
       throw errors.unauthorized(
         'missing_api_key',
@@ -130,30 +265,23 @@ export class KeyService {
     const hash = hashKeySecret(secret);
     const now = this.now();
     let entry = this.cache.get(hash);
-    if (!entry || entry.until <= now) {
-      entry = await this.load(hash, now);
-    }
+    if (!entry || entry.until <= now) entry = await this.load(hash, now);
     const principal = entry.principal;
-    if (!principal) {
-      throw errors.unauthorized(
-        entry.revoked ? 'revoked_api_key' : 'invalid_api_key',
-        entry.revoked ? 'This API key has been revoked.' : 'Incorrect API key provided.',
-      );
-    }
+    if (!principal) throw errors.unauthorized(entry.refusal, REFUSALS[entry.refusal]);
     if (principal.expiresAt !== null && principal.expiresAt <= now) {
-      throw errors.unauthorized('expired_api_key', 'This API key has expired.');
+      throw errors.unauthorized('expired_api_key', REFUSALS.expired_api_key);
     }
-    this.touched.set(principal.keyId, now);
+    this.touched.set(principal.keyId, { at: now, ip });
     return principal;
   }
 
-  /** Writes pending last-used times. */
+  /** Writes pending last-used times and addresses. */
   async flushTouches(): Promise<void> {
     if (this.touched.size === 0) return;
     const batch = [...this.touched];
     this.touched.clear();
-    for (const [id, at] of batch) {
-      await this.store.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+    for (const [id, t] of batch) {
+      await this.store.db.updateTable('api_keys').set({ last_used_at: t.at, last_used_ip: t.ip ?? null }).where('id', '=', id).execute();
     }
   }
 
@@ -162,46 +290,97 @@ export class KeyService {
     await this.flushTouches();
   }
 
+  private row(id: string): Promise<KeyRow | undefined> {
+    return this.store.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  private forget(row: KeyRow): void {
+    this.cache.delete(row.hash);
+    if (row.previous_hash) this.cache.delete(row.previous_hash);
+  }
+
+  private async record(trx: Transaction<Database>, ctx: ChangeContext, action: string, target: string, before: unknown, after: unknown, at: number, details?: Record<string, unknown>) {
+    await trx.insertInto('audit_events').values(changeRecord(ctx, { action, target, before, after, details }, at)).execute();
+  }
+
   private async load(hash: string, now: number): Promise<CacheEntry> {
-    const row = await this.store.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
-    const entry: CacheEntry = {
-      principal: row && row.revoked_at === null ? toPrincipal(row) : null,
-      revoked: row !== undefined && row.revoked_at !== null,
-      until: now + this.options.cacheTtlMs,
-    };
+    const row = await this.store.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where((eb) => eb.or([eb('hash', '=', hash), eb('previous_hash', '=', hash)]))
+      .executeTakeFirst();
+    const entry = await this.entryFor(row, hash, now);
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, entry);
     return entry;
   }
+
+  private async entryFor(row: KeyRow | undefined, hash: string, now: number): Promise<CacheEntry> {
+    const until = now + this.options.cacheTtlMs;
+    const refuse = (refusal: CacheEntry['refusal']): CacheEntry => ({ principal: null, refusal, until });
+    if (!row || row.org_id === null) return refuse('invalid_api_key');
+    if (row.revoked_at !== null) return refuse('revoked_api_key');
+    let expiresAt = row.expires_at;
+    if (row.hash !== hash) {
+      // An old secret after a rotation: valid only until its grace period ends.
+      if (row.previous_expires_at === null || row.previous_expires_at <= now) return refuse('invalid_api_key');
+      expiresAt = expiresAt === null ? row.previous_expires_at : Math.min(expiresAt, row.previous_expires_at);
+    }
+    let actor: Actor | undefined;
+    if (row.user_id !== null) {
+      actor = await this.directory.loadActor(row.user_id);
+      if (!actor) return refuse('user_disabled');
+    } else {
+      actor = { userId: row.id, orgId: row.org_id, memberships: row.team_id ? [{ teamId: row.team_id, role: row.role as RoleName }] : [] };
+    }
+    const org = await this.directory.getOrg(row.org_id);
+    const orgList = org?.ip_allowlist ? IpAllowlist.parse(JSON.parse(org.ip_allowlist)) : null;
+    const keyList = row.ip_allowlist ? IpAllowlist.parse(JSON.parse(row.ip_allowlist)) : null;
+    const endpoints = row.endpoints ? (JSON.parse(row.endpoints) as string[]) : null;
+    const models = row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null;
+    const principal: Principal = {
+      keyId: row.id,
+      keyPrefix: row.prefix,
+      name: row.name,
+      orgId: row.org_id,
+      teamId: row.team_id,
+      userId: row.user_id,
+      actor,
+      gatewayAllowed: isAllowed(actor, 'gateway.call', { orgId: row.org_id, teamId: row.team_id, ownerUserId: row.user_id }),
+      allowedModels: models ? modelMatcher(models) : null,
+      endpoints: endpoints ? new Set(endpoints) : null,
+      ipRule: orgList || keyList ? combineAllowlists(orgList, keyList) : null,
+      expiresAt,
+    };
+    // An expired grace period must not be served from cache past its end.
+    return { principal, refusal: 'invalid_api_key', until: expiresAt === null ? until : Math.min(until, Math.max(expiresAt, now + 1)) };
+  }
 }
 
-function toPrincipal(row: Selectable<ApiKeyTable>): Principal {
-  const models = row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null;
-  return {
-    keyId: row.id,
-    keyPrefix: row.prefix,
-    name: row.name,
-    owner: row.owner,
-    role: row.role,
-    allowedModels: models ? modelMatcher(models) : null,
-    expiresAt: row.expires_at,
-  };
-}
-
+const json = (v: unknown[] | null | undefined) => (v ? JSON.stringify(v) : null);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const arr = (s: string | null) => (s ? (JSON.parse(s) as string[]) : null);
 
-function toView(row: Selectable<ApiKeyTable>): KeyView {
+export function toView(row: KeyRow): KeyView {
   return {
     id: row.id,
     object: 'api_key',
     name: row.name,
     prefix: row.prefix,
-    owner: row.owner,
-    role: row.role,
-    allowed_models: row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null,
+    kind: row.user_id === null ? 'service' : 'personal',
+    org_id: row.org_id,
+    team_id: row.team_id,
+    user_id: row.user_id,
+    role: row.user_id === null ? row.role : null,
+    allowed_models: arr(row.allowed_models),
+    endpoints: arr(row.endpoints),
+    ip_allowlist: arr(row.ip_allowlist),
     created_at: new Date(row.created_at).toISOString(),
     last_used_at: iso(row.last_used_at),
+    last_used_ip: row.last_used_ip,
     expires_at: iso(row.expires_at),
     revoked_at: iso(row.revoked_at),
+    rotated_at: iso(row.rotated_at),
+    previous_secret_expires_at: iso(row.previous_expires_at),
   };
 }

@@ -1,13 +1,28 @@
-/** Who is calling: the result of authenticating a Tollgate key. */
+import type { IpRule } from './network/index.ts';
+import type { Actor } from './permissions/actor.ts';
+
+/** Who is calling: the result of authenticating a Tollgate key. Built once per key per cache period. */
 export interface Principal {
   keyId: string;
   /** Visible prefix of the key, safe for logs. */
   keyPrefix: string;
   name: string;
-  owner: string | null;
-  role: 'admin' | 'user';
+  orgId: string;
+  /** A service key's team, or the team a personal key's spend counts to. */
+  teamId: string | null;
+  /** The user of a personal key; null for a service key. */
+  userId: string | null;
+  /** What the key may do: its user's roles (personal) or its role in its team (service key). */
+  actor: Actor;
+  /** Whether the key may call /v1 at all (gateway.call on its own team), decided once per load. */
+  gatewayAllowed: boolean;
   /** null: every model is allowed. */
   allowedModels: ModelMatcher | null;
+  /** null: every endpoint; else the endpoint scopes the key may call (`chat.completions`, `api`, …). */
+  endpoints: ReadonlySet<string> | null;
+  /** The key's and its organization's allowlists combined; null when neither is set. */
+  ipRule: IpRule | null;
+  /** When the presented secret stops working: the key's expiry, or a rotated secret's grace end. */
   expiresAt: number | null;
 }
 

@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { bootstrapAccess } from '../access/bootstrap.ts';
+import type { ChangeContext } from '../access/change-record.ts';
+import { Directory } from '../access/directory/directory.ts';
 import { KeyService } from '../access/key-service.ts';
 import type { Config } from '../config/index.ts';
 import { openConfiguredStore } from '../main.ts';
@@ -9,15 +12,19 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
   const [sub, ...rest] = args;
   const store = openConfiguredStore(config);
   await store.migrate();
-  const keys = new KeyService(store, { cacheTtlMs: 0 });
+  const directory = new Directory(store);
+  const keys = new KeyService(store, directory, { cacheTtlMs: 0 });
   try {
+    const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey });
+    const ctx: ChangeContext = { actorId: 'system', orgId: home.org.id };
     if (sub === 'create') {
       const { values } = parseArgs({
         args: rest,
         options: {
           name: { type: 'string' },
-          owner: { type: 'string' },
-          admin: { type: 'boolean', default: false },
+          user: { type: 'string' },
+          team: { type: 'string' },
+          role: { type: 'string' },
           models: { type: 'string' },
           expires: { type: 'string' },
         },
@@ -26,23 +33,46 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
       const expiresAt = values.expires === undefined ? null : Date.parse(values.expires);
       if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= Date.now())) fail('--expires must be a future ISO 8601 time');
       const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean);
-      const { key, secret } = await keys.create({
-        name: values.name.trim(),
-        owner: values.owner ?? null,
-        role: values.admin ? 'admin' : 'user',
-        allowedModels: models?.length ? models : null,
-        expiresAt,
-      });
-      process.stdout.write(`created ${key.id} (${key.prefix}…, ${key.role})\nkey (shown once): ${secret}\n`);
+      const role = values.role ?? 'member';
+      if (!['admin', 'member', 'viewer'].includes(role)) fail('--role must be admin, member or viewer');
+      let userId: string | null = null;
+      let teamId: string | null = null;
+      let orgId = home.org.id;
+      if (values.team !== undefined) {
+        const team = await directory.getTeam(values.team);
+        if (!team) fail(`no team with id '${values.team}'`);
+        teamId = team.id;
+        orgId = team.org_id;
+      } else {
+        const user = values.user === undefined ? home.owner : await directory.findUserByEmail(values.user);
+        if (!user) fail(`no user with email '${values.user}'`);
+        userId = user.id;
+        orgId = user.org_id;
+      }
+      const { key, secret } = await keys.create(
+        {
+          name: values.name.trim(),
+          orgId,
+          userId,
+          teamId,
+          role: teamId === null ? undefined : (role as 'admin' | 'member' | 'viewer'),
+          allowedModels: models?.length ? models : null,
+          expiresAt,
+        },
+        { ...ctx, orgId },
+      );
+      const who = key.kind === 'personal' ? `personal key of ${key.user_id}` : `service key of ${key.team_id}, role ${key.role}`;
+      process.stdout.write(`created ${key.id} (${key.prefix}…, ${who})\nkey (shown once): ${secret}\n`);
     } else if (sub === 'list') {
       parseArgs({ args: rest, options: {} });
-      const rows = await keys.list();
+      const rows = await keys.listAll();
       const table = rows.map((k) => ({
         id: k.id,
         prefix: k.prefix,
         name: k.name,
-        owner: k.owner ?? '',
-        role: k.role,
+        kind: k.kind,
+        belongs_to: k.user_id ?? k.team_id ?? '',
+        role: k.role ?? '',
         created: k.created_at,
         last_used: k.last_used_at ?? '',
         expires: k.expires_at ?? '',
@@ -54,7 +84,7 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
       const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
       const id = positionals[0];
       if (!id) fail('keys revoke needs a key id (see tollgate keys list)');
-      const key = await keys.revoke(id);
+      const key = await keys.revoke(id, ctx);
       if (!key) fail(`no key with id '${id}'`);
       process.stdout.write(`revoked ${key.id} (${key.prefix}…)\n`);
     } else {

@@ -30,6 +30,19 @@ export interface Config {
   ledgerRetentionDays: number;
   /** How often price overrides and budgets made on other instances are picked up. */
   reloadIntervalMs: number;
+  /** Name of the organization created on first start. */
+  orgName: string;
+  /** Email of the owner user created on first start (the bootstrap admin key is theirs). */
+  ownerEmail: string;
+  /** Fastify `trustProxy`: addresses of proxies whose X-Forwarded-For is believed (IP allowlists, cookies' Secure). */
+  trustProxy: string | boolean;
+  /** Where users reach Tollgate (links in invitations and password resets, the SSO callback); default http://HOST:PORT. */
+  publicUrl: string | undefined;
+  /** `smtp://user:pass@host:port` (or smtps://) for invitation and password-reset mail; unset: links are only returned to admins. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Session cookies get `Secure`: `auto` (when the request came over https), `on` or `off`. */
+  secureCookies: 'auto' | 'on' | 'off';
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -62,6 +75,13 @@ const EnvSchema = z.object({
   TOLLGATE_ALERT_WEBHOOK_SECRET: optionalString,
   TOLLGATE_LEDGER_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(400)),
   TOLLGATE_RELOAD_INTERVAL_MS: positiveInt(10_000),
+  TOLLGATE_ORG_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(200).default('My organization')),
+  TOLLGATE_OWNER_EMAIL: z.preprocess(emptyToUndefined, z.email().default('owner@tollgate.localhost')),
+  TOLLGATE_TRUST_PROXY: optionalString,
+  TOLLGATE_PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s) URL' }),
+  TOLLGATE_SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
+  TOLLGATE_MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Tollgate <tollgate@localhost>')),
+  TOLLGATE_SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 });
 
 /** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
@@ -99,5 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookSecret: e.TOLLGATE_ALERT_WEBHOOK_SECRET,
     ledgerRetentionDays: e.TOLLGATE_LEDGER_RETENTION_DAYS,
     reloadIntervalMs: e.TOLLGATE_RELOAD_INTERVAL_MS,
+    orgName: e.TOLLGATE_ORG_NAME,
+    ownerEmail: e.TOLLGATE_OWNER_EMAIL.toLowerCase(),
+    trustProxy: e.TOLLGATE_TRUST_PROXY === undefined ? false : e.TOLLGATE_TRUST_PROXY === 'true' ? true : e.TOLLGATE_TRUST_PROXY,
+    publicUrl: e.TOLLGATE_PUBLIC_URL?.replace(/\/+$/, ''),
+    smtpUrl: e.TOLLGATE_SMTP_URL,
+    mailFrom: e.TOLLGATE_MAIL_FROM,
+    secureCookies: e.TOLLGATE_SECURE_COOKIES,
   };
 }

@@ -31,9 +31,15 @@ declare module 'fastify' {
  */
 export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   app.addHook('onRequest', async (req) => {
+    if (req.gateway) {
+      // A known route: the access layer opened the context and authenticated the key.
+      req.gateway.principal = req.access!.principal!;
+      return;
+    }
+    // No such route: authenticate anyway, so the ledger row names the caller, then answer 404.
     const ctx = newContext(req.id, routePath(req));
     req.gateway = ctx;
-    ctx.principal = await deps.keys.authenticate(req.headers.authorization);
+    ctx.principal = await deps.keys.authenticate(req.headers.authorization, req.ip);
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -101,6 +107,11 @@ function admitModel(principal: Principal, model: string): void {
   if (principal.allowedModels && !principal.allowedModels.allows(model)) {
     throw errors.forbidden('model_not_allowed', `This key is not allowed to use the model '${model}'.`, 'model');
   }
+}
+
+/** Opens the gateway's per-request context; the access layer calls it before authenticating, so refusals are recorded too. */
+export function openGatewayContext(req: FastifyRequest): void {
+  req.gateway = newContext(req.id, routePath(req));
 }
 
 function routePath(req: FastifyRequest): string {

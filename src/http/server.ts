@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { requireAdmin } from '../access/admin-auth.ts';
+import fastifyCookie from '@fastify/cookie';
+import type { Directory } from '../access/directory/directory.ts';
+import { installAccessControl } from '../access/enforce.ts';
+import type { SessionService } from '../access/sessions/session-service.ts';
 import type { KeyService } from '../access/key-service.ts';
+import { auditRoutes } from '../access/audit/audit-routes.ts';
+import { authRoutes } from '../access/auth/auth-routes.ts';
+import { directoryRoutes } from '../access/directory/directory-routes.ts';
+import { invitationRoutes } from '../access/directory/invitation-routes.ts';
 import { keyRoutes } from '../access/key-routes.ts';
-import { gatewayRoutes } from '../gateway/routes.ts';
+import type { Mailer } from '../access/mail/mailer.ts';
+import type { AccessRouteDeps } from '../access/route-deps.ts';
+import type { SecureCookies } from '../access/sessions/session-cookie.ts';
+import { ssoRoutes } from '../access/sso/sso-routes.ts';
+import { gatewayRoutes, openGatewayContext } from '../gateway/routes.ts';
 import type { Recorder } from '../gateway/record.ts';
 import { budgetRoutes, type BudgetService } from '../metering/budgets/index.ts';
 import type { UsageLedger } from '../metering/ledger.ts';
@@ -22,6 +33,8 @@ export interface ServerDeps {
   log: Logger;
   store: Store;
   keys: KeyService;
+  sessions: SessionService;
+  directory: Directory;
   ledger: UsageLedger;
   upstream: UpstreamClient;
   record: Recorder;
@@ -34,6 +47,11 @@ export interface ServerDeps {
   upstreamMode: 'simulator' | 'configured';
   bodyLimitBytes: number;
   maxHeaderBytes: number;
+  mailer: Mailer | undefined;
+  publicUrl: string | undefined;
+  secureCookies: SecureCookies;
+  /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
+  trustProxy?: string | boolean;
 }
 
 /** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready. Does not listen. */
@@ -48,11 +66,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     http: { maxHeaderSize: deps.maxHeaderBytes },
     clientErrorHandler,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: 'idle',
   });
   app.decorateRequest('gateway', null);
   app.decorateRequest('rawBody', undefined);
   installJsonBodyParser(app);
+  await app.register(fastifyCookie);
+  installAccessControl(app, { keys: deps.keys, sessions: deps.sessions, directory: deps.directory, beforeGateway: openGatewayContext });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -99,8 +120,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      requireAdmin(api, deps.keys);
-      await keyRoutes(api, { keys: deps.keys });
+      const access: AccessRouteDeps = {
+        store: deps.store,
+        directory: deps.directory,
+        keys: deps.keys,
+        sessions: deps.sessions,
+        log: deps.log,
+        mailer: deps.mailer,
+        publicUrl: deps.publicUrl,
+        secureCookies: deps.secureCookies,
+      };
+      await keyRoutes(api, { keys: deps.keys, directory: deps.directory });
+      await authRoutes(api, access);
+      await ssoRoutes(api, access);
+      await directoryRoutes(api, access);
+      await invitationRoutes(api, access);
+      await auditRoutes(api, access);
       await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced });
       await priceRoutes(api, { catalog: deps.catalog });
       await budgetRoutes(api, { budgets: deps.budgets, otherAlerts: (limit) => deps.unpriced.alerts(limit) });

@@ -19,7 +19,7 @@ export interface MeteringState {
 export interface MeteredRequest {
   endpoint: string;
   receivedAt: number;
-  principal: { keyId: string } | undefined;
+  principal: { keyId: string; userId?: string | null; teamId?: string | null; orgId?: string | null } | undefined;
   modelRequested: string | null;
   modelServed: string | null;
   stream: boolean;
@@ -56,7 +56,8 @@ export class Meter {
   async reserve(req: MeteredRequest): Promise<void> {
     const budgets = this.options.budgets;
     if (!budgets || !req.principal || req.modelRequested === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) return;
-    const subject = { keyId: req.principal.keyId };
+    const p = req.principal;
+    const subject = { keyId: p.keyId, userId: p.userId, teamId: p.teamId, orgId: p.orgId };
     if (budgets.budgetsFor(subject).length === 0) return;
     const model = req.modelRequested;
     const price = this.options.catalog.priceFor(model, req.receivedAt);

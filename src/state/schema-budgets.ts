@@ -23,6 +23,10 @@ export interface BudgetTable {
   thresholds: string;
   created_at: number;
   updated_at: number;
+  /** Where the budget belongs, for permissions: its organization, team and (user scope) user. */
+  org_id: string | null;
+  team_id: string | null;
+  owner_user_id: string | null;
 }
 
 /** Settled spend of one budget in one period (`d:2026-11-25`, `w:2026-W48`, `m:2026-11`, `total`). */
@@ -63,4 +67,10 @@ export interface AuditEventTable {
   target: string;
   /** JSON object. */
   details: string;
+  org_id: string | null;
+  /** JSON of the target before and after a change (secrets never included); null when not a change. */
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+  ip: string | null;
 }

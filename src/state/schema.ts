@@ -1,9 +1,10 @@
 import type { Generated } from 'kysely';
+import type { AccessTables } from './schema-access.ts';
 import type { BudgetTables } from './schema-budgets.ts';
 import type { PriceTables } from './schema-prices.ts';
 
 /** Tables of the Store. Times are epoch milliseconds; booleans are 0/1 so both dialects agree. */
-export interface Database extends PriceTables, BudgetTables {
+export interface Database extends PriceTables, BudgetTables, AccessTables {
   api_keys: ApiKeyTable;
   usage_records: UsageRecordTable;
   usage_daily: UsageDailyTable;
@@ -30,13 +31,28 @@ export interface ApiKeyTable {
   /** sha256 of the secret, hex. */
   hash: string;
   owner: string | null;
-  role: 'admin' | 'user';
+  /** A service key's role in its team (`admin`, `member`, `viewer`); `member` for personal keys. Legacy rows: `admin`/`user`. */
+  role: string;
   /** JSON array of model ids, or null for every model. */
   allowed_models: string | null;
   created_at: number;
   last_used_at: number | null;
   expires_at: number | null;
   revoked_at: number | null;
+  org_id: string | null;
+  /** A service key's team, or the team a personal key's spend counts to. */
+  team_id: string | null;
+  /** The user of a personal key; null for a service (team) key. */
+  user_id: string | null;
+  /** JSON array of endpoint scopes (`chat.completions`, `embeddings`, `api`, …); null: every endpoint. */
+  endpoints: string | null;
+  /** JSON array of CIDRs the key may be used from; null: anywhere (the org's allowlist still applies). */
+  ip_allowlist: string | null;
+  last_used_ip: string | null;
+  /** The secret's hash before the last rotation; valid until previous_expires_at. */
+  previous_hash: string | null;
+  previous_expires_at: number | null;
+  rotated_at: number | null;
 }
 
 export interface UsageRecordTable {
@@ -73,6 +89,9 @@ export interface UsageRecordTable {
   estimated: Generated<number>;
   /** `budget_id:period_id` pairs the request was charged to, comma-separated. */
   budget_periods: string | null;
+  org_id: string | null;
+  team_id: string | null;
+  user_id: string | null;
 }
 
 /** One day (UTC) × key × model of usage; kept after raw rows are deleted. key_id '' = no key. */

@@ -1,7 +1,9 @@
 import type { Action } from './actions.ts';
 
-/** Routes anyone may call without a key (probes). */
+/** Routes anyone may call without a key or session (probes, sign-in, invitation acceptance). */
 export const PUBLIC = 'public';
+/** Routes any signed-in caller may use on themselves (their profile, sessions, 2FA, sign-out); no matrix check. */
+export const SELF = 'self';
 
 /**
  * Every route of the server, as `METHOD /url-pattern` (Fastify's pattern, prefix included), mapped
@@ -24,6 +26,8 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/keys': 'keys.create',
   'GET /api/keys': 'keys.read',
   'GET /api/keys/:id': 'keys.read',
+  'PATCH /api/keys/:id': 'keys.update',
+  'POST /api/keys/:id/rotate': 'keys.update',
   'DELETE /api/keys/:id': 'keys.revoke',
 
   'GET /api/usage': 'usage.read',
@@ -41,7 +45,56 @@ export const ROUTE_PERMISSIONS = {
   'PATCH /api/budgets/:id': 'budgets.write',
   'DELETE /api/budgets/:id': 'budgets.write',
   'GET /api/alerts': 'alerts.read',
-} as const satisfies Record<string, Action | typeof PUBLIC>;
+
+  'GET /api/audit': 'audit.read',
+  'GET /api/openapi.json': PUBLIC,
+
+  // Signing in and out, and what a signed-in user does to their own account.
+  'POST /api/auth/sign-in': PUBLIC,
+  'POST /api/auth/sign-out': SELF,
+  'POST /api/auth/password-reset': PUBLIC,
+  'POST /api/auth/password-reset/confirm': PUBLIC,
+  'GET /api/auth/sso/:orgId/start': PUBLIC,
+  'GET /api/auth/sso/callback': PUBLIC,
+  'GET /api/me': SELF,
+  'PATCH /api/me': SELF,
+  'POST /api/me/password': SELF,
+  'GET /api/me/sessions': SELF,
+  'DELETE /api/me/sessions/:id': SELF,
+  'POST /api/me/2fa': SELF,
+  'POST /api/me/2fa/confirm': SELF,
+  'DELETE /api/me/2fa': SELF,
+  'POST /api/me/2fa/recovery-codes': SELF,
+
+  // Organizations, teams, users, memberships, invitations.
+  'GET /api/orgs': 'org.read',
+  'POST /api/orgs': 'orgs.create',
+  'GET /api/orgs/:id': 'org.read',
+  'PATCH /api/orgs/:id': 'org.settings.write',
+  'GET /api/orgs/:id/sso': 'org.settings.write',
+  'PUT /api/orgs/:id/sso': 'org.settings.write',
+  'DELETE /api/orgs/:id/sso': 'org.settings.write',
+  'GET /api/teams': 'teams.read',
+  'POST /api/teams': 'teams.write',
+  'GET /api/teams/:id': 'teams.read',
+  'PATCH /api/teams/:id': 'teams.write',
+  'DELETE /api/teams/:id': 'teams.write',
+  'GET /api/teams/:id/members': 'members.read',
+  'PUT /api/teams/:id/members/:userId': 'members.write',
+  'DELETE /api/teams/:id/members/:userId': 'members.write',
+  'GET /api/users': 'members.read',
+  'GET /api/users/:id': 'members.read',
+  'PATCH /api/users/:id': 'users.manage',
+  'POST /api/users/:id/password-reset': 'users.manage',
+  'GET /api/invitations': 'members.read',
+  'POST /api/invitations': 'users.invite',
+  'DELETE /api/invitations/:id': 'users.invite',
+  'GET /api/invitations/accept': PUBLIC,
+  'POST /api/invitations/accept': PUBLIC,
+} as const satisfies Record<string, Action | typeof PUBLIC | typeof SELF>;
+
+/** What a route requires: an action of the matrix, PUBLIC or SELF. */
+export type RouteRule = Action | typeof PUBLIC | typeof SELF;
 
 export type RouteKey = `${string} ${string}`;
 
@@ -55,8 +108,8 @@ export function routeKey(method: string, url: string): RouteKey {
  * A HEAD request is checked as the GET it mirrors.
  * @example routeAction('GET', '/api/usage/:id'); // 'usage.read'
  */
-export function routeAction(method: string, url: string): Action | typeof PUBLIC | undefined {
+export function routeAction(method: string, url: string): RouteRule | undefined {
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method;
-  const table: Readonly<Record<string, Action | typeof PUBLIC>> = ROUTE_PERMISSIONS;
+  const table: Readonly<Record<string, RouteRule>> = ROUTE_PERMISSIONS;
   return Object.hasOwn(table, routeKey(m, url)) ? table[routeKey(m, url)] : undefined;
 }

@@ -1,11 +1,13 @@
-/**
- * Roles a user can hold in a team, from most to least powerful. The order is total so that
- * "highest role wins" is always decided; member is put above auditor (member can act, auditor only reads).
- */
-export const TEAM_ROLES = ['owner', 'admin', 'member', 'auditor', 'viewer'] as const;
+import { ROLES, type Role } from '../permissions/roles.ts';
 
-/** A role within a team. `auditor` reads usage and audit data; `viewer` reads only. */
-export type TeamRole = (typeof TEAM_ROLES)[number];
+/**
+ * Roles a user can hold in a team, from most to least powerful: the access model's roles, in its
+ * order (member above auditor: member can act, auditor only reads), so "highest role wins" is decided.
+ */
+export const TEAM_ROLES = ROLES;
+
+/** A role within a team: the access model's Role. */
+export type TeamRole = Role;
 
 /**
  * Orders roles: a higher rank is more powerful.
@@ -15,5 +17,4 @@ export function roleRank(role: TeamRole): number {
   return TEAM_ROLES.length - TEAM_ROLES.indexOf(role);
 }
 
-/** Short name for TeamRole, as the access module's brief spells it. */
-export type Role = TeamRole;
+export type { Role };

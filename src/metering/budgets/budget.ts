@@ -24,6 +24,10 @@ export interface Budget {
   thresholds: readonly number[];
   createdAt: number;
   updatedAt: number;
+  /** Where the budget belongs, for permissions (set when it is created through the API). */
+  orgId?: string | null | undefined;
+  teamId?: string | null | undefined;
+  ownerUserId?: string | null | undefined;
 }
 
 /**
@@ -49,6 +53,9 @@ export function budgetFromRow(row: Selectable<BudgetTable>): Budget {
     thresholds: JSON.parse(row.thresholds) as number[],
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    orgId: row.org_id,
+    teamId: row.team_id,
+    ownerUserId: row.owner_user_id,
   };
 }
 
@@ -64,6 +71,9 @@ export function budgetToRow(b: Budget): Selectable<BudgetTable> {
     thresholds: JSON.stringify(b.thresholds),
     created_at: b.createdAt,
     updated_at: b.updatedAt,
+    org_id: b.orgId ?? null,
+    team_id: b.teamId ?? null,
+    owner_user_id: b.ownerUserId ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import * as init from './0001-init.ts';
 import * as prices from './0002-prices.ts';
 import * as budgets from './0003-budgets.ts';
 import * as ledgerCost from './0004-ledger-cost.ts';
+import * as access from './0005-access.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-prices': prices,
   '0003-budgets': budgets,
   '0004-ledger-cost': ledgerCost,
+  '0005-access': access,
 };

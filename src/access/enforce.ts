@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { errors } from '../http/errors.ts';
+import type { ChangeContext } from './change-record.ts';
+import { constantTimeEqual } from './credentials/constant-time.ts';
+import type { Directory, UserRow } from './directory/directory.ts';
+import { endpointScopeOf, type EndpointScope } from './key-scopes.ts';
+import type { KeyService } from './key-service.ts';
+import { IpAllowlist } from './network/index.ts';
+import type { Action } from './permissions/actions.ts';
+import { roleSources, type Actor } from './permissions/actor.ts';
+import { PERMISSION_MATRIX } from './permissions/matrix.ts';
+import { PUBLIC, routeAction, SELF, type RouteRule } from './permissions/route-permissions.ts';
+import type { Principal } from './principal.ts';
+import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
+
+/** What the access layer decided about a request's caller. */
+export interface AccessContext {
+  actor: Actor;
+  via: 'key' | 'session';
+  /** The key, when the caller used one. */
+  principal: Principal | null;
+  /** The session and its user, when the caller used a session cookie. */
+  session: ActiveSession | null;
+}
+
+/** What a route requires, decided once when the route is registered. */
+export interface RouteAccess {
+  rule: RouteRule;
+  scope: EndpointScope | undefined;
+  /** A /v1 route: key only, gateway context, precomputed gateway.call. */
+  gateway: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    access: AccessContext | null;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export interface AccessDeps {
+  keys: KeyService;
+  sessions: SessionService;
+  directory: Directory;
+  /** Runs first for every /v1 route, before authentication (the gateway opens its request context). */
+  beforeGateway?: (req: FastifyRequest) => void;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * THE enforcement point. Every route must be mapped in ROUTE_PERMISSIONS (registering an unmapped
+ * route throws at start-up: fail closed). Each request is authenticated (a key, or on /api a session
+ * cookie with a CSRF token on state-changing methods), checked against IP allowlists, endpoint
+ * scopes and the org's 2FA policy, and refused with 403 when no role of the caller grants the
+ * route's action at all. Handlers then check the concrete target with `authorize` or list with
+ * `visibility`, so a team's things stay invisible to other teams.
+ */
+export function installAccessControl(app: FastifyInstance, deps: AccessDeps): void {
+  app.decorateRequest('access', null);
+
+  app.addHook('onRoute', (opts: RouteOptions) => {
+    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    for (const method of methods) {
+      const rule = routeAction(method, opts.url);
+      if (rule === undefined) throw new Error(`Route '${method} ${opts.url}' has no entry in ROUTE_PERMISSIONS (src/access/permissions/route-permissions.ts).`);
+      const access: RouteAccess = { rule, scope: endpointScopeOf(opts.url), gateway: opts.url.startsWith('/v1/') };
+      opts.config = { ...(opts.config as object), access };
+    }
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const ra = req.routeOptions.config.access;
+    if (!ra) return; // no route matched: the 404 handler answers
+    if (ra.gateway) deps.beforeGateway?.(req);
+    if (ra.rule === PUBLIC) return;
+    const authorization = req.headers.authorization;
+    const cookie = ra.gateway || authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
+    req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
+    if (ra.rule !== SELF && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
+      throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
+    }
+  });
+}
+
+async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: string | undefined, deps: AccessDeps): Promise<AccessContext> {
+  const principal = await deps.keys.authenticate(authorization, req.ip);
+  if (principal.ipRule && !principal.ipRule.allows(req.ip)) {
+    throw errors.forbidden('ip_not_allowed', `Requests with this key are not allowed from ${req.ip}.`);
+  }
+  if (principal.endpoints && ra.scope !== undefined && !principal.endpoints.has(ra.scope)) {
+    throw errors.forbidden('endpoint_not_allowed', `This key is not allowed to call '${ra.scope}' endpoints.`);
+  }
+  if (ra.gateway && !principal.gatewayAllowed) {
+    throw errors.forbidden('permission_denied', "You do not have permission to perform 'gateway.call'.");
+  }
+  return { actor: principal.actor, via: 'key', principal, session: null };
+}
+
+async function viaSession(req: FastifyRequest, ra: RouteAccess, cookie: string, deps: AccessDeps): Promise<AccessContext> {
+  const active = await deps.sessions.authenticate(cookie);
+  if (!active) throw errors.unauthorized('session_invalid', 'Your session has ended or is not valid; sign in again.');
+  if (!SAFE_METHODS.has(req.method)) {
+    const presented = req.headers[CSRF_HEADER];
+    if (typeof presented !== 'string' || !constantTimeEqual(presented, active.session.csrf_token)) {
+      throw errors.forbidden('csrf_token_invalid', `State-changing requests made with a session must carry the session's CSRF token in the '${CSRF_HEADER}' header.`);
+    }
+  }
+  const org = await deps.directory.getOrg(active.user.org_id);
+  if (org?.ip_allowlist && !IpAllowlist.parse(JSON.parse(org.ip_allowlist)).allows(req.ip)) {
+    throw errors.forbidden('ip_not_allowed', `Your organization does not allow access from ${req.ip}.`);
+  }
+  if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && ra.rule !== SELF) {
+    throw errors.forbidden('two_factor_required', 'Your organization requires two-factor authentication: enrol at POST /api/me/2fa first.');
+  }
+  return { actor: active.actor, via: 'session', principal: null, session: active };
+}
+
+/** Whether any role the actor holds grants the action at all (the coarse check before the handler's own). */
+function holdsAnyGrant(actor: Actor, action: Action): boolean {
+  const row = PERMISSION_MATRIX[action];
+  return roleSources(actor).some((s) => row[s.role] !== 'none');
+}
+
+/** The request's access context; throws if the route did not authenticate (a wiring mistake). */
+export function accessOf(req: FastifyRequest): AccessContext {
+  if (!req.access) throw new Error(`route ${req.method} ${req.routeOptions.url} used accessOf without authentication`);
+  return req.access;
+}
+
+/** The change context of a request: who changes things, in which org, from where. */
+export function changeContextOf(req: FastifyRequest): ChangeContext {
+  const a = accessOf(req);
+  return { actorId: a.actor.userId, orgId: a.actor.orgId, requestId: req.id, ip: req.ip };
+}
+
+/** The signed-in user of a session request, or the user of a personal key; undefined for a service key. */
+export function userIdOf(req: FastifyRequest): string | undefined {
+  const a = accessOf(req);
+  if (a.session) return a.session.user.id;
+  return a.principal?.userId ?? undefined;
+}
+
+export type { UserRow };

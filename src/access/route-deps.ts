@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Store } from '../state/index.ts';
+import type { Directory } from './directory/directory.ts';
+import type { KeyService } from './key-service.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { SecureCookies } from './sessions/session-cookie.ts';
+import type { SessionService } from './sessions/session-service.ts';
+
+/** What the access routes (sign-in, me, SSO, directory, invitations, audit) need. */
+export interface AccessRouteDeps {
+  store: Store;
+  directory: Directory;
+  keys: KeyService;
+  sessions: SessionService;
+  log: Logger;
+  /** Undefined: no SMTP configured; links are returned to the admin who asked instead. */
+  mailer: Mailer | undefined;
+  /** Base of links in mail and of the SSO callback; undefined: derived from the request. */
+  publicUrl: string | undefined;
+  secureCookies: SecureCookies;
+  now?: () => number;
+}
