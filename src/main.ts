@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { KeyService } from './access/key-service.ts';
-import { bootstrapAccess } from './access/bootstrap.ts';
+import { bootstrapAccess, type HomeOrg } from './access/bootstrap.ts';
 import { Directory } from './access/directory/directory.ts';
 import { SessionService } from './access/sessions/session-service.ts';
 import type { Config } from './config/index.ts';
@@ -23,6 +23,10 @@ export interface Tollgate {
   app: FastifyInstance;
   store: Store;
   keys: KeyService;
+  directory: Directory;
+  sessions: SessionService;
+  /** The home organization, its first team and its owner (created on first start). */
+  home: HomeOrg;
   ledger: UsageLedger;
   catalog: PriceCatalog;
   budgets: BudgetService;
@@ -121,6 +125,9 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     app,
     store,
     keys,
+    directory,
+    sessions,
+    home,
     ledger,
     catalog,
     budgets,

@@ -98,10 +98,10 @@ export function conformanceSuite(title: string, fn: (c: Conformance) => void): v
         observer,
         kind: kind.name,
         async userKey(body = {}) {
-          return c.gw.createKey({ role: 'user', ...body });
+          return c.gw.createKey({ kind: 'service', team_id: c.gw.tg.home.defaultTeam.id, role: 'member', ...body });
         },
         async userKeyWithId(body = {}) {
-          const res = await c.gw.call('/api/keys', { body: { name: 'conformance', role: 'user', ...body } });
+          const res = await c.gw.call('/api/keys', { body: { name: 'conformance', kind: 'service', team_id: c.gw.tg.home.defaultTeam.id, role: 'member', ...body } });
           assert.equal(res.status, 201, await res.clone().text());
           return (await res.json()) as { id: string; key: string };
         },
