@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../http/errors.ts';
+import { documentRoute } from '../http/openapi/route-docs.ts';
 import { parseInput } from '../http/parse-input.ts';
 import type { Directory } from './directory/directory.ts';
 import { accessOf, changeContextOf } from './enforce.ts';
@@ -45,6 +46,13 @@ const ListQuery = z.strictObject({
   team_id: z.string().min(1).max(100).optional(),
   user_id: z.string().min(1).max(100).optional(),
 });
+
+documentRoute('POST /api/keys', { summary: 'Create a personal key (yours) or a service key (a team\'s); the secret is returned once.', body: CreateKeyBody });
+documentRoute('GET /api/keys', { summary: 'List the keys you may read (never their secrets).', query: ListQuery });
+documentRoute('GET /api/keys/:id', { summary: 'Show one key.' });
+documentRoute('PATCH /api/keys/:id', { summary: 'Change a key\'s name, model and endpoint scopes, IP allowlist or expiry.', body: UpdateKeyBody });
+documentRoute('POST /api/keys/:id/rotate', { summary: 'Give a key a new secret; the old one keeps working for grace_period_seconds (default 86400).', body: RotateBody });
+documentRoute('DELETE /api/keys/:id', { summary: 'Revoke a key at once.' });
 
 /** Where a key sits, for `authorize`. */
 export function keyTarget(k: Pick<KeyView, 'org_id' | 'team_id' | 'user_id'>): Target {

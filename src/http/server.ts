@@ -28,6 +28,7 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
+import { openApiRoute } from './openapi/openapi-route.ts';
 
 export interface ServerDeps {
   log: Logger;
@@ -136,6 +137,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await directoryRoutes(api, access);
       await invitationRoutes(api, access);
       await auditRoutes(api, access);
+      await openApiRoute(api, { version: '0.1.0' });
       await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced });
       await priceRoutes(api, { catalog: deps.catalog });
       await budgetRoutes(api, { budgets: deps.budgets, otherAlerts: (limit) => deps.unpriced.alerts(limit) });
