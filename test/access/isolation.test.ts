@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ChangeContext } from '../../src/access/change-record.ts';
+import { PUBLIC, ROUTE_PERMISSIONS, SELF } from '../../src/access/permissions/route-permissions.ts';
+import type { RoleName } from '../../src/state/schema-access.ts';
+import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+
+/*
+ * Isolation: a member of team A guesses the ids of team B's things (and an owner of another
+ * organization guesses team A's) on every route that takes an id, and on every list. Nothing of
+ * B may be read or changed. The table below must name every /api route with a path parameter:
+ * a new route fails the coverage test until it is added here (or listed as not team-owned).
+ */
+
+const hello = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] };
+
+interface World {
+  orgId: string;
+  teamA: string;
+  teamB: string;
+  keys: Record<string, string>;
+  users: Record<string, string>;
+  keyB: string;
+  budgetB: string;
+  requestB: string;
+  invitationB: string;
+  otherOrgOwnerKey: string;
+}
+
+/** One attempt on B's things: method, path, body. */
+type Attempt = [string, string, unknown?];
+
+const attemptsOnB = (w: World): Record<string, Attempt[]> => ({
+  'GET /api/keys/:id': [['GET', `/api/keys/${w.keyB}`]],
+  'PATCH /api/keys/:id': [['PATCH', `/api/keys/${w.keyB}`, { name: 'mine now' }]],
+  'POST /api/keys/:id/rotate': [['POST', `/api/keys/${w.keyB}/rotate`, {}]],
+  'DELETE /api/keys/:id': [['DELETE', `/api/keys/${w.keyB}`]],
+  'GET /api/usage/:id': [['GET', `/api/usage/${w.requestB}`]],
+  'GET /api/budgets/:id': [['GET', `/api/budgets/${w.budgetB}`]],
+  'PATCH /api/budgets/:id': [['PATCH', `/api/budgets/${w.budgetB}`, { limit_usd: '1000.00' }]],
+  'DELETE /api/budgets/:id': [['DELETE', `/api/budgets/${w.budgetB}`]],
+  'GET /api/teams/:id': [['GET', `/api/teams/${w.teamB}`]],
+  'PATCH /api/teams/:id': [['PATCH', `/api/teams/${w.teamB}`, { name: 'taken over' }]],
+  'DELETE /api/teams/:id': [['DELETE', `/api/teams/${w.teamB}`]],
+  'GET /api/teams/:id/members': [['GET', `/api/teams/${w.teamB}/members`]],
+  'PUT /api/teams/:id/members/:userId': [
+    ['PUT', `/api/teams/${w.teamB}/members/${w.users.memberA}`, { role: 'admin' }],
+    ['PUT', `/api/teams/${w.teamB}/members/${w.users.memberB}`, { role: 'viewer' }],
+  ],
+  'DELETE /api/teams/:id/members/:userId': [['DELETE', `/api/teams/${w.teamB}/members/${w.users.memberB}`]],
+  'GET /api/users/:id': [['GET', `/api/users/${w.users.memberB}`]],
+  'PATCH /api/users/:id': [['PATCH', `/api/users/${w.users.memberB}`, { status: 'disabled' }]],
+  'POST /api/users/:id/password-reset': [['POST', `/api/users/${w.users.memberB}/password-reset`, {}]],
+  'DELETE /api/invitations/:id': [['DELETE', `/api/invitations/${w.invitationB}`]],
+  'GET /api/orgs/:id': [],
+  'PATCH /api/orgs/:id': [['PATCH', `/api/orgs/${w.orgId}`, { name: 'renamed' }]],
+  'GET /api/orgs/:id/sso': [['GET', `/api/orgs/${w.orgId}/sso`]],
+  'PUT /api/orgs/:id/sso': [['PUT', `/api/orgs/${w.orgId}/sso`, { issuer: 'https://idp.example.com', client_id: 'x' }]],
+  'DELETE /api/orgs/:id/sso': [['DELETE', `/api/orgs/${w.orgId}/sso`]],
+  // Creating things in team B is the same guess, by body instead of path.
+  'POST /api/keys': [['POST', '/api/keys', { name: 'b', kind: 'service', team_id: w.teamB }]],
+  'POST /api/budgets': [['POST', '/api/budgets', { scope: 'team', scope_id: w.teamB, period: 'monthly', limit_usd: '1.00' }]],
+  'POST /api/invitations': [['POST', '/api/invitations', { email: 'mole@example.com', team_id: w.teamB, role: 'member' }]],
+});
+
+/** Routes with a path parameter that are not a team's things (and why). */
+const NOT_TEAM_OWNED: Record<string, string> = {
+  'GET /api/prices/:model': 'the price catalog is the organization\'s, readable by everyone in it',
+  'PUT /api/prices/:model': 'org-level; covered by the escalation tests (owners only)',
+  'DELETE /api/prices/:model': 'org-level; covered by the escalation tests (owners only)',
+  'DELETE /api/me/sessions/:id': 'only the caller\'s own sessions (tested in test/access/auth)',
+  'GET /api/auth/sso/:orgId/start': 'public sign-in start',
+  'GET /v1/models/:id': 'the gateway: a key reaches only its own team',
+};
+
+const LISTS = ['/api/keys', '/api/usage', '/api/budgets', '/api/alerts', '/api/teams', '/api/users', '/api/invitations', '/api/audit'];
+
+describe('isolation between teams and organizations', () => {
+  let gw: TestGateway;
+  let w: World;
+
+  before(async () => {
+    gw = await startGateway();
+    const { directory, keys, home } = gw.tg;
+    const orgId = home.org.id;
+    const ctx: ChangeContext = { actorId: 'system', orgId };
+    const teamA = (await directory.createTeam(orgId, 'Team A', ctx)).id;
+    const teamB = (await directory.createTeam(orgId, 'Team B', ctx)).id;
+    const users: Record<string, string> = {};
+    const personal: Record<string, string> = {};
+    const people: [string, string, RoleName][] = [
+      ['adminA', teamA, 'admin'],
+      ['memberA', teamA, 'member'],
+      ['viewerA', teamA, 'viewer'],
+      ['memberB', teamB, 'member'],
+    ];
+    for (const [name, team, role] of people) {
+      const user = await directory.createUser({ orgId, email: `${name.toLowerCase()}@example.com`, name }, ctx);
+      await directory.setMembership(team, user.id, role, ctx);
+      users[name] = user.id;
+      personal[name] = (await keys.create({ name, orgId, userId: user.id, teamId: team }, ctx)).secret;
+    }
+    const keyB = (await keys.create({ name: 'B service', orgId, teamId: teamB, role: 'member' }, ctx)).key.id;
+
+    const call = await gw.call('/v1/chat/completions', { key: personal.memberB!, body: hello });
+    assert.equal(call.status, 200);
+    const requestB = call.headers.get('x-request-id')!;
+
+    const budget = await gw.call('/api/budgets', { body: { scope: 'team', scope_id: teamB, period: 'monthly', limit_usd: '50.00' } });
+    assert.equal(budget.status, 201, await budget.clone().text());
+    const budgetB = ((await budget.json()) as { id: string }).id;
+
+    const inv = await gw.call('/api/invitations', { body: { email: 'newcomer@example.com', team_id: teamB, role: 'member' } });
+    assert.equal(inv.status, 201, await inv.clone().text());
+    const invitationB = ((await inv.json()) as { invitation: { id: string } }).invitation.id;
+
+    const org2 = await directory.createOrg('Other Co', null);
+    const ctx2: ChangeContext = { actorId: 'system', orgId: org2.id };
+    const owner2 = await directory.createUser({ orgId: org2.id, email: 'owner2@example.com', name: 'Owner Two', orgRole: 'owner' }, ctx2);
+    const otherOrgOwnerKey = (await keys.create({ name: 'o2', orgId: org2.id, userId: owner2.id }, ctx2)).secret;
+
+    w = { orgId, teamA, teamB, keys: personal, users, keyB, budgetB, requestB, invitationB, otherOrgOwnerKey };
+  });
+  after(() => gw.close());
+
+  test('every /api route with a path parameter is tried (or named as not team-owned)', () => {
+    const tried = attemptsOnB(w);
+    for (const [route, rule] of Object.entries(ROUTE_PERMISSIONS)) {
+      if (!route.includes('/:') || rule === PUBLIC) continue;
+      assert.ok(route in tried || route in NOT_TEAM_OWNED, `${route} (${rule === SELF ? 'self' : rule}) is not in the isolation table`);
+    }
+  });
+
+  for (const who of ['memberA', 'adminA', 'viewerA'] as const) {
+    test(`${who} can neither read nor change team B's things by guessing ids`, async () => {
+      for (const [route, attempts] of Object.entries(attemptsOnB(w))) {
+        for (const [method, path, body] of attempts) {
+          if (route.startsWith('GET /api/orgs') || route.includes('/api/orgs/:id')) continue; // org-level: escalation tests
+          const res = await gw.call(path, { method, key: w.keys[who]!, ...(body === undefined ? {} : { body }) });
+          assert.ok([403, 404].includes(res.status), `${who}: ${method} ${path} → ${res.status} ${await res.clone().text()}`);
+          const err = (await res.json()) as { error: { type: string } };
+          assert.ok(['permission_error', 'invalid_request_error'].includes(err.error.type));
+        }
+      }
+    });
+
+    test(`${who}'s lists never show team B's things`, async () => {
+      const secretsOfB = [w.keyB, w.budgetB, w.requestB, w.invitationB, w.users.memberB!];
+      for (const list of LISTS) {
+        const res = await gw.call(list, { key: w.keys[who]! });
+        if (res.status === 403) continue; // not allowed to list at all is fine
+        assert.equal(res.status, 200, `${who} ${list}: ${await res.clone().text()}`);
+        const text = await res.text();
+        for (const id of secretsOfB) assert.ok(!text.includes(id), `${who} ${list} shows ${id}`);
+      }
+    });
+  }
+
+  test('B\'s things are unchanged after all the attempts', async () => {
+    const key = (await (await gw.call(`/api/keys/${w.keyB}`)).json()) as { name: string; revoked_at: string | null };
+    assert.equal(key.name, 'B service');
+    assert.equal(key.revoked_at, null);
+    const budget = (await (await gw.call(`/api/budgets/${w.budgetB}`)).json()) as { limit_usd: string };
+    assert.equal(budget.limit_usd, '50.00');
+    const team = (await (await gw.call(`/api/teams/${w.teamB}`)).json()) as { name: string };
+    assert.equal(team.name, 'Team B');
+    const members = (await (await gw.call(`/api/teams/${w.teamB}/members`)).json()) as { data: { user_id: string; role: string }[] };
+    assert.deepEqual(members.data.map((m) => [m.user_id, m.role]), [[w.users.memberB, 'member']]);
+    const user = (await (await gw.call(`/api/users/${w.users.memberB}`)).json()) as { status: string };
+    assert.equal(user.status, 'active');
+  });
+
+  test('an owner of another organization gets 404 for every id of this one', async () => {
+    for (const [, attempts] of Object.entries(attemptsOnB(w))) {
+      for (const [method, path, body] of attempts) {
+        if (method === 'POST' && !path.includes('/', 6)) continue; // creations: checked below
+        const res = await gw.call(path, { method, key: w.otherOrgOwnerKey, ...(body === undefined ? {} : { body }) });
+        assert.equal(res.status, 404, `${method} ${path} → ${res.status} ${await res.clone().text()}`);
+      }
+    }
+    for (const [path, body] of [
+      ['/api/keys', { name: 'x', kind: 'service', team_id: w.teamB }],
+      ['/api/budgets', { scope: 'team', scope_id: w.teamB, period: 'monthly', limit_usd: '1.00' }],
+      ['/api/invitations', { email: 'x@example.com', team_id: w.teamB, role: 'member' }],
+    ] as const) {
+      const res = await gw.call(path, { key: w.otherOrgOwnerKey, body });
+      assert.equal(res.status, 404, `${path} → ${res.status} ${await res.clone().text()}`);
+    }
+    const usage = await (await gw.call('/api/usage', { key: w.otherOrgOwnerKey })).text();
+    assert.ok(!usage.includes(w.requestB));
+  });
+});
