@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { KeyService } from './access/key-service.ts';
 import { bootstrapAccess, type HomeOrg } from './access/bootstrap.ts';
+import type { LoginThrottle } from './access/credentials/login-throttle.ts';
 import { Directory } from './access/directory/directory.ts';
+import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
 import type { Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
@@ -45,6 +47,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Listen (default) or only build the server (`app.inject` in tests). */
   listen?: boolean;
+  /** Sign-in throttle (tests inject one with a fake clock); default an in-process one. */
+  loginThrottle?: LoginThrottle;
 }
 
 /**
@@ -92,6 +96,8 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const meter = config.metering ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
   const record = makeRecorder(ledger, log, meter);
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
+  const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
+  const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
 
   const app = await buildServer({
     log,
@@ -110,7 +116,8 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
     trustProxy: config.trustProxy,
-    mailer: undefined,
+    mailer,
+    loginThrottle: options.loginThrottle,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
   });
@@ -138,6 +145,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     generatedAdminKey,
     async close() {
       clearInterval(retention);
+      clearInterval(housekeeping);
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
@@ -148,6 +156,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
         () => ledger.close(),
         () => unpriced.close(),
         () => simulator?.close(),
+        () => mailer?.close(),
         () => store.close(),
       ];
       const failures: unknown[] = [];
@@ -172,6 +181,21 @@ function createLogger(config: Config): Logger {
     { level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization'], remove: true } },
     pino.destination({ dest: 1, sync: false }),
   );
+}
+
+/** Deletes ended or expired sessions and used or expired one-time tokens older than a day, hourly. */
+function scheduleAccessHousekeeping(store: Store, sessions: SessionService, log: Logger): NodeJS.Timeout {
+  const run = async () => {
+    const before = Date.now() - 86_400_000;
+    await sessions.prune(before);
+    await store.db
+      .deleteFrom('one_time_tokens')
+      .where((eb) => eb.or([eb('expires_at', '<', before), eb('used_at', '<', before)]))
+      .execute();
+  };
+  const timer = setInterval(() => run().catch((err: unknown) => log.error({ err }, 'access housekeeping failed')), 3_600_000);
+  timer.unref();
+  return timer;
 }
 
 /** Deletes raw ledger rows past the retention period, at start and then hourly. */
