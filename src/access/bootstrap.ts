@@ -17,6 +17,8 @@ export interface BootstrapOptions {
   ownerEmail: string;
   /** TOLLGATE_ADMIN_KEY: the owner's personal key, added on any start if not known yet. */
   adminKey: string | undefined;
+  /** On an empty key table, generate an admin key to show once (the server does; CLI commands do not). */
+  generateAdminKey?: boolean;
 }
 
 /**
@@ -45,12 +47,50 @@ export async function bootstrapAccess(store: Store, directory: Directory, keys: 
   await store.db.updateTable('api_keys').set({ org_id: org.id, user_id: owner.id, role: 'member' }).where('org_id', 'is', null).where('role', '=', 'admin').execute();
   await store.db.updateTable('api_keys').set({ org_id: org.id, team_id: defaultTeam.id, role: 'member' }).where('org_id', 'is', null).execute();
 
+  await placeUnplacedRows(store, org.id);
+
   let generatedAdminKey: string | undefined;
   if (options.adminKey !== undefined) {
     const known = await store.db.selectFrom('api_keys').select('id').where('hash', '=', hashKeySecret(options.adminKey)).executeTakeFirst();
     if (!known) await keys.create({ name: 'bootstrap admin (TOLLGATE_ADMIN_KEY)', orgId: org.id, userId: owner.id, secret: options.adminKey }, ctx);
-  } else if ((await keys.count()) === 0) {
+  } else if (options.generateAdminKey === true && (await keys.count()) === 0) {
     generatedAdminKey = (await keys.create({ name: 'bootstrap admin', orgId: org.id, userId: owner.id }, ctx)).secret;
   }
   return { org, owner, defaultTeam, generatedAdminKey };
+}
+
+/**
+ * Ledger rows and budgets written before organizations existed (migration 0005) are placed where
+ * their key is (organization, team, user), else in the home organization with no team. Rows written
+ * since carry their placement, so after the first start this only finds rows of requests that had no
+ * key (they belong to the home organization).
+ */
+async function placeUnplacedRows(store: Store, homeOrgId: string): Promise<void> {
+  const db = store.db;
+  await db
+    .updateTable('usage_records')
+    .set((eb) => {
+      const key = () => eb.selectFrom('api_keys').whereRef('api_keys.id', '=', 'usage_records.key_id');
+      return {
+        org_id: eb.fn.coalesce(key().select('api_keys.org_id'), eb.val(homeOrgId)),
+        team_id: key().select('api_keys.team_id'),
+        user_id: key().select('api_keys.user_id'),
+      };
+    })
+    .where('org_id', 'is', null)
+    .execute();
+  await db
+    .updateTable('budgets')
+    .set((eb) => {
+      const key = () => eb.selectFrom('api_keys').whereRef('api_keys.id', '=', 'budgets.scope_id');
+      return {
+        org_id: eb.fn.coalesce(key().select('api_keys.org_id'), eb.val(homeOrgId)),
+        team_id: key().select('api_keys.team_id'),
+        owner_user_id: key().select('api_keys.user_id'),
+      };
+    })
+    .where('org_id', 'is', null)
+    .where('scope', '=', 'key')
+    .execute();
+  await db.updateTable('budgets').set({ org_id: homeOrgId }).where('org_id', 'is', null).execute();
 }

@@ -4,20 +4,28 @@ import { keysCommand } from './keys-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { simulateCommand } from './simulate-command.ts';
+import { usersCommand } from './users-command.ts';
 
 const HELP = `Usage: tollgate <command> [options]
 
 Commands:
   serve                 Run the gateway, admin API and web app (default)
   simulate [--port N]   Run the OpenAI-compatible simulator on its own (default port 8090)
-  keys create --name NAME [--owner O] [--admin] [--models m1,m2] [--expires ISO-TIME]
-  keys list             List keys (prefix, name, owner, created, last used, expiry, state)
+  keys create --name NAME [--user EMAIL | --team TEAM_ID --role admin|member|viewer]
+              [--models m1,m2*] [--expires ISO-TIME]
+                        Create a personal key (default: the home organization's owner) or a service key
+  keys list             List keys (prefix, name, kind, owner, created, last used, expiry, state)
   keys revoke ID        Revoke a key at once
+  users list            List users
+  users create --email E [--name N] [--org-role ROLE] [--team TEAM_ID --role ROLE]
+  users set-password EMAIL
+                        Set a user's password (from TOLLGATE_NEW_PASSWORD or standard input);
+                        ends their sessions
   migrate               Create or update the database schema, then exit
 
 Configuration comes from the environment; see docs/configuration.md.
   PORT, HOST, TOLLGATE_DATA_DIR, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL,
-  TOLLGATE_ADMIN_KEY, TOLLGATE_LOG_LEVEL
+  TOLLGATE_ADMIN_KEY, TOLLGATE_OWNER_EMAIL, TOLLGATE_LOG_LEVEL
 `;
 
 /** Entry point of the `tollgate` command. */
@@ -42,6 +50,8 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'keys':
         return await keysCommand(loadConfig(), rest);
+      case 'users':
+        return await usersCommand(loadConfig(), rest);
       case 'migrate':
         parseArgs({ args: rest, options: {} });
         return await migrateCommand(loadConfig());

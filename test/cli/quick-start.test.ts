@@ -97,7 +97,7 @@ describe('tollgate command', () => {
   test('--help lists the commands', () => {
     const r = tollgate(['--help'], env());
     assert.equal(r.status, 0);
-    for (const c of ['serve', 'simulate', 'keys create', 'keys list', 'keys revoke', 'migrate']) assert.ok(r.stdout.includes(c), c);
+    for (const c of ['serve', 'simulate', 'keys create', 'keys list', 'keys revoke', 'users create', 'users set-password', 'migrate']) assert.ok(r.stdout.includes(c), c);
   });
 
   test('migrate creates the schema and is idempotent', () => {
@@ -106,7 +106,7 @@ describe('tollgate command', () => {
   });
 
   test('keys create, list, revoke', () => {
-    const created = tollgate(['keys', 'create', '--name', 'cli key', '--owner', 'ops@example.com', '--models', 'gpt-4o-mini'], env());
+    const created = tollgate(['keys', 'create', '--name', 'cli key', '--models', 'gpt-4o-mini'], env());
     assert.equal(created.status, 0, created.stderr);
     const secret = /key \(shown once\): (tg-\S+)/.exec(created.stdout)![1]!;
     const id = /created (key_\w+)/.exec(created.stdout)![1]!;
@@ -114,6 +114,19 @@ describe('tollgate command', () => {
     assert.ok(listed.includes(id) && listed.includes('active') && !listed.includes(secret));
     assert.equal(tollgate(['keys', 'revoke', id], env()).status, 0);
     assert.match(tollgate(['keys', 'list'], env()).stdout, /revoked/);
+  });
+
+  test('users create and set-password; the password is stored as an argon2id hash, never printed', () => {
+    const created = tollgate(['users', 'create', '--email', 'Ops@Example.com', '--name', 'Ops'], env());
+    assert.equal(created.status, 0, created.stderr);
+    const set = spawnSync(process.execPath, [BIN, 'users', 'set-password', 'ops@example.com'], { env: env(), input: 'a long enough passphrase\n', encoding: 'utf8' });
+    assert.equal(set.status, 0, set.stderr);
+    assert.ok(!`${set.stdout}${set.stderr}`.includes('passphrase'));
+    const listed = tollgate(['users', 'list'], env()).stdout;
+    assert.match(listed, /ops@example\.com.*set/);
+    const weak = spawnSync(process.execPath, [BIN, 'users', 'set-password', 'ops@example.com'], { env: env(), input: 'short\n', encoding: 'utf8' });
+    assert.equal(weak.status, 2);
+    assert.match(weak.stderr, /at least 12 characters/);
   });
 
   test('bad arguments and configuration fail with a clear message and exit code 2', () => {
@@ -126,6 +139,10 @@ describe('tollgate command', () => {
       [['serve'], { ...env(), DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
       [['serve'], { ...env(), TOLLGATE_ADMIN_KEY: 'short' }, /TOLLGATE_ADMIN_KEY/],
       [['simulate', '--port', 'abc'], env(), /invalid port/],
+      [['users', 'create', '--email', 'not-an-email'], env(), /email/],
+      [['users', 'create', '--email', 'x@example.com', '--org-role', 'emperor'], env(), /unknown role/],
+      [['users', 'set-password', 'nobody@example.com'], env(), /no user/],
+      [['keys', 'create', '--name', 'x', '--team', 'team_nope'], env(), /no team/],
     ];
     for (const [args, e, message] of cases) {
       const r = tollgate(args, e);
