@@ -52,7 +52,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
  * Plain http is allowed only for a loopback issuer (local development and tests).
  * @example
  * const sso = createOidcSso({ issuer: 'https://login.example.com', clientId: 'tollgate',
- *   clientSecret: process.env.OIDC_SECRET, redirectUri: 'https://tollgate.example.com/api/auth/oidc/callback' });
+ *   clientSecret: process.env.OIDC_SECRET, redirectUri: 'https://tollgate.example.com/api/auth/sso/callback' });
  * const { url, ...expected } = await sso.begin();   // store `expected`, redirect to `url`
  * const identity = await sso.complete(request.url, expected); // on the callback
  */

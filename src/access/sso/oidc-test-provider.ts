@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -21,7 +21,17 @@ export interface TestProvider {
   /** The provider's signing key, to re-sign ID tokens in tests. */
   signingKey: KeyObject;
   kid: string;
+  /**
+   * When set, every ID token the token endpoint returns is passed through it, the way a hostile
+   * network or a compromised IdP front would rewrite it. Set and clear it between requests.
+   */
+  tamperIdToken: ((idToken: string) => string) | undefined;
   close(): Promise<void>;
+}
+
+export interface TestProviderOptions {
+  /** Redirect URIs the clients accept. Default: one placeholder on 127.0.0.1. */
+  redirectUris?: string[];
 }
 
 /**
@@ -31,7 +41,7 @@ export interface TestProvider {
  * const idp = await startTestProvider([{ login: 'ana', email: 'ana@example.com', name: 'Ana', groups: ['eng'] }]);
  * try { ... } finally { await idp.close(); }
  */
-export async function startTestProvider(accounts: TestAccount[]): Promise<TestProvider> {
+export async function startTestProvider(accounts: TestAccount[], options: TestProviderOptions = {}): Promise<TestProvider> {
   let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
   const server = createServer((req, res) => handler?.(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,7 +49,8 @@ export async function startTestProvider(accounts: TestAccount[]): Promise<TestPr
 
   const kid = 'test-key';
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const redirectUri = 'http://127.0.0.1/api/auth/oidc/callback';
+  const redirectUris = options.redirectUris ?? ['http://127.0.0.1/api/auth/oidc/callback'];
+  const redirectUri = redirectUris[0]!;
   const clientId = 'tollgate';
   const clientSecret = 'tollgate-test-secret';
   const publicClientId = 'tollgate-public';
@@ -50,14 +61,14 @@ export async function startTestProvider(accounts: TestAccount[]): Promise<TestPr
       {
         client_id: clientId,
         client_secret: clientSecret,
-        redirect_uris: [redirectUri],
+        redirect_uris: redirectUris,
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
       {
         client_id: publicClientId,
-        redirect_uris: [redirectUri],
+        redirect_uris: redirectUris,
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
@@ -80,9 +91,14 @@ export async function startTestProvider(accounts: TestAccount[]): Promise<TestPr
     },
   };
   const provider = new Provider(issuer, configuration);
-  handler = provider.callback();
+  const callback = provider.callback();
+  handler = (req, res) => {
+    const tamper = result.tamperIdToken;
+    if (tamper && req.url?.startsWith('/token')) rewriteJsonBody(res, (body) => ({ ...body, id_token: tamper(String(body['id_token'])) }));
+    return callback(req, res);
+  };
 
-  return {
+  const result: TestProvider = {
     issuer,
     clientId,
     clientSecret,
@@ -90,8 +106,27 @@ export async function startTestProvider(accounts: TestAccount[]): Promise<TestPr
     redirectUri,
     signingKey: privateKey,
     kid,
+    tamperIdToken: undefined,
     close: () => closeServer(server),
   };
+  return result;
+}
+
+/** Buffers a JSON response and lets `rewrite` change it before it is sent. */
+function rewriteJsonBody(res: ServerResponse<IncomingMessage>, rewrite: (body: Record<string, unknown>) => Record<string, unknown>): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  const chunks: Buffer[] = [];
+  res.write = ((chunk: unknown) => {
+    if (chunk !== undefined && chunk !== null) chunks.push(Buffer.from(chunk as string));
+    return true;
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown) => {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+    let text = Buffer.concat(chunks).toString('utf8');
+    if (res.statusCode === 200) text = JSON.stringify(rewrite(JSON.parse(text) as Record<string, unknown>));
+    if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(text));
+    return end(text);
+  }) as typeof res.end;
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -34,6 +34,16 @@ export class TestBrowser {
     throw new Error('too many redirects');
   }
 
+  /** A GET with this browser's cookies; redirects are not followed (read `location`). */
+  get(url: string): Promise<Response> {
+    return this.request(url);
+  }
+
+  /** The value of a cookie this browser holds, if any. */
+  cookie(name: string): string | undefined {
+    return [...this.cookies.values()].find((c) => c.name === name)?.value;
+  }
+
   private async request(url: string, form?: URLSearchParams): Promise<Response & { url: string }> {
     const target = new URL(url);
     const headers: Record<string, string> = {};

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { TollgateError } from '../../http/errors.ts';
+import { parseInput } from '../../http/parse-input.ts';
+import { sha256Hex } from '../credentials/constant-time.ts';
+import type { OrgRow } from '../directory/directory.ts';
+import type { AccessRouteDeps } from '../route-deps.ts';
+import { presentedSessionToken, setSessionCookie } from '../sessions/session-cookie.ts';
+import { parseReturnTo } from './return-to.ts';
+import type { SsoClients } from './sso-clients.ts';
+import { bindBrowser, clearBrowserBinding, presentedBrowserValue } from './sso-cookie.ts';
+import { provisionSsoUser, ssoActorId } from './sso-provisioning.ts';
+import { ssoRedirectUri } from './sso-redirect-uri.ts';
+import { readSsoSettings, ssoNotConfigured, type SsoSettings } from './sso-settings.ts';
+import { SsoStateStore } from './sso-state-store.ts';
+
+const StartQuery = z.strictObject({ return_to: z.string().optional() });
+
+/**
+ * GET /api/auth/sso/:orgId/start sends the browser to the organization's identity provider;
+ * GET /api/auth/sso/callback completes the sign-in: checks the pending state and the browser
+ * binding, verifies the IdP's answer, provisions the user, starts a session and redirects.
+ */
+export async function ssoSignInRoutes(app: FastifyInstance, deps: AccessRouteDeps, clients: SsoClients): Promise<void> {
+  const states = new SsoStateStore(deps.store, deps.now);
+
+  app.get<{ Params: { orgId: string } }>('/auth/sso/:orgId/start', async (req, reply) => {
+    const returnTo = parseReturnTo(parseInput(StartQuery, req.query, 'query').return_to);
+    const { org, settings } = await ssoOrg(deps, req.params.orgId);
+    const redirectUri = ssoRedirectUri(req, deps.publicUrl);
+    const { url, state, nonce, codeVerifier } = await clients.get(org.id, settings, redirectUri).begin();
+    const browser = bindBrowser(req, reply, deps.secureCookies);
+    await states.save(state, { orgId: org.id, nonce, codeVerifier, redirectUri, returnTo, browserHash: sha256Hex(browser) });
+    return reply.redirect(url, 302);
+  });
+
+  app.get('/auth/sso/callback', async (req, reply) => {
+    const state = (req.query as Record<string, unknown>)['state'];
+    try {
+      const pending = await states.take(state, presentedBrowserValue(req));
+      const { org, settings } = await ssoOrg(deps, pending.orgId);
+      const sso = clients.get(org.id, settings, pending.redirectUri);
+      const identity = await sso.complete(`${pending.redirectUri}${rawQuery(req)}`, { state: state as string, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
+      const ctx = { actorId: ssoActorId(identity.issuer), orgId: org.id, requestId: req.id, ip: req.ip };
+      const user = await provisionSsoUser(deps.directory, org, settings, identity, ctx);
+      const { token } = await deps.sessions.start(user.id, { ip: req.ip, userAgent: req.headers['user-agent'], method: 'sso', replacing: presentedSessionToken(req) });
+      setSessionCookie(req, reply, token, deps.secureCookies);
+      clearBrowserBinding(reply);
+      req.log.info({ reqId: req.id, orgId: org.id, userId: user.id }, 'sso sign-in');
+      return reply.redirect(pending.returnTo ?? '/', 302);
+    } catch (err) {
+      if (err instanceof TollgateError && err.status < 500) req.log.info({ reqId: req.id, code: err.code }, 'sso sign-in refused');
+      throw err;
+    }
+  });
+}
+
+async function ssoOrg(deps: AccessRouteDeps, orgId: string): Promise<{ org: OrgRow; settings: SsoSettings }> {
+  const org = await deps.directory.getOrg(orgId);
+  const settings = org ? readSsoSettings(org.sso) : null;
+  if (!org || !settings) throw ssoNotConfigured();
+  return { org, settings };
+}
+
+/** The callback's query string as the IdP sent it (`?code=…&state=…&iss=…`). */
+function rawQuery(req: FastifyRequest): string {
+  const at = req.url.indexOf('?');
+  return at === -1 ? '' : req.url.slice(at);
+}
