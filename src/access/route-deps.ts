@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../state/index.ts';
+import type { LoginThrottle } from './credentials/login-throttle.ts';
 import type { Directory } from './directory/directory.ts';
 import type { KeyService } from './key-service.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -18,5 +19,7 @@ export interface AccessRouteDeps {
   /** Base of links in mail and of the SSO callback; undefined: derived from the request. */
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
+  /** Slows and locks repeated failed sign-ins; default an in-process MemoryLoginThrottle. */
+  loginThrottle?: LoginThrottle;
   now?: () => number;
 }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { startTollgate, type Tollgate } from '../../src/main.ts';
 import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Use this store's database (PostgreSQL) instead of a fresh SQLite file. */
   store?: TestStore;
+  /** A sign-in throttle to use (e.g. a MemoryLoginThrottle with a fake clock). */
+  loginThrottle?: LoginThrottle;
 }
 
 /** Starts a simulator that requires UPSTREAM_KEY and a Tollgate in front of it, both on loopback ports. */
@@ -56,7 +59,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     },
   });
   const logger = pino({ level: config.logLevel, base: null }, sink);
-  const tg = await startTollgate(config, { logger });
+  const tg = await startTollgate(config, { logger, ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}) });
   const url = tg.url;
 
   const call: TestGateway['call'] = (path, init = {}) => {

@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errors } from '../../http/errors.ts';
+import { documentRoute } from '../../http/openapi/route-docs.ts';
+import { parseInput } from '../../http/parse-input.ts';
+import { parseEmailAddress } from '../credentials/email-address.ts';
+import type { ThrottleSubject } from '../credentials/login-throttle.ts';
+import { userView, type UserRow } from '../directory/directory.ts';
+import { accessOf, changeContextOf } from '../enforce.ts';
+import { clearSessionCookie, presentedSessionToken, setSessionCookie } from '../sessions/session-cookie.ts';
+import { sessionView } from '../sessions/session-service.ts';
+import { recordChange, selfContext } from './account-changes.ts';
+import { invalidCredentials, invalidRecoveryCode, invalidTotpCode, tooManyAttempts, totpRequired } from './auth-errors.ts';
+import type { AuthServices } from './auth-services.ts';
+import { acceptTotpCode, useRecoveryCode } from './second-factor.ts';
+
+const SignInBody = z.strictObject({
+  email: z.string().max(1000),
+  password: z.string().min(1).max(4096),
+  totp_code: z.string().min(1).max(32).optional(),
+  recovery_code: z.string().min(1).max(64).optional(),
+});
+type SignIn = z.output<typeof SignInBody>;
+
+documentRoute('POST /api/auth/sign-in', {
+  summary: 'Sign in with email and password (and a two-factor or recovery code when the account has 2FA); sets the session cookie and returns the CSRF token.',
+  body: SignInBody,
+});
+documentRoute('POST /api/auth/sign-out', { summary: 'End the current session and clear its cookie (sessions only; keys do not sign out).' });
+
+/** POST /auth/sign-in and POST /auth/sign-out. */
+export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
+  const { deps } = s;
+
+  app.post('/auth/sign-in', async (req, reply) => {
+    const body = parseInput(SignInBody, req.body);
+    const email = parseEmailAddress(body.email);
+    if (body.totp_code !== undefined && body.recovery_code !== undefined) {
+      throw errors.badRequest('invalid_parameter', "Invalid 'recovery_code': send either 'totp_code' or 'recovery_code', not both.", 'recovery_code');
+    }
+    const subject: ThrottleSubject = { account: email, ip: req.ip };
+    const gate = await s.throttle.check(subject);
+    if (!gate.allowed) throw tooManyAttempts(gate.retryAfterMs);
+
+    const user = await verifyPassword(s, email, body.password, subject);
+    const method = await verifySecondFactor(s, user, body, subject, req);
+    await s.throttle.recordSuccess(subject);
+    if (user.password_hash !== null && s.hasher.needsRehash(user.password_hash)) {
+      await deps.store.db.updateTable('users').set({ password_hash: await s.hasher.hash(body.password) }).where('id', '=', user.id).execute();
+    }
+
+    const { token, session } = await deps.sessions.start(user.id, {
+      ip: req.ip,
+      userAgent: req.headers['user-agent'],
+      method,
+      replacing: presentedSessionToken(req),
+    });
+    setSessionCookie(req, reply, token, deps.secureCookies);
+    await recordChange(deps.store, selfContext(user, req), { action: 'user.signed_in', target: session.id, before: null, after: sessionView(session), details: { method } }, s.now());
+    const signedIn = (await deps.directory.getUser(user.id)) ?? user;
+    reply.header('cache-control', 'no-store');
+    return { user: userView(signedIn), csrf_token: session.csrf_token, session: sessionView(session, session.id) };
+  });
+
+  app.post('/auth/sign-out', async (req, reply) => {
+    const { session } = accessOf(req);
+    if (!session) {
+      throw errors.badRequest('keys_cannot_sign_out', 'You are using a key: keys do not sign in or out. Revoke the key (DELETE /api/keys/:id) to stop it working.');
+    }
+    await deps.sessions.end(session.user.id, session.session.id);
+    clearSessionCookie(reply);
+    await recordChange(deps.store, changeContextOf(req), { action: 'user.signed_out', target: session.session.id, before: sessionView(session.session), after: null }, s.now());
+    return reply.code(204).send();
+  });
+}
+
+/**
+ * The active user with this email and password. An unknown email still costs one argon2id
+ * verification (of a dummy hash), and unknown, wrong, disabled and password-less accounts all get
+ * the same 401, so neither the answer nor its timing tells which emails exist.
+ */
+async function verifyPassword(s: AuthServices, email: string, password: string, subject: ThrottleSubject): Promise<UserRow> {
+  const user = await s.deps.directory.findUserByEmail(email);
+  const ok = await s.hasher.verify(user?.password_hash ?? null, password);
+  if (ok && user && user.status === 'active') return user;
+  await s.throttle.recordFailure(subject);
+  throw invalidCredentials();
+}
+
+/** The sign-in method once the second factor (if the account has one) is proven. */
+async function verifySecondFactor(s: AuthServices, user: UserRow, body: SignIn, subject: ThrottleSubject, req: FastifyRequest): Promise<string> {
+  if (user.totp_enabled_at === null) return 'password';
+  if (body.totp_code !== undefined) {
+    if (await acceptTotpCode(s.deps.store, s.totp, user, body.totp_code)) return 'password+totp';
+    await s.throttle.recordFailure(subject);
+    throw invalidTotpCode('totp_code');
+  }
+  if (body.recovery_code !== undefined) {
+    const left = await useRecoveryCode(s.deps.store, user, body.recovery_code);
+    if (left === undefined) {
+      await s.throttle.recordFailure(subject);
+      throw invalidRecoveryCode();
+    }
+    const change = { action: 'user.recovery_code_used', target: user.id, before: { recovery_codes_left: left + 1 }, after: { recovery_codes_left: left } };
+    await recordChange(s.deps.store, selfContext(user, req), change, s.now());
+    return 'password+recovery';
+  }
+  throw totpRequired();
+}
