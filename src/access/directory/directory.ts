@@ -1,8 +1,10 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Database, Store } from '../../state/index.ts';
 import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/schema-access.ts';
+import { TollgateError } from '../../http/errors.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';
+import { invitationView } from './invitations.ts';
 
 export type OrgRow = Selectable<OrgTable>;
 export type TeamRow = Selectable<TeamTable>;
@@ -10,6 +12,8 @@ export type UserRow = Selectable<UserTable>;
 export type MembershipRow = Selectable<MembershipTable>;
 
 export interface NewUser {
+  /** A pre-chosen `usr_…` id (so change records of the same transaction can name the user as actor). */
+  id?: string | undefined;
   orgId: string;
   email: string;
   name: string;
@@ -114,7 +118,7 @@ export class Directory {
   async createUser(input: NewUser, ctx: ChangeContext, trx?: Transaction<Database>): Promise<UserRow> {
     const at = this.now();
     const row: UserRow = {
-      id: newId('usr'),
+      id: input.id ?? newId('usr'),
       org_id: input.orgId,
       email: input.email.toLowerCase(),
       name: input.name,
@@ -206,7 +210,227 @@ export class Directory {
   ): Promise<void> {
     await trx.insertInto('audit_events').values(changeRecord({ ...ctx, orgId }, { action, target, before, after }, at)).execute();
   }
+
+  // The admin API (directory-routes.ts, invitation-routes.ts) uses the methods below.
+
+  /**
+   * Creates an organization, its `Default` team and its owner (org role owner, no password yet) in
+   * one transaction; `then` runs in the same transaction (the owner's invitation). The creation is
+   * recorded in the new organization and in the creator's.
+   * @example await directory.createOrgWithOwner({ name: 'Acme', ownerEmail: 'ana@acme.test' }, ctx, (t, c) => invite(t, c));
+   */
+  async createOrgWithOwner<T>(
+    input: { name: string; ownerEmail: string; ownerName?: string | undefined },
+    ctx: ChangeContext,
+    then: (trx: Transaction<Database>, created: { org: OrgRow; team: TeamRow; owner: UserRow }) => Promise<T>,
+  ): Promise<{ org: OrgRow; team: TeamRow; owner: UserRow; extra: T }> {
+    const at = this.now();
+    const org: OrgRow = { id: newId('org'), name: input.name, require_2fa: 0, ip_allowlist: null, sso: null, created_at: at, updated_at: at };
+    const team: TeamRow = { id: newId('team'), org_id: org.id, name: 'Default', created_at: at, updated_at: at };
+    const inOrg: ChangeContext = { ...ctx, orgId: org.id };
+    return this.db.transaction().execute(async (t) => {
+      await t.insertInto('orgs').values(org).execute();
+      await this.record(t, inOrg, 'org.created', org.id, null, orgView(org), at);
+      if (ctx.orgId !== org.id) await this.record(t, ctx, 'org.created', org.id, null, orgView(org), at);
+      await t.insertInto('teams').values(team).execute();
+      await this.record(t, inOrg, 'team.created', team.id, null, teamView(team), at);
+      const owner = await this.createUser({ orgId: org.id, email: input.ownerEmail, name: input.ownerName ?? 'Owner', orgRole: 'owner' }, inOrg, t);
+      return { org, team, owner, extra: await then(t, { org, team, owner }) };
+    });
+  }
+
+  /** Changes an organization's name or policies (undefined: unchanged; an empty allowlist: none). */
+  async updateOrg(id: string, patch: OrgPatch, ctx: ChangeContext): Promise<OrgRow | undefined> {
+    const at = this.now();
+    const updated = await this.db.transaction().execute(async (t) => {
+      const before = await t.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) return undefined;
+      const after: OrgRow = { ...before, updated_at: at };
+      if (patch.name !== undefined) after.name = patch.name;
+      if (patch.require2fa !== undefined) after.require_2fa = patch.require2fa ? 1 : 0;
+      if (patch.ipAllowlist !== undefined) after.ip_allowlist = patch.ipAllowlist?.length ? JSON.stringify(patch.ipAllowlist) : null;
+      await t.updateTable('orgs').set({ name: after.name, require_2fa: after.require_2fa, ip_allowlist: after.ip_allowlist, updated_at: at }).where('id', '=', id).execute();
+      await this.record(t, ctx, 'org.updated', id, orgView(before), orgView(after), at, id);
+      return after;
+    });
+    if (updated) this.onAccessChange();
+    return updated;
+  }
+
+  /** Every organization, oldest (the home organization) first. */
+  listOrgs(): Promise<OrgRow[]> {
+    return this.db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  /** Teams of an organization by name; only those with these ids when `only` is given. */
+  async teamsOf(orgId: string, only?: readonly string[]): Promise<TeamRow[]> {
+    if (only?.length === 0) return [];
+    let q = this.db.selectFrom('teams').selectAll().where('org_id', '=', orgId);
+    if (only) q = q.where('id', 'in', [...only]);
+    return q.orderBy('name').orderBy('id').execute();
+  }
+
+  findTeamByName(orgId: string, name: string): Promise<TeamRow | undefined> {
+    return this.db.selectFrom('teams').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+  }
+
+  async renameTeam(id: string, name: string, ctx: ChangeContext): Promise<TeamRow | undefined> {
+    const at = this.now();
+    return this.db.transaction().execute(async (t) => {
+      const before = await t.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) return undefined;
+      const after: TeamRow = { ...before, name, updated_at: at };
+      await t.updateTable('teams').set({ name, updated_at: at }).where('id', '=', id).execute();
+      await this.record(t, ctx, 'team.renamed', id, teamView(before), teamView(after), at, before.org_id);
+      return after;
+    });
+  }
+
+  /** What still belongs to a team: members, keys that are not revoked, budgets. */
+  async teamContents(teamId: string, trx?: Transaction<Database>): Promise<TeamContents> {
+    const db = trx ?? this.db;
+    const count = (r: { n: number | string | bigint } | undefined) => Number(r?.n ?? 0);
+    const members = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).executeTakeFirst();
+    const keys = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).where('revoked_at', 'is', null).executeTakeFirst();
+    const budgets = await db
+      .selectFrom('budgets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('team_id', '=', teamId), eb.and([eb('scope', '=', 'team'), eb('scope_id', '=', teamId)])]))
+      .executeTakeFirst();
+    return { members: count(members), keys: count(keys), budgets: count(budgets) };
+  }
+
+  /**
+   * Deletes an empty team (no members, no live keys, no budgets) and revokes its pending
+   * invitations. Returns what blocks the deletion instead when it is not empty; undefined if unknown.
+   */
+  async deleteTeam(id: string, ctx: ChangeContext): Promise<{ deleted: TeamRow } | { blockedBy: TeamContents } | undefined> {
+    const at = this.now();
+    return this.db.transaction().execute(async (t) => {
+      const team = await t.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!team) return undefined;
+      const contents = await this.teamContents(id, t);
+      if (contents.members + contents.keys + contents.budgets > 0) return { blockedBy: contents };
+      const pending = await t.selectFrom('invitations').selectAll().where('team_id', '=', id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
+      for (const inv of pending) {
+        await t.updateTable('invitations').set({ revoked_at: at }).where('id', '=', inv.id).execute();
+        await this.record(t, ctx, 'invitation.revoked', inv.id, invitationView(inv, at), invitationView({ ...inv, revoked_at: at }, at), at, team.org_id);
+      }
+      await t.deleteFrom('teams').where('id', '=', id).execute();
+      await this.record(t, ctx, 'team.deleted', id, teamView(team), null, at, team.org_id);
+      return { deleted: team };
+    });
+  }
+
+  /** The members of a team with their users, by name. */
+  async teamMembers(teamId: string): Promise<{ membership: MembershipRow; user: UserRow }[]> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .selectAll('users')
+      .select(['memberships.team_id as m_team_id', 'memberships.role as m_role', 'memberships.created_at as m_created_at'])
+      .where('memberships.team_id', '=', teamId)
+      .orderBy('users.name')
+      .orderBy('users.id')
+      .execute();
+    return rows.map(({ m_team_id, m_role, m_created_at, ...user }) => ({
+      membership: { team_id: m_team_id, user_id: user.id, role: m_role, created_at: m_created_at },
+      user,
+    }));
+  }
+
+  /**
+   * Users of an organization, by name. With `within`: only users in one of these teams, and that
+   * one user (the caller).
+   */
+  async usersOf(orgId: string, within?: { teamIds: readonly string[]; userId: string }): Promise<UserRow[]> {
+    let q = this.db.selectFrom('users').selectAll().where('org_id', '=', orgId);
+    if (within) {
+      const teamIds = [...within.teamIds];
+      q = q.where((eb) =>
+        teamIds.length === 0
+          ? eb('id', '=', within.userId)
+          : eb.or([eb('id', '=', within.userId), eb('id', 'in', eb.selectFrom('memberships').select('user_id').where('team_id', 'in', teamIds))]),
+      );
+    }
+    return q.orderBy('name').orderBy('id').execute();
+  }
+
+  /** Memberships of these users; only in these teams when `teamIds` is given. */
+  async membershipsOf(userIds: readonly string[], teamIds?: readonly string[]): Promise<MembershipRow[]> {
+    if (userIds.length === 0 || teamIds?.length === 0) return [];
+    let q = this.db.selectFrom('memberships').selectAll().where('user_id', 'in', [...userIds]);
+    if (teamIds) q = q.where('team_id', 'in', [...teamIds]);
+    return q.orderBy('created_at').execute();
+  }
+
+  /**
+   * Changes a user's name, org role or status (undefined: unchanged). Refuses with 409 `last_owner`
+   * a change that would leave the organization without an active owner. The caller has checked the
+   * escalation rules and ends the sessions of a disabled user.
+   */
+  async updateUser(id: string, patch: UserPatch, ctx: ChangeContext): Promise<UserRow | undefined> {
+    const at = this.now();
+    const result = await this.db.transaction().execute(async (t) => {
+      const before = await t.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) return undefined;
+      const after: UserRow = { ...before, updated_at: at };
+      if (patch.name !== undefined) after.name = patch.name;
+      if (patch.orgRole !== undefined) after.org_role = patch.orgRole;
+      if (patch.status !== undefined) after.status = patch.status;
+      if (isActiveOwner(before) && !isActiveOwner(after)) await this.assertAnotherOwner(t, before, after.status === 'active' ? 'org_role' : 'status');
+      await t.updateTable('users').set({ name: after.name, org_role: after.org_role, status: after.status, updated_at: at }).where('id', '=', id).execute();
+      await this.record(t, ctx, 'user.updated', id, userView(before), userView(after), at, before.org_id);
+      return { before, after };
+    });
+    if (!result) return undefined;
+    if (result.before.org_role !== result.after.org_role || result.before.status !== result.after.status) this.onAccessChange();
+    return result.after;
+  }
+
+  /** 409 `last_owner` unless the organization keeps another active owner; on PostgreSQL the org row is locked first. */
+  private async assertAnotherOwner(t: Transaction<Database>, leaving: UserRow, param: string): Promise<void> {
+    if (this.store.dialect === 'postgres') await t.selectFrom('orgs').select('id').where('id', '=', leaving.org_id).forUpdate().execute();
+    const other = await t
+      .selectFrom('users')
+      .select('id')
+      .where('org_id', '=', leaving.org_id)
+      .where('org_role', '=', 'owner')
+      .where('status', '=', 'active')
+      .where('id', '!=', leaving.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (!other) {
+      throw new TollgateError('last_owner', 'This is the last active owner of the organization: make someone else owner first.', {
+        status: 409,
+        type: 'invalid_request_error',
+        param,
+      });
+    }
+  }
 }
+
+export interface OrgPatch {
+  name?: string | undefined;
+  require2fa?: boolean | undefined;
+  /** Canonical CIDR blocks; null or empty: no allowlist. */
+  ipAllowlist?: string[] | null | undefined;
+}
+
+export interface UserPatch {
+  name?: string | undefined;
+  orgRole?: RoleName | null | undefined;
+  status?: 'active' | 'disabled' | undefined;
+}
+
+/** What still belongs to a team (and blocks its deletion). */
+export interface TeamContents {
+  members: number;
+  keys: number;
+  budgets: number;
+}
+
+const isActiveOwner = (u: UserRow) => u.org_role === 'owner' && u.status === 'active';
 
 export function actorOf(user: UserRow, memberships: readonly MembershipRow[]): Actor {
   return {

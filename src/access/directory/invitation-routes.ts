@@ -1,8 +1,165 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { errors } from '../../http/errors.ts';
+import { documentRoute } from '../../http/openapi/route-docs.ts';
+import { parseInput } from '../../http/parse-input.ts';
+import { parseEmailAddress } from '../credentials/email-address.ts';
+import { PasswordHasher } from '../credentials/password-hasher.ts';
+import { accessOf, changeContextOf } from '../enforce.ts';
+import type { Actor } from '../permissions/actor.ts';
+import { authorize } from '../permissions/authorize.ts';
+import { assertCanAssignRole } from '../permissions/role-assignment.ts';
+import { ROLES, type Role } from '../permissions/roles.ts';
+import { visibility } from '../permissions/visibility.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
+import { presentedSessionToken, setSessionCookie } from '../sessions/session-cookie.ts';
+import { membershipView, userView, type TeamRow } from './directory.ts';
+import { conflict, Id, isOperator, loadTeam } from './directory-lookups.ts';
+import { acceptInvitation } from './invitation-acceptance.ts';
+import { invitationUrl, mailInvitation } from './invitation-mail.ts';
+import { INVITATION_MAX_DAYS, Invitations, invitationView } from './invitations.ts';
+import { assertMayTouch } from './role-guards.ts';
 
-/** Invitations: create, list, revoke, accept. */
+const CreateInvitationBody = z.strictObject({
+  email: z.string(),
+  team_id: Id,
+  role: z.enum(ROLES),
+  expires_in_days: z.number().int().min(1).max(INVITATION_MAX_DAYS).optional(),
+});
+const ListQuery = z.strictObject({ team_id: Id.optional() });
+const Token = z.string().min(1).max(200);
+const PreviewQuery = z.strictObject({ token: Token });
+const AcceptBody = z.strictObject({ token: Token, name: z.string().optional(), password: z.string().max(10_000) });
+
+documentRoute('POST /api/invitations', { summary: 'Invite someone into a team with a role; returns the link (with its token) once and mails it when mail is configured.', body: CreateInvitationBody });
+documentRoute('GET /api/invitations', { summary: 'List invitations of the teams whose members you may read.', query: ListQuery });
+documentRoute('DELETE /api/invitations/:id', { summary: 'Revoke an invitation: its link stops working.' });
+documentRoute('GET /api/invitations/accept', { summary: 'What an invitation link is for (organization, team, email, role, expiry); public.', query: PreviewQuery });
+documentRoute('POST /api/invitations/accept', { summary: 'Accept an invitation: creates the account (or checks its password), joins the team, signs in; public.', body: AcceptBody });
+
+/** Invitations: create, list, revoke; and the public preview and acceptance of a link. */
 export async function invitationRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
-  void app;
-  void deps;
+  const { directory } = deps;
+  const now = deps.now ?? Date.now;
+  const invitations = new Invitations(directory, { now });
+  const hasher = new PasswordHasher();
+
+  app.post('/invitations', async (req, reply) => {
+    const b = parseInput(CreateInvitationBody, req.body);
+    const { actor } = accessOf(req);
+    const email = parseEmailAddress(b.email, 'email');
+    const team = (await unclaimedOrgTeam(deps, actor, b.team_id, email, b.role)) ?? (await vetInvitation(deps, actor, b.team_id, email, b.role));
+    const { invitation, token } = await invitations.create(
+      { orgId: team.org_id, teamId: team.id, email, role: b.role, invitedBy: actor.userId, days: b.expires_in_days },
+      { ...changeContextOf(req), orgId: team.org_id },
+    );
+    const url = invitationUrl(req, deps.publicUrl, token);
+    const org = await directory.getOrg(team.org_id);
+    const mailed = await mailInvitation(deps, { to: email, orgName: org?.name ?? '', teamName: team.name, role: b.role, url, expiresAt: invitation.expires_at });
+    return reply.code(201).send({ invitation: invitationView(invitation, now()), url, token, mailed });
+  });
+
+  app.get('/invitations', async (req) => {
+    const q = parseInput(ListQuery, req.query, 'query');
+    const { actor } = accessOf(req);
+    if (q.team_id !== undefined) {
+      const team = await loadTeam(directory, actor, q.team_id, 'team_id');
+      authorize(actor, 'members.read', { orgId: team.org_id, teamId: team.id });
+    }
+    const v = visibility(actor, 'members.read');
+    const rows = await invitations.list(actor.orgId, v.all ? 'all' : v.teams, { teamId: q.team_id });
+    return { object: 'list', data: rows.map((r) => invitationView(r, now())) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/invitations/:id', async (req) => {
+    const { actor } = accessOf(req);
+    const found = await invitations.get(req.params.id);
+    if (!found || found.org_id !== actor.orgId) throw errors.notFound('invitation_not_found', `No invitation with id '${req.params.id}'.`, 'id');
+    const target = { orgId: found.org_id, teamId: found.team_id };
+    authorize(actor, 'users.invite', target);
+    assertCanAssignRole(actor, target, null, found.role);
+    if (found.accepted_at !== null) throw conflict('invitation_accepted', 'This invitation was already accepted; remove the membership instead.', 'id');
+    const revoked = await invitations.revoke(found.id, changeContextOf(req));
+    return invitationView(revoked ?? found, now());
+  });
+
+  app.get('/invitations/accept', async (req) => {
+    const q = parseInput(PreviewQuery, req.query, 'query');
+    const invitation = await invitations.findPending(q.token);
+    if (!invitation) throw errors.notFound('invitation_invalid', 'This invitation link is not valid: it may have expired, been used or been revoked.', 'token');
+    const [org, team, existing] = await Promise.all([directory.getOrg(invitation.org_id), directory.getTeam(invitation.team_id), directory.findUserByEmail(invitation.email)]);
+    return {
+      object: 'invitation_preview',
+      org_name: org?.name ?? null,
+      team_name: team?.name ?? null,
+      email: invitation.email,
+      role: invitation.role,
+      expires_at: new Date(invitation.expires_at).toISOString(),
+      // `new`: choose a name and a password; `existing`: give your password; `first_password`: choose a password.
+      account: !existing ? 'new' : existing.password_hash === null && existing.sso_issuer === null ? 'first_password' : 'existing',
+    };
+  });
+
+  app.post('/invitations/accept', async (req, reply) => {
+    const b = parseInput(AcceptBody, req.body);
+    const { user, membership } = await acceptInvitation({ directory, invitations, hasher, now }, b, { requestId: req.id, ip: req.ip });
+    const { token, session } = await deps.sessions.start(user.id, {
+      ip: req.ip,
+      userAgent: req.headers['user-agent'],
+      method: 'invitation',
+      replacing: presentedSessionToken(req),
+    });
+    setSessionCookie(req, reply, token, deps.secureCookies);
+    return { user: userView(user), membership: membershipView(membership), csrf_token: session.csrf_token };
+  });
+}
+
+/** The team to invite into, once the actor may invite there with that role (404 / 403 / 409 otherwise). */
+async function vetInvitation(deps: AccessRouteDeps, actor: Actor, teamId: string, email: string, role: Role): Promise<TeamRow> {
+  const team = await loadTeam(deps.directory, actor, teamId, 'team_id');
+  authorize(actor, 'users.invite', { orgId: team.org_id, teamId: team.id });
+  const currentRole = await vetInvitee(deps, actor, team, email);
+  assertCanAssignRole(actor, { orgId: team.org_id, teamId: team.id }, currentRole, role);
+  return team;
+}
+
+/**
+ * The one way into another organization: the operator (an owner of the home organization) may
+ * invite again, as `owner`, the owner they created with POST /api/orgs, while nobody in that
+ * organization has a password or SSO yet (the first link expired or was lost). Undefined otherwise.
+ */
+async function unclaimedOrgTeam(deps: AccessRouteDeps, actor: Actor, teamId: string, email: string, role: Role): Promise<TeamRow | undefined> {
+  if (role !== 'owner') return undefined;
+  const team = await deps.directory.getTeam(teamId);
+  if (!team || team.org_id === actor.orgId || !(await isOperator(deps.directory, actor))) return undefined;
+  const owner = await deps.directory.findUserByEmail(email);
+  if (!owner || owner.org_id !== team.org_id || owner.org_role !== 'owner' || owner.status !== 'active') return undefined;
+  const claimed = await deps.store.db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', team.org_id)
+    .where((eb) => eb.or([eb('password_hash', 'is not', null), eb('sso_issuer', 'is not', null)]))
+    .limit(1)
+    .executeTakeFirst();
+  return claimed ? undefined : team;
+}
+
+/**
+ * Checks an invitee who already has an account and returns their current role in the team (null
+ * if none): another organization's address is 409 `email_in_use`; a disabled or single-sign-on
+ * account is refused; an owner or auditor is out of an admin's reach; and an account without any
+ * credential (the invitation would set its first password) needs `users.manage`, the power to send
+ * it a password reset anyway.
+ */
+async function vetInvitee(deps: AccessRouteDeps, actor: Actor, team: TeamRow, email: string) {
+  const user = await deps.directory.findUserByEmail(email);
+  if (!user) return null;
+  if (user.org_id !== team.org_id) throw conflict('email_in_use', "Invalid 'email': this address belongs to an account of another organization.", 'email');
+  if (user.status !== 'active') throw conflict('user_disabled', "Invalid 'email': this account is disabled; enable it first.", 'email');
+  if (user.password_hash === null && user.sso_issuer !== null) {
+    throw conflict('sso_account', `Invalid 'email': this account signs in with single sign-on; add it with PUT /api/teams/${team.id}/members/${user.id}.`, 'email');
+  }
+  assertMayTouch(actor, team, user);
+  if (user.password_hash === null) authorize(actor, 'users.manage', { orgId: team.org_id });
+  return (await deps.directory.getMembership(team.id, user.id))?.role ?? null;
 }

@@ -1,0 +1,113 @@
+import { errors } from '../../http/errors.ts';
+import { newId, type ChangeContext } from '../change-record.ts';
+import { parseDisplayName } from '../credentials/display-name.ts';
+import type { PasswordHasher } from '../credentials/password-hasher.ts';
+import { assertPasswordPolicy } from '../credentials/password-policy.ts';
+import { userView, type Directory, type MembershipRow, type UserRow } from './directory.ts';
+import { conflict, isUniqueViolation } from './directory-lookups.ts';
+import type { InvitationRow, Invitations } from './invitations.ts';
+
+export interface AcceptanceDeps {
+  directory: Directory;
+  invitations: Invitations;
+  hasher: PasswordHasher;
+  now: () => number;
+}
+
+export interface AcceptInput {
+  token: string;
+  /** Required when the invitation creates the account. */
+  name?: string | undefined;
+  password: string;
+}
+
+export interface Acceptance {
+  user: UserRow;
+  invitation: InvitationRow;
+  membership: MembershipRow;
+}
+
+/** How the invitee's account comes about. */
+type AccountPlan =
+  | { kind: 'new'; name: string; passwordHash: string }
+  | { kind: 'existing'; user: UserRow }
+  | { kind: 'first_password'; user: UserRow; name: string | undefined; passwordHash: string };
+
+/** 400 `invitation_invalid`: unknown, expired, used or revoked (which one is not told). */
+export function invalidInvitation() {
+  return errors.badRequest('invitation_invalid', 'This invitation link is not valid: it may have expired, been used or been revoked. Ask for a new one.', 'token');
+}
+
+/**
+ * Accepts an invitation: creates the account (or, for an account of the same organization, checks
+ * its password), adds the membership and marks the invitation used, in one transaction. The token
+ * works once even under concurrent acceptance (a conditional UPDATE claims it).
+ * @example const { user } = await acceptInvitation(deps, { token, name: 'Ana', password }, { requestId: req.id, ip: req.ip });
+ */
+export async function acceptInvitation(deps: AcceptanceDeps, input: AcceptInput, meta: { requestId?: string; ip?: string }): Promise<Acceptance> {
+  const invitation = await deps.invitations.findPending(input.token);
+  if (!invitation) throw invalidInvitation();
+  const existing = await deps.directory.findUserByEmail(invitation.email);
+  const plan = await planAccount(deps, invitation, existing, input);
+  const userId = plan.kind === 'new' ? newId('usr') : plan.user.id;
+  const ctx: ChangeContext = { actorId: userId, orgId: invitation.org_id, requestId: meta.requestId, ip: meta.ip };
+  try {
+    return await deps.directory.db.transaction().execute(async (t) => {
+      if (!(await deps.invitations.claim(t, invitation, ctx))) throw invalidInvitation();
+      let user: UserRow;
+      if (plan.kind === 'new') {
+        user = await deps.directory.createUser({ id: userId, orgId: invitation.org_id, email: invitation.email, name: plan.name, passwordHash: plan.passwordHash }, ctx, t);
+      } else if (plan.kind === 'first_password') {
+        const at = deps.now();
+        user = { ...plan.user, name: plan.name ?? plan.user.name, password_hash: plan.passwordHash, password_changed_at: at, updated_at: at };
+        const r = await t
+          .updateTable('users')
+          .set({ name: user.name, password_hash: user.password_hash, password_changed_at: at, updated_at: at })
+          .where('id', '=', user.id)
+          .where('password_hash', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) throw invalidInvitation();
+        await deps.directory.record(t, ctx, 'user.password_set', user.id, userView(plan.user), userView(user), at);
+      } else {
+        user = plan.user;
+      }
+      const membership = await deps.directory.setMembership(invitation.team_id, user.id, invitation.role, ctx, t);
+      return { user, invitation, membership };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('email_in_use', 'An account with this address was created meanwhile; sign in and ask for a new invitation.', 'token');
+    throw err;
+  }
+}
+
+/**
+ * - No account with the address: a new one (name and a password that meets the policy required).
+ * - An account of another organization: 409 `email_in_use`; a disabled one: 403 `user_disabled`.
+ * - An account with a password: its password must be given (401 `invalid_credentials` otherwise).
+ * - A single-sign-on account without a password: 409 `sso_account` (an admin adds them directly).
+ * - An account without any credential that existed when the invitation was issued (a new
+ *   organization's owner): the invitation sets its first password. Issuing such an invitation
+ *   needs `users.manage` (see invitation-routes.ts), the same power as sending a password reset.
+ */
+async function planAccount(deps: AcceptanceDeps, invitation: InvitationRow, existing: UserRow | undefined, input: AcceptInput): Promise<AccountPlan> {
+  if (!existing) {
+    const name = parseDisplayName(input.name, 'name');
+    assertPasswordPolicy(input.password, 'password');
+    return { kind: 'new', name, passwordHash: await deps.hasher.hash(input.password) };
+  }
+  if (existing.org_id !== invitation.org_id) throw conflict('email_in_use', 'This address belongs to an account of another organization.', 'token');
+  if (existing.status !== 'active') throw errors.forbidden('user_disabled', 'This account is disabled.');
+  if (existing.password_hash !== null) {
+    if (!(await deps.hasher.verify(existing.password_hash, input.password))) {
+      throw errors.unauthorized('invalid_credentials', `The password is not the one of the existing account ${existing.email}.`);
+    }
+    return { kind: 'existing', user: existing };
+  }
+  if (existing.sso_issuer !== null) {
+    throw conflict('sso_account', 'This account signs in with single sign-on: sign in that way and ask an admin to add you to the team.', 'token');
+  }
+  if (existing.created_at > invitation.created_at) throw invalidInvitation();
+  const name = input.name === undefined ? undefined : parseDisplayName(input.name, 'name');
+  assertPasswordPolicy(input.password, 'password');
+  return { kind: 'first_password', user: existing, name, passwordHash: await deps.hasher.hash(input.password) };
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { errors } from '../../http/errors.ts';
+import { documentRoute } from '../../http/openapi/route-docs.ts';
+import { parseInput } from '../../http/parse-input.ts';
+import { linkBase } from '../auth/link-base.ts';
+import { issuePasswordReset } from '../auth/password-reset.ts';
+import { parseDisplayName } from '../credentials/display-name.ts';
+import { accessOf, changeContextOf } from '../enforce.ts';
+import { authorize } from '../permissions/authorize.ts';
+import { ROLES } from '../permissions/roles.ts';
+import { visibility } from '../permissions/visibility.ts';
+import type { AccessRouteDeps } from '../route-deps.ts';
+import { userView, type MembershipRow, type UserRow } from './directory.ts';
+import { loadUser } from './directory-lookups.ts';
+import { assertCanSetOrgRole } from './role-guards.ts';
+
+const UpdateUserBody = z.strictObject({
+  name: z.string().optional(),
+  org_role: z.enum(ROLES).nullable().optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+
+documentRoute('GET /api/users', { summary: 'List users: every user of the organization for org-wide roles, else the users of your teams and yourself.' });
+documentRoute('GET /api/users/:id', { summary: 'Show a user with their memberships (in teams you may read).' });
+documentRoute('PATCH /api/users/:id', { summary: 'Rename, set the org-wide role of, disable or enable a user (owners).', body: UpdateUserBody });
+documentRoute('POST /api/users/:id/password-reset', { summary: 'Issue a password-reset link for a user (owners); mailed when mail is configured.' });
+
+/** A user with the memberships the caller may see. */
+function userWithMemberships(u: UserRow, memberships: readonly MembershipRow[]) {
+  return { ...userView(u), memberships: memberships.filter((m) => m.user_id === u.id).map((m) => ({ team_id: m.team_id, role: m.role })) };
+}
+
+/** /api/users: list and show users, change their name, org role and status, send password resets. */
+export async function userRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
+  const { directory } = deps;
+
+  app.get('/users', async (req) => {
+    const { actor } = accessOf(req);
+    const v = visibility(actor, 'members.read');
+    const users = await directory.usersOf(actor.orgId, v.all ? undefined : { teamIds: v.teams, userId: actor.userId });
+    const memberships = await directory.membershipsOf(users.map((u) => u.id), v.all ? undefined : v.teams);
+    return { object: 'list', data: users.map((u) => userWithMemberships(u, memberships)) };
+  });
+
+  app.get<{ Params: { id: string } }>('/users/:id', async (req) => {
+    const { actor } = accessOf(req);
+    const user = await loadUser(directory, actor, req.params.id);
+    const v = visibility(actor, 'members.read');
+    const memberships = await directory.membershipsOf([user.id], v.all ? undefined : v.teams);
+    if (!v.all && user.id !== actor.userId && memberships.length === 0) {
+      throw errors.forbidden('permission_denied', "You do not have permission to perform 'members.read' on this user.");
+    }
+    return userWithMemberships(user, memberships);
+  });
+
+  app.patch<{ Params: { id: string } }>('/users/:id', async (req) => {
+    const b = parseInput(UpdateUserBody, req.body);
+    const { actor } = accessOf(req);
+    const user = await loadUser(directory, actor, req.params.id);
+    authorize(actor, 'users.manage', { orgId: user.org_id });
+    const name = b.name === undefined ? undefined : parseDisplayName(b.name, 'name');
+    if (b.org_role !== undefined && b.org_role !== user.org_role) assertCanSetOrgRole(actor, user.org_role, b.org_role);
+    const updated = await directory.updateUser(user.id, { name, orgRole: b.org_role, status: b.status }, changeContextOf(req));
+    if (!updated) throw errors.notFound('user_not_found', `No user with id '${user.id}'.`, 'id');
+    if (user.status === 'active' && updated.status === 'disabled') await deps.sessions.endAll(user.id);
+    const memberships = await directory.membershipsOf([user.id]);
+    return userWithMemberships(updated, memberships);
+  });
+
+  app.post<{ Params: { id: string } }>('/users/:id/password-reset', async (req) => {
+    const { actor } = accessOf(req);
+    const user = await loadUser(directory, actor, req.params.id);
+    authorize(actor, 'users.manage', { orgId: user.org_id });
+    if (user.status !== 'active') throw errors.badRequest('user_disabled', 'This user is disabled: enable them before sending a password reset.', 'id');
+    const reset = await issuePasswordReset(deps, user, { origin: linkBase(deps.publicUrl, req), ctx: changeContextOf(req) });
+    return { object: 'password_reset', user_id: user.id, url: reset.url, expires_at: new Date(reset.expiresAt).toISOString(), mailed: reset.mailed };
+  });
+}
