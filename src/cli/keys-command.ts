@@ -1,22 +1,12 @@
 import { parseArgs } from 'node:util';
-import { bootstrapAccess } from '../access/bootstrap.ts';
-import type { ChangeContext } from '../access/change-record.ts';
-import { Directory } from '../access/directory/directory.ts';
-import { KeyService } from '../access/key-service.ts';
 import type { Config } from '../config/index.ts';
-import { openConfiguredStore } from '../main.ts';
+import { withCliAccess } from './access-session.ts';
 import { fail } from './main.ts';
 
 /** `tollgate keys create|list|revoke`: key administration straight on the store. */
 export async function keysCommand(config: Config, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  const store = openConfiguredStore(config);
-  await store.migrate();
-  const directory = new Directory(store);
-  const keys = new KeyService(store, directory, { cacheTtlMs: 0 });
-  try {
-    const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey });
-    const ctx: ChangeContext = { actorId: 'system', orgId: home.org.id };
+  await withCliAccess(config, async ({ directory, keys, home, ctx }) => {
     if (sub === 'create') {
       const { values } = parseArgs({
         args: rest,
@@ -90,8 +80,5 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
     } else {
       fail('usage: tollgate keys create|list|revoke (see tollgate --help)');
     }
-  } finally {
-    await keys.close();
-    await store.close();
-  }
+  });
 }

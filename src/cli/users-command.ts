@@ -1,14 +1,11 @@
 import { parseArgs } from 'node:util';
-import { bootstrapAccess } from '../access/bootstrap.ts';
-import type { ChangeContext } from '../access/change-record.ts';
 import { PasswordHasher, assertPasswordPolicy, parseDisplayName, parseEmailAddress } from '../access/credentials/index.ts';
-import { Directory, userView } from '../access/directory/directory.ts';
-import { KeyService } from '../access/key-service.ts';
+import { userView } from '../access/directory/directory.ts';
 import { ROLES, type Role } from '../access/permissions/roles.ts';
 import { SessionService } from '../access/sessions/session-service.ts';
 import type { Config } from '../config/index.ts';
 import { TollgateError } from '../http/errors.ts';
-import { openConfiguredStore } from '../main.ts';
+import { withCliAccess } from './access-session.ts';
 import { fail } from './main.ts';
 
 /**
@@ -17,13 +14,7 @@ import { fail } from './main.ts';
  */
 export async function usersCommand(config: Config, args: string[], readStdin: () => Promise<string> = stdinText): Promise<void> {
   const [sub, ...rest] = args;
-  const store = openConfiguredStore(config);
-  await store.migrate();
-  const directory = new Directory(store);
-  const keys = new KeyService(store, directory, { cacheTtlMs: 0 });
-  try {
-    const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey });
-    const ctx: ChangeContext = { actorId: 'system', orgId: home.org.id };
+  await withCliAccess(config, async ({ store, directory, home, ctx }) => {
     if (sub === 'list') {
       parseArgs({ args: rest, options: {} });
       const users = await store.db.selectFrom('users').selectAll().orderBy('created_at').execute();
@@ -60,10 +51,7 @@ export async function usersCommand(config: Config, args: string[], readStdin: ()
     } else {
       fail('usage: tollgate users list|create|set-password (see tollgate --help)');
     }
-  } finally {
-    await keys.close();
-    await store.close();
-  }
+  });
 }
 
 function role(value: string): Role {

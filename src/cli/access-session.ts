@@ -1,0 +1,35 @@
+import { bootstrapAccess, type HomeOrg } from '../access/bootstrap.ts';
+import type { ChangeContext } from '../access/change-record.ts';
+import { Directory } from '../access/directory/directory.ts';
+import { KeyService } from '../access/key-service.ts';
+import type { Config } from '../config/index.ts';
+import { openConfiguredStore } from '../main.ts';
+import type { Store } from '../state/index.ts';
+
+/** What an operator command works with: the store, the directory, keys, the home org, and `system` as actor. */
+export interface CliAccess {
+  store: Store;
+  directory: Directory;
+  keys: KeyService;
+  home: HomeOrg;
+  ctx: ChangeContext;
+}
+
+/**
+ * Opens the configured store (migrated, home organization ensured), runs `work`, and closes
+ * everything whatever happens.
+ * @example await withCliAccess(config, async ({ keys, home, ctx }) => keys.listAll());
+ */
+export async function withCliAccess(config: Config, work: (access: CliAccess) => Promise<void>): Promise<void> {
+  const store = openConfiguredStore(config);
+  await store.migrate();
+  const directory = new Directory(store);
+  const keys = new KeyService(store, directory, { cacheTtlMs: 0 });
+  try {
+    const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey });
+    await work({ store, directory, keys, home, ctx: { actorId: 'system', orgId: home.org.id } });
+  } finally {
+    await keys.close();
+    await store.close();
+  }
+}
