@@ -29,6 +29,7 @@ export interface BootstrapOptions {
  */
 export async function bootstrapAccess(store: Store, directory: Directory, keys: KeyService, options: BootstrapOptions): Promise<HomeOrg> {
   let org = await directory.homeOrg();
+  const firstStart = org === undefined;
   let owner: UserRow | undefined;
   let defaultTeam: TeamRow | undefined;
   if (!org) {
@@ -46,8 +47,8 @@ export async function bootstrapAccess(store: Store, directory: Directory, keys: 
   // Keys from before organizations existed (migration 0005).
   await store.db.updateTable('api_keys').set({ org_id: org.id, user_id: owner.id, role: 'member' }).where('org_id', 'is', null).where('role', '=', 'admin').execute();
   await store.db.updateTable('api_keys').set({ org_id: org.id, team_id: defaultTeam.id, role: 'member' }).where('org_id', 'is', null).execute();
-
-  await placeUnplacedRows(store, org.id);
+  // Only on the first start after organizations arrived (migration 0005) can there be unplaced rows.
+  if (firstStart) await placeUnplacedRows(store, org.id);
 
   let generatedAdminKey: string | undefined;
   if (options.adminKey !== undefined) {
@@ -61,9 +62,9 @@ export async function bootstrapAccess(store: Store, directory: Directory, keys: 
 
 /**
  * Ledger rows and budgets written before organizations existed (migration 0005) are placed where
- * their key is (organization, team, user), else in the home organization with no team. Rows written
- * since carry their placement, so after the first start this only finds rows of requests that had no
- * key (they belong to the home organization).
+ * their key is (organization, team, user), else in the home organization with no team. Runs once,
+ * when the home organization is created; later rows carry their placement (rows of requests without
+ * a valid key have none and are read as the home organization's).
  */
 async function placeUnplacedRows(store: Store, homeOrgId: string): Promise<void> {
   const db = store.db;

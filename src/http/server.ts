@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
+import type { LoginThrottle } from '../access/credentials/login-throttle.ts';
 import type { Directory } from '../access/directory/directory.ts';
 import { installAccessControl } from '../access/enforce.ts';
 import type { SessionService } from '../access/sessions/session-service.ts';
@@ -51,6 +52,8 @@ export interface ServerDeps {
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
+  /** Sign-in throttle shared by the auth routes; default an in-process one. */
+  loginThrottle?: LoginThrottle | undefined;
   /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
   trustProxy?: string | boolean;
 }
@@ -73,12 +76,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorateRequest('gateway', null);
   app.decorateRequest('rawBody', undefined);
   installJsonBodyParser(app);
-  await app.register(fastifyCookie);
-  installAccessControl(app, { keys: deps.keys, sessions: deps.sessions, directory: deps.directory, beforeGateway: openGatewayContext });
-
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  await app.register(fastifyCookie);
+  installAccessControl(app, { keys: deps.keys, sessions: deps.sessions, directory: deps.directory, beforeGateway: openGatewayContext });
 
   app.setErrorHandler(async (err, req, reply) => {
     const e = toTollgateError(err);
@@ -130,6 +132,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         mailer: deps.mailer,
         publicUrl: deps.publicUrl,
         secureCookies: deps.secureCookies,
+        ...(deps.loginThrottle ? { loginThrottle: deps.loginThrottle } : {}),
       };
       await keyRoutes(api, { keys: deps.keys, directory: deps.directory });
       await authRoutes(api, access);
@@ -138,9 +141,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await invitationRoutes(api, access);
       await auditRoutes(api, access);
       await openApiRoute(api, { version: '0.1.0' });
-      await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced });
-      await priceRoutes(api, { catalog: deps.catalog });
-      await budgetRoutes(api, { budgets: deps.budgets, otherAlerts: (limit) => deps.unpriced.alerts(limit) });
+      await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced, directory: deps.directory });
+      await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
+      await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
     },
     { prefix: '/api' },
   );

@@ -1,10 +1,23 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
-import type { Store } from '../state/index.ts';
+import { visibleWhere, type Visibility } from '../access/permissions/visibility.ts';
+import type { Database, Store } from '../state/index.ts';
 import { rollUp, upsertDaily } from './daily-rollup.ts';
 import type { UsageRecord } from './usage-record.ts';
 
+/** Which rows a caller may see: their visibility, and whether rows with no organization count as theirs. */
+export interface UsageScope {
+  visibility: Visibility;
+  /** Rows without an organization (unauthenticated requests) belong to the home organization. */
+  includeUnplaced: boolean;
+}
+
 export interface UsageQuery {
+  /** Only these rows (absent: every row, for the operator's tools). */
+  scope?: UsageScope | undefined;
   keyId?: string | undefined;
+  teamId?: string | undefined;
+  userId?: string | undefined;
   model?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
@@ -30,6 +43,13 @@ export interface LedgerOptions {
   batchSize?: number;
   /** Rows kept in memory when the store is failing; past this, the oldest are dropped and logged. */
   maxPending?: number;
+}
+
+/** The WHERE condition of the ledger rows a scope lets through (placement columns org_id, team_id, user_id). */
+export function usageVisible(eb: ExpressionBuilder<Database, 'usage_records'>, scope: UsageScope): Expression<SqlBool> {
+  const placed = visibleWhere(eb, scope.visibility, { org: 'usage_records.org_id', team: 'usage_records.team_id', owner: 'usage_records.user_id' });
+  if (!scope.includeUnplaced || !scope.visibility.all) return placed;
+  return eb.or([placed, sql<SqlBool>`usage_records.org_id is null`]);
 }
 
 /**
@@ -78,7 +98,11 @@ export class UsageLedger {
   async query(q: UsageQuery): Promise<{ rows: UsageRecord[]; totals: UsageTotals }> {
     await this.flush();
     let base = this.store.db.selectFrom('usage_records');
+    const scope = q.scope;
+    if (scope) base = base.where((eb) => usageVisible(eb, scope));
     if (q.keyId !== undefined) base = base.where('key_id', '=', q.keyId);
+    if (q.teamId !== undefined) base = base.where('team_id', '=', q.teamId);
+    if (q.userId !== undefined) base = base.where('user_id', '=', q.userId);
     if (q.model !== undefined) {
       const model = q.model;
       base = base.where((eb) => eb.or([eb('model_requested', '=', model), eb('model_served', '=', model)]));

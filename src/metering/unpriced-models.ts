@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
-import type { Store } from '../state/index.ts';
+import { visibleWhere } from '../access/permissions/visibility.ts';
+import type { Database, Store } from '../state/index.ts';
+import type { UsageScope } from './ledger.ts';
 import { auditEvent } from './budgets/audit-event.ts';
 
 export interface UnpricedModelReport {
@@ -48,9 +51,25 @@ export class UnpricedModels {
     });
   }
 
-  async alerts(limit: number) {
+  /**
+   * Unpriced-model alerts, newest first. They belong to the deployment: the home organization sees
+   * every one; another organization only those of models its own keys used.
+   */
+  async alerts(limit: number, reader?: { orgId: string; home: boolean }) {
     await this.pending;
-    const rows = await this.store.db.selectFrom('admin_alerts').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+    let q = this.store.db.selectFrom('admin_alerts').selectAll();
+    if (reader && !reader.home) {
+      const orgId = reader.orgId;
+      q = q.where('kind', '=', 'unpriced_model').where('subject', 'in', (eb) =>
+        eb
+          .selectFrom('usage_daily')
+          .innerJoin('api_keys', 'api_keys.id', 'usage_daily.key_id')
+          .select('usage_daily.model')
+          .where('api_keys.org_id', '=', orgId)
+          .where('usage_daily.unpriced_requests', '>', 0),
+      );
+    }
+    const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: r.id,
       object: 'admin.alert' as const,
@@ -61,23 +80,27 @@ export class UnpricedModels {
     }));
   }
 
-  /** Usage without a known cost, per requested model, from the daily roll-up (survives raw-row retention). */
-  async report(): Promise<UnpricedModelReport[]> {
+  /**
+   * Usage without a known cost, per requested model, from the daily roll-up (survives raw-row
+   * retention). With a scope, only the usage of keys the scope lets through (a roll-up row is placed
+   * by its key: the key's organization, team and user).
+   */
+  async report(scope?: UsageScope): Promise<UnpricedModelReport[]> {
     await this.pending;
-    const rows = await this.store.db
+    let q = this.store.db
       .selectFrom('usage_daily')
+      .leftJoin('api_keys', 'api_keys.id', 'usage_daily.key_id')
       .select((eb) => [
-        'model',
-        eb.fn.sum<number>('unpriced_requests').as('requests'),
-        eb.fn.sum<number>('prompt_tokens').as('prompt_tokens'),
-        eb.fn.sum<number>('completion_tokens').as('completion_tokens'),
-        eb.fn.min<string>('day').as('first_day'),
-        eb.fn.max<string>('day').as('last_day'),
+        'usage_daily.model as model',
+        eb.fn.sum<number>('usage_daily.unpriced_requests').as('requests'),
+        eb.fn.sum<number>('usage_daily.prompt_tokens').as('prompt_tokens'),
+        eb.fn.sum<number>('usage_daily.completion_tokens').as('completion_tokens'),
+        eb.fn.min<string>('usage_daily.day').as('first_day'),
+        eb.fn.max<string>('usage_daily.day').as('last_day'),
       ])
-      .where('unpriced_requests', '>', 0)
-      .groupBy('model')
-      .orderBy('model')
-      .execute();
+      .where('usage_daily.unpriced_requests', '>', 0);
+    if (scope) q = q.where((eb) => keyVisible(eb, scope));
+    const rows = await q.groupBy('usage_daily.model').orderBy('usage_daily.model').execute();
     return rows.map((r) => ({
       model: r.model,
       requests: Number(r.requests),
@@ -91,4 +114,11 @@ export class UnpricedModels {
   async close(): Promise<void> {
     await this.pending;
   }
+}
+
+/** Roll-up rows whose key the scope lets through; rows without a (placed) key count as the home organization's. */
+function keyVisible(eb: ExpressionBuilder<Database, 'usage_daily' | 'api_keys'>, scope: UsageScope): Expression<SqlBool> {
+  const placed = visibleWhere(eb, scope.visibility, { org: 'api_keys.org_id', team: 'api_keys.team_id', owner: 'api_keys.user_id' });
+  if (!scope.includeUnplaced || !scope.visibility.all) return placed;
+  return eb.or([placed, sql<SqlBool>`api_keys.org_id is null`]);
 }

@@ -1,7 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { accessOf } from '../access/enforce.ts';
+import { authorize } from '../access/permissions/authorize.ts';
+import { visibility } from '../access/permissions/visibility.ts';
 import { errors } from '../http/errors.ts';
-import type { UsageLedger } from './ledger.ts';
+import { documentRoute } from '../http/openapi/route-docs.ts';
+import { homeOrgIdOf, type HomeOrgSource } from './home-org.ts';
+import type { UsageLedger, UsageScope } from './ledger.ts';
 import { formatUsd } from './money.ts';
 import type { UnpricedModels } from './unpriced-models.ts';
 import type { UsageRecord } from './usage-record.ts';
@@ -14,20 +19,45 @@ const time = z.union([
 
 const UsageQuery = z.strictObject({
   key_id: z.string().min(1).max(100).optional(),
+  team_id: z.string().min(1).max(100).optional(),
+  user_id: z.string().min(1).max(100).optional(),
   model: z.string().min(1).max(200).optional(),
   from: time.optional(),
   to: time.optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 
-/** Usage API: ledger rows with filters and totals, and one request's row. */
-export async function usageRoutes(app: FastifyInstance, deps: { ledger: UsageLedger; unpriced: UnpricedModels }): Promise<void> {
-  app.get('/usage/unpriced', async () => ({ object: 'list', data: await deps.unpriced.report() }));
+documentRoute('GET /api/usage', { summary: 'Ledger rows you may read (your teams, your personal keys; owners and auditors: the organization), newest first, with totals over every matching row.', query: UsageQuery });
+documentRoute('GET /api/usage/unpriced', { summary: 'Models used without a price, from the usage you may read.' });
+documentRoute('GET /api/usage/:id', { summary: "One request's ledger row (the x-request-id of the response)." });
+
+export interface UsageRouteDeps {
+  ledger: UsageLedger;
+  unpriced: UnpricedModels;
+  directory: HomeOrgSource;
+}
+
+/**
+ * Usage API: ledger rows with filters and totals, and one request's row. Every answer holds only the
+ * rows the caller may read (`usage.read`: owners and auditors the whole organization, admins,
+ * members and viewers their teams and their own personal keys); totals are sums over those rows.
+ */
+export async function usageRoutes(app: FastifyInstance, deps: UsageRouteDeps): Promise<void> {
+  const homeOrgId = homeOrgIdOf(deps.directory);
+  const scopeOf = async (req: FastifyRequest): Promise<UsageScope> => {
+    const { actor } = accessOf(req);
+    return { visibility: visibility(actor, 'usage.read'), includeUnplaced: actor.orgId === (await homeOrgId()) };
+  };
+
+  app.get('/usage/unpriced', async (req) => ({ object: 'list', data: await deps.unpriced.report(await scopeOf(req)) }));
 
   app.get('/usage', async (req) => {
     const parsed = UsageQuery.safeParse(req.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
+      if (issue.code === 'unrecognized_keys') {
+        throw errors.badRequest('invalid_parameter', `Unrecognized query parameter '${issue.keys[0]!.slice(0, 100)}'.`, issue.keys[0]!.slice(0, 100));
+      }
       const param = issue.path.join('.') || 'query';
       throw errors.badRequest('invalid_parameter', `Invalid '${param}': expected ${hint(param)}.`, param);
     }
@@ -35,14 +65,28 @@ export async function usageRoutes(app: FastifyInstance, deps: { ledger: UsageLed
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
       throw errors.badRequest('invalid_parameter', "Invalid 'from': must not be after 'to'.", 'from');
     }
-    const { rows, totals } = await deps.ledger.query({ keyId: q.key_id, model: q.model, from: q.from, to: q.to, limit: q.limit });
+    const { rows, totals } = await deps.ledger.query({
+      scope: await scopeOf(req),
+      keyId: q.key_id,
+      teamId: q.team_id,
+      userId: q.user_id,
+      model: q.model,
+      from: q.from,
+      to: q.to,
+      limit: q.limit,
+    });
     const { cost_nanos: costNanos, ...sums } = totals;
     return { object: 'list', data: rows.map(view), totals: { ...sums, cost_usd: formatUsd(costNanos) }, has_more: rows.length === q.limit };
   });
 
   app.get<{ Params: { id: string } }>('/usage/:id', async (req) => {
+    const { actor } = accessOf(req);
     const row = await deps.ledger.get(req.params.id);
-    if (!row) throw errors.notFound('usage_not_found', `No usage record for request '${req.params.id}'.`, 'id');
+    const home = await homeOrgId();
+    const orgId = row?.org_id ?? home;
+    // A row of another organization is reported exactly like a missing one.
+    if (!row || orgId !== actor.orgId) throw errors.notFound('usage_not_found', `No usage record for request '${req.params.id.slice(0, 100)}'.`, 'id');
+    authorize(actor, 'usage.read', { orgId, teamId: row.team_id, ownerUserId: row.user_id });
     return view(row);
   });
 }

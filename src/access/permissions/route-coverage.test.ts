@@ -60,11 +60,11 @@ describe('route permissions', () => {
     const app = Fastify();
     const routes = trackRoutes(app);
     app.get('/api/usage', async () => ({}));
-    app.post('/api/teams', async () => ({}));
+    app.post('/api/teams/:id/archive', async () => ({}));
     app.route({ method: ['GET', 'POST'], url: '/api/secret', handler: async () => ({}) });
     await app.ready();
     const coverage = checkRouteCoverage(routes);
-    assert.deepEqual(coverage.unmapped, ['GET /api/secret', 'HEAD /api/secret', 'POST /api/secret', 'POST /api/teams']);
+    assert.deepEqual(coverage.unmapped, ['GET /api/secret', 'HEAD /api/secret', 'POST /api/secret', 'POST /api/teams/:id/archive']);
     assert.ok(coverage.stale.includes('GET /api/keys'));
     assert.ok(!coverage.stale.includes('GET /api/usage'));
     await app.close();

@@ -3,9 +3,10 @@ import type { Insertable } from 'kysely';
 import type { AuditEventTable } from '../../state/schema-budgets.ts';
 
 /**
- * An `audit_events` row. Written in the same transaction as the change it describes.
- * @example await trx.insertInto('audit_events').values(auditEvent('admin', 'budget.created', budget.id, { limit_usd: '5.00' }, now)).execute();
+ * An `audit_events` row for an event that is not a change (an alert fired, a model seen without a
+ * price); changes use `changeRecord`. `orgId` null: the deployment's (shown to the home organization).
+ * @example await trx.insertInto('audit_events').values(auditEvent('system', 'budget.limit_blocked', budget.id, body, now, budget.orgId)).execute();
  */
-export function auditEvent(actor: string, action: string, target: string, details: Record<string, unknown>, at: number): Insertable<AuditEventTable> {
-  return { id: `aud_${randomBytes(12).toString('hex')}`, at, actor, action, target, details: JSON.stringify(details) };
+export function auditEvent(actor: string, action: string, target: string, details: Record<string, unknown>, at: number, orgId: string | null = null): Insertable<AuditEventTable> {
+  return { id: `aud_${randomBytes(12).toString('hex')}`, at, actor, action, target, details: JSON.stringify(details), org_id: orgId ?? null };
 }

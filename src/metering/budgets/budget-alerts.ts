@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
+import { visibleWhere, type Visibility } from '../../access/permissions/visibility.ts';
 import type { Store } from '../../state/index.ts';
 import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
 import { formatUsd, type Nanos } from '../money.ts';
@@ -52,11 +53,18 @@ export class BudgetAlerts {
   }
 
   /** Alerts, newest first. */
-  async list(q: { budgetId?: string | undefined; limit: number }): Promise<Selectable<BudgetAlertTable>[]> {
+  /** Alerts, newest first; with a visibility, only alerts of existing budgets it lets through. */
+  async list(q: { budgetId?: string | undefined; limit: number; visibility?: Visibility | undefined }): Promise<Selectable<BudgetAlertTable>[]> {
     await this.flush();
-    let query = this.store.db.selectFrom('budget_alerts').selectAll();
-    if (q.budgetId !== undefined) query = query.where('budget_id', '=', q.budgetId);
-    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    let query = this.store.db.selectFrom('budget_alerts').selectAll('budget_alerts');
+    const v = q.visibility;
+    if (v) {
+      query = query
+        .innerJoin('budgets', 'budgets.id', 'budget_alerts.budget_id')
+        .where((eb) => visibleWhere(eb, v, { org: 'budgets.org_id', team: 'budgets.team_id', owner: 'budgets.owner_user_id' }));
+    }
+    if (q.budgetId !== undefined) query = query.where('budget_alerts.budget_id', '=', q.budgetId);
+    return query.orderBy('budget_alerts.created_at', 'desc').orderBy('budget_alerts.id', 'desc').limit(q.limit).execute();
   }
 
   /** Waits until every alert so far is stored and its webhook delivered (or given up). */
@@ -104,7 +112,7 @@ export class BudgetAlerts {
         .returning('id')
         .executeTakeFirst();
       if (!won) return false;
-      await trx.insertInto('audit_events').values(auditEvent('system', ALERT_ACTIONS[kind], budget.id, body, at)).execute();
+      await trx.insertInto('audit_events').values(auditEvent('system', ALERT_ACTIONS[kind], budget.id, body, at, budget.orgId)).execute();
       return true;
     });
     if (inserted) {

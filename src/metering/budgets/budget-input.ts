@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errors } from '../../http/errors.ts';
 import { formatUsd, parseUsd, type Nanos } from '../money.ts';
+import type { BudgetPlacement } from './budget-placement.ts';
 import { BUDGET_SCOPES, type BudgetScope } from './budget.ts';
 import { canonicalTimezone, PERIOD_KINDS, type PeriodKind } from './period.ts';
 
@@ -19,6 +20,8 @@ export interface CreateBudgetInput {
   timezone: string;
   limitNanos: Nanos;
   thresholds?: readonly number[] | undefined;
+  /** Where the budget belongs (the API resolves it from scope and scope id; see placeBudget). */
+  placement?: BudgetPlacement | undefined;
 }
 
 /** What may change on a budget (scope and scope id may not: create another budget instead). */
@@ -65,7 +68,8 @@ const thresholds = z
 const name = z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' });
 const period = z.enum(PERIOD_KINDS as [PeriodKind, ...PeriodKind[]], { error: `must be one of ${PERIOD_KINDS.join(', ')}` });
 
-const CreateBody = z.strictObject({
+/** The body of `POST /api/budgets`. */
+export const CreateBody = z.strictObject({
   name: name.optional(),
   scope: z.enum(BUDGET_SCOPES as [BudgetScope, ...BudgetScope[]], { error: `must be one of ${BUDGET_SCOPES.join(', ')}` }),
   scope_id: z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }),
@@ -75,7 +79,8 @@ const CreateBody = z.strictObject({
   thresholds: thresholds.optional(),
 });
 
-const UpdateBody = z.strictObject({
+/** The body of `PATCH /api/budgets/:id` (scope and scope id cannot change). */
+export const UpdateBody = z.strictObject({
   name: name.optional(),
   period: period.optional(),
   timezone: timezone.optional(),

@@ -1,12 +1,17 @@
-import type { Selectable } from 'kysely';
-import type { Store } from '../../state/index.ts';
+import type { Selectable, Transaction } from 'kysely';
+import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import type { Database, Store } from '../../state/index.ts';
 import type { BudgetSpendTable } from '../../state/schema-budgets.ts';
-import { auditEvent } from './audit-event.ts';
+import { formatUsd } from '../money.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
 
+/** Who changes a budget; absent: the system (CLI, tests). */
+export type BudgetChangeContext = ChangeContext | undefined;
+
 /**
- * Budget rows in the store. Every change is written with its audit event in one transaction.
- * @example const repo = new BudgetRepository(store); await repo.insert(budget, 'admin');
+ * Budget rows in the store. Every change is written with its change record (actor, action, target,
+ * before, after) in one transaction.
+ * @example const repo = new BudgetRepository(store); await repo.insert(budget, changeContextOf(req));
  */
 export class BudgetRepository {
   constructor(private readonly store: Store) {}
@@ -21,16 +26,15 @@ export class BudgetRepository {
     return row && budgetFromRow(row);
   }
 
-  async insert(budget: Budget, actor: string): Promise<void> {
-    const row = budgetToRow(budget);
+  async insert(budget: Budget, ctx: BudgetChangeContext): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
-      await trx.insertInto('budgets').values(row).execute();
-      await trx.insertInto('audit_events').values(auditEvent(actor, 'budget.created', budget.id, row, budget.createdAt)).execute();
+      await trx.insertInto('budgets').values(budgetToRow(budget)).execute();
+      await record(trx, ctx, 'budget.created', budget, null, budget, budget.createdAt);
     });
   }
 
-  /** Writes `next` over `old`; the audit event lists the changed columns. */
-  async update(old: Budget, next: Budget, actor: string): Promise<void> {
+  /** Writes `next` over `old`; the change record's details list the changed columns. */
+  async update(old: Budget, next: Budget, ctx: BudgetChangeContext): Promise<void> {
     const before = budgetToRow(old);
     const after = budgetToRow(next);
     const changes = Object.fromEntries(
@@ -40,16 +44,16 @@ export class BudgetRepository {
     );
     await this.store.db.transaction().execute(async (trx) => {
       await trx.updateTable('budgets').set(after).where('id', '=', next.id).execute();
-      await trx.insertInto('audit_events').values(auditEvent(actor, 'budget.updated', next.id, changes, next.updatedAt)).execute();
+      await record(trx, ctx, 'budget.updated', next, old, next, next.updatedAt, changes);
     });
   }
 
-  /** Deletes the budget and its spend; its alerts and audit events stay. */
-  async delete(budget: Budget, actor: string, at: number): Promise<void> {
+  /** Deletes the budget and its spend; its alerts and change records stay. */
+  async delete(budget: Budget, ctx: BudgetChangeContext, at: number): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('budgets').where('id', '=', budget.id).execute();
       await trx.deleteFrom('budget_spend').where('budget_id', '=', budget.id).execute();
-      await trx.insertInto('audit_events').values(auditEvent(actor, 'budget.deleted', budget.id, budgetToRow(budget), at)).execute();
+      await record(trx, ctx, 'budget.deleted', budget, budget, null, at);
     });
   }
 
@@ -60,6 +64,46 @@ export class BudgetRepository {
   }
 
   async keyExists(keyId: string): Promise<boolean> {
-    return (await this.store.db.selectFrom('api_keys').select('id').where('id', '=', keyId).executeTakeFirst()) !== undefined;
+    return (await this.keyPlacement(keyId)) !== undefined;
   }
+
+  /** Where a key belongs (organization, team, user), or undefined for an unknown key. */
+  keyPlacement(keyId: string): Promise<{ org_id: string | null; team_id: string | null; user_id: string | null } | undefined> {
+    return this.store.db.selectFrom('api_keys').select(['org_id', 'team_id', 'user_id']).where('id', '=', keyId).executeTakeFirst();
+  }
+}
+
+/** A budget as its change records show it: what an admin set, and where it belongs. */
+export function budgetRecordView(b: Budget) {
+  return {
+    id: b.id,
+    name: b.name,
+    scope: b.scope,
+    scope_id: b.scopeId,
+    period: b.period,
+    timezone: b.timezone,
+    limit_usd: formatUsd(b.limitNanos),
+    thresholds: b.thresholds,
+    org_id: b.orgId ?? null,
+    team_id: b.teamId ?? null,
+    owner_user_id: b.ownerUserId ?? null,
+  };
+}
+
+async function record(
+  trx: Transaction<Database>,
+  ctx: BudgetChangeContext,
+  action: string,
+  budget: Budget,
+  before: Budget | null,
+  after: Budget | null,
+  at: number,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  const row = changeRecord(
+    { actorId: ctx?.actorId ?? 'system', orgId: budget.orgId ?? ctx?.orgId ?? '', requestId: ctx?.requestId, ip: ctx?.ip },
+    { action, target: budget.id, before: before && budgetRecordView(before), after: after && budgetRecordView(after), details },
+    at,
+  );
+  await trx.insertInto('audit_events').values({ ...row, org_id: row.org_id || null }).execute();
 }

@@ -5,7 +5,8 @@ import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
 import { toTollgateError } from '../../http/errors.ts';
 import { budgetRoutes } from './budget-routes.ts';
 import type { BudgetService } from './budget-service.ts';
-import { clock, insertKey, Services, usd } from './budget-test-fixture.ts';
+import { Directory } from '../../access/directory/directory.ts';
+import { actAs, clock, insertKey, Services, usd } from './budget-test-fixture.ts';
 
 for (const kind of storeKinds()) {
   describe(`Budget routes on ${kind.name}`, () => {
@@ -13,14 +14,19 @@ for (const kind of storeKinds()) {
     let services: Services;
     let budgets: BudgetService;
     let app: FastifyInstance;
+    let orgId: string;
     const c = clock('2026-11-10T06:00:00Z');
 
     before(async () => {
       t = await kind.create();
-      await insertKey(t.store, 'key_r');
+      const directory = new Directory(t.store);
+      const org = await directory.createOrg('Home', null);
+      orgId = org.id;
+      await insertKey(t.store, 'key_r', org.id);
       services = new Services(t);
       budgets = await services.make({ now: c.now });
       app = Fastify();
+      actAs(app, { userId: 'usr_owner', orgId: org.id, memberships: [], orgRole: 'owner' });
       app.setErrorHandler(async (err, _req, reply) => {
         const e = toTollgateError(err);
         if (e.headers) reply.headers(e.headers);
@@ -28,7 +34,7 @@ for (const kind of storeKinds()) {
       });
       await app.register(
         async (api) => {
-          await budgetRoutes(api, { budgets });
+          await budgetRoutes(api, { budgets, directory });
           api.post<{ Body: { key: string; worst: number } }>('/spend', async (req) => {
             const r = await budgets.reserve({ keyId: req.body.key }, req.body.worst);
             await r.settle(req.body.worst);
@@ -60,6 +66,9 @@ for (const kind of storeKinds()) {
           name: 'daily key budget for key_r',
           scope: 'key',
           scope_id: 'key_r',
+          org_id: orgId,
+          team_id: null,
+          owner_user_id: null,
           period: 'daily',
           timezone: 'UTC',
           limit_usd: '5.00',
@@ -175,7 +184,6 @@ for (const kind of storeKinds()) {
         [{ ...base, thresholds: [50.5] }, 'thresholds'],
         [{ ...base, thresholds: '50' }, 'thresholds'],
         [{ ...base, thresholds: Array.from({ length: 11 }, (_, i) => i + 1) }, 'thresholds'],
-        [{ ...base, scope_id: 'key_unknown' }, 'scope_id'],
         [{ ...base, scope_id: '' }, 'scope_id'],
         [{ ...base, name: '' }, 'name'],
         [{ ...base, limit: '5.00' }, 'limit'],
@@ -188,6 +196,9 @@ for (const kind of storeKinds()) {
         assert.equal(error.type, 'invalid_request_error');
         assert.ok(error.message.includes(`'${param}'`), error.message);
       }
+      const unknownKey = await post('/api/budgets', { ...base, scope_id: 'key_unknown' });
+      assert.equal(unknownKey.statusCode, 404);
+      assert.deepEqual([unknownKey.json().error.param, unknownKey.json().error.code], ['scope_id', 'key_not_found']);
       const b = (await post('/api/budgets', base)).json();
       for (const [payload, param] of [
         [{ limit_usd: '-5' }, 'limit_usd'],

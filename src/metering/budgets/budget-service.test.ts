@@ -55,14 +55,17 @@ for (const kind of storeKinds()) {
       assert.deepEqual(budgets.budgetsFor({ keyId: 'key_a' }), []);
       const audit = await t.store.db.selectFrom('audit_events').selectAll().where('target', '=', b.id).orderBy('at').execute();
       assert.deepEqual(audit.map((a) => [a.actor, a.action]), [
-        ['admin', 'budget.created'],
-        ['admin', 'budget.updated'],
-        ['admin', 'budget.deleted'],
+        ['system', 'budget.created'],
+        ['system', 'budget.updated'],
+        ['system', 'budget.deleted'],
       ]);
       assert.deepEqual(JSON.parse(audit[1]!.details).limit_nanos, { from: usd(5), to: usd(7) });
+      assert.deepEqual([JSON.parse(audit[1]!.before!).limit_usd, JSON.parse(audit[1]!.after!).limit_usd], ['5.00', '7.00']);
+      assert.equal(audit[0]!.before, null);
+      assert.equal(audit[2]!.after, null);
     });
 
-    test('a key budget must name an existing key; user, team and org budgets wait for their subjects', async () => {
+    test('a key budget must name an existing key; user, team and org budgets apply to requests that carry those ids', async () => {
       const budgets = await services.make({ now: c.now });
       await assert.rejects(budgets.create({ scope: 'key', scopeId: 'key_missing', period: 'daily', timezone: 'UTC', limitNanos: 1 }), (err: unknown) => {
         return err instanceof TollgateError && err.status === 400 && err.param === 'scope_id';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import type { Visibility } from '../../access/permissions/visibility.ts';
 import { errors } from '../../http/errors.ts';
 import { MemoryCounters, type CounterUsage, type Counters } from '../../state/counters/index.ts';
 import type { Store } from '../../state/index.ts';
@@ -9,7 +10,7 @@ import { BudgetExceededError } from './budget-exceeded-error.ts';
 import { BudgetIndex } from './budget-index.ts';
 import { checkBudgetValues, type CreateBudgetInput, type UpdateBudgetInput } from './budget-input.ts';
 import { projectSpend, type BudgetStatus } from './budget-view.ts';
-import { BudgetRepository } from './budget-repository.ts';
+import { BudgetRepository, type BudgetChangeContext } from './budget-repository.ts';
 import { DEFAULT_THRESHOLDS, type Budget, type BudgetSubject } from './budget.ts';
 import { periodOf } from './period.ts';
 import { Reservation, type ReservationCharge, type ReservationOwner, type SettleOutcome } from './reservation.ts';
@@ -42,7 +43,7 @@ const KEY_GRACE_MS = 24 * 3_600_000;
  * Build it with `createBudgetService`, which loads budgets and current spend first.
  * @example
  * const budgets = await createBudgetService(store, { webhookUrl, webhookSecret, log });
- * const r = await budgets.reserve({ keyId: principal.keyId }, worstCaseNanos); // throws 429 budget_exceeded
+ * const r = await budgets.reserve({ keyId, userId, teamId, orgId }, worstCaseNanos); // throws 429 budget_exceeded
  * await r.settle(actualNanos);
  */
 export class BudgetService implements ReservationOwner {
@@ -163,13 +164,14 @@ export class BudgetService implements ReservationOwner {
   }
 
   /**
-   * Creates a budget; it applies from the next request. A `key` budget must name an existing key;
-   * `user`, `team` and `org` budgets are stored but apply only once requests carry those ids.
-   * @example await budgets.create({ scope: 'key', scopeId: 'key_1', period: 'daily', timezone: 'UTC', limitNanos: parseUsd('5.00') })
+   * Creates a budget; it applies from the next request. `input.placement` says where it belongs (the
+   * API resolves it with placeBudget); without one, a `key` budget must name an existing key and the
+   * budget belongs to no organization (CLI and tests). `ctx` is who creates it, for the change record.
+   * @example await budgets.create({ scope: 'team', scopeId: 'team_1', period: 'daily', timezone: 'UTC', limitNanos: parseUsd('5.00'), placement }, changeContextOf(req))
    */
-  async create(input: CreateBudgetInput, actor = 'admin'): Promise<Budget> {
+  async create(input: CreateBudgetInput, ctx?: BudgetChangeContext): Promise<Budget> {
     const timezone = checkBudgetValues(input) ?? 'UTC';
-    if (input.scope === 'key') await this.assertKeyExists(input.scopeId);
+    if (input.scope === 'key' && !input.placement) await this.assertKeyExists(input.scopeId);
     const now = this.now();
     const budget: Budget = {
       id: `bud_${randomBytes(12).toString('hex')}`,
@@ -182,8 +184,11 @@ export class BudgetService implements ReservationOwner {
       thresholds: [...(input.thresholds ?? DEFAULT_THRESHOLDS)],
       createdAt: now,
       updatedAt: now,
+      orgId: input.placement?.orgId ?? null,
+      teamId: input.placement?.teamId ?? null,
+      ownerUserId: input.placement?.ownerUserId ?? null,
     };
-    await this.repo.insert(budget, actor);
+    await this.repo.insert(budget, ctx);
     this.version++;
     this.index.set(budget);
     return budget;
@@ -192,9 +197,9 @@ export class BudgetService implements ReservationOwner {
   /**
    * Changes a budget; the next request sees the change. A new period or time zone starts counting
    * afresh in the new period id (spend under the old ids stays in the store). Undefined if unknown.
-   * @example await budgets.update('bud_1', { limitNanos: parseUsd('10.00') })
+   * @example await budgets.update('bud_1', { limitNanos: parseUsd('10.00') }, changeContextOf(req))
    */
-  async update(id: string, patch: UpdateBudgetInput, actor = 'admin'): Promise<Budget | undefined> {
+  async update(id: string, patch: UpdateBudgetInput, ctx?: BudgetChangeContext): Promise<Budget | undefined> {
     const timezone = checkBudgetValues(patch);
     const old = await this.repo.get(id);
     if (!old) return undefined;
@@ -208,22 +213,27 @@ export class BudgetService implements ReservationOwner {
       thresholds: patch.thresholds ? [...patch.thresholds] : old.thresholds,
       updatedAt: now,
     };
-    await this.repo.update(old, next, actor);
+    await this.repo.update(old, next, ctx);
     this.version++;
     this.index.set(next);
     if (next.period !== old.period || next.timezone !== old.timezone) await this.loadStoredSpend([next], now);
     return next;
   }
 
-  /** Deletes a budget and its stored spend (its alerts and audit events stay). Undefined if unknown. */
-  async delete(id: string, actor = 'admin'): Promise<Budget | undefined> {
+  /** Deletes a budget and its stored spend (its alerts and change records stay). Undefined if unknown. */
+  async delete(id: string, ctx?: BudgetChangeContext): Promise<Budget | undefined> {
     const budget = await this.repo.get(id);
     if (!budget) return undefined;
-    await this.repo.delete(budget, actor, this.now());
+    await this.repo.delete(budget, ctx, this.now());
     this.version++;
     this.index.remove(id);
     this.spend.drop(id);
     return budget;
+  }
+
+  /** Where a key belongs (organization, team, user), for placing a `key` budget; undefined if unknown. */
+  keyPlacement(keyId: string) {
+    return this.repo.keyPlacement(keyId);
   }
 
   /** Every budget, newest first, as stored (reloads, so changes by other instances show). */
@@ -259,9 +269,9 @@ export class BudgetService implements ReservationOwner {
     });
   }
 
-  /** Alerts, newest first. */
-  alerts(query: { budgetId?: string | undefined; limit?: number | undefined } = {}) {
-    return this.alertsOut.list({ budgetId: query.budgetId, limit: query.limit ?? 100 });
+  /** Alerts, newest first; with a visibility, only alerts of budgets it lets through. */
+  alerts(query: { budgetId?: string | undefined; limit?: number | undefined; visibility?: Visibility | undefined } = {}) {
+    return this.alertsOut.list({ budgetId: query.budgetId, limit: query.limit ?? 100, visibility: query.visibility });
   }
 
   /** Reloads budgets from the store and the stored spend of their current periods. */

@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin } from 'kysely';
+import type {} from '../../access/enforce.ts';
+import type { Actor } from '../../access/permissions/actor.ts';
 import pino from 'pino';
 import type { TestStore } from '../../../test/helpers/stores.ts';
 import type { Store } from '../../state/index.ts';
@@ -8,12 +11,24 @@ import { createBudgetService, type BudgetService, type BudgetServiceOptions } fr
 
 export const silent = pino({ level: 'silent' });
 
-/** Inserts an api_keys row, so `key` budgets can name it. */
-export async function insertKey(store: Store, id: string): Promise<void> {
+/** Inserts an api_keys row, so `key` budgets can name it; with `orgId`, a service key of that organization. */
+export async function insertKey(store: Store, id: string, orgId: string | null = null): Promise<void> {
   await store.db
     .insertInto('api_keys')
-    .values({ id, name: id, prefix: 'tg-test', hash: `hash-${id}`, owner: null, role: 'user', allowed_models: null, created_at: 0, last_used_at: null, expires_at: null, revoked_at: null })
+    .values({ id, name: id, prefix: 'tg-test', hash: `hash-${id}`, owner: null, role: 'user', allowed_models: null, created_at: 0, last_used_at: null, expires_at: null, revoked_at: null, org_id: orgId })
     .execute();
+}
+
+/**
+ * Makes every request of a bare Fastify app act as `actor` (what the enforcement hook would decide),
+ * for route tests that do not build the whole server.
+ * @example actAs(app, { userId: 'usr_1', orgId: org.id, memberships: [], orgRole: 'owner' });
+ */
+export function actAs(app: FastifyInstance, actor: Actor): void {
+  app.decorateRequest('access', null);
+  app.addHook('onRequest', async (req) => {
+    req.access = { actor, via: 'key', principal: null, session: null };
+  });
 }
 
 /** A store whose queries are counted, to prove the hot path does not touch the database. */

@@ -3,7 +3,7 @@ import type { BudgetTable } from '../../state/schema-budgets.ts';
 import type { Nanos } from '../money.ts';
 import type { PeriodKind } from './period.ts';
 
-/** Whose spend a budget limits. Only `key` budgets apply today; the others wait for users, teams and orgs. */
+/** Whose spend a budget limits: one key, one user's personal keys, one team, or a whole organization. */
 export type BudgetScope = 'key' | 'user' | 'team' | 'org';
 
 export const BUDGET_SCOPES: readonly BudgetScope[] = ['key', 'user', 'team', 'org'];
@@ -24,7 +24,7 @@ export interface Budget {
   thresholds: readonly number[];
   createdAt: number;
   updatedAt: number;
-  /** Where the budget belongs, for permissions (set when it is created through the API). */
+  /** Where the budget belongs, for permissions (see placeBudget); null for budgets made without one. */
   orgId?: string | null | undefined;
   teamId?: string | null | undefined;
   ownerUserId?: string | null | undefined;
@@ -32,7 +32,7 @@ export interface Budget {
 
 /**
  * Who a request is spent by. Every budget on any of these applies to the request.
- * @example { keyId: 'key_123' } // user, team and org arrive with the access issue
+ * @example { keyId: 'key_123', userId: 'usr_1', teamId: 'team_1', orgId: 'org_1' } // from the key's principal
  */
 export interface BudgetSubject {
   keyId: string;

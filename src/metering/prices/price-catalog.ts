@@ -1,3 +1,4 @@
+import type { ChangeContext } from '../../access/change-record.ts';
 import { errors } from '../../http/errors.ts';
 import type { Store } from '../../state/index.ts';
 import { readPriceFile, type PriceData } from './bundled-prices.ts';
@@ -127,10 +128,11 @@ export class PriceCatalog {
   }
 
   /**
-   * Creates or replaces (same model and effective date) an admin price, then reloads.
+   * Creates or replaces (same model and effective date) an admin price, then reloads. With `ctx`,
+   * a change record (`price.override_set`) is written in the same transaction.
    * @example await catalog.setOverride({ model: 'gpt-4o', effectiveFrom: Date.now(), createdAt: Date.now(), sheet })
    */
-  async setOverride(input: SetPriceOverride): Promise<PriceOverride> {
+  async setOverride(input: SetPriceOverride, ctx?: ChangeContext): Promise<PriceOverride> {
     const store = this.requireStore();
     const base = this.priceFor(input.model, input.effectiveFrom) ?? this.priceFor(input.model, Number.MAX_SAFE_INTEGER);
     const maxOutputTokens = input.maxOutputTokens ?? base?.maxOutputTokens;
@@ -143,7 +145,7 @@ export class PriceCatalog {
         param,
       );
     }
-    const saved = await store.upsert({
+    const override = {
       model: input.model,
       effectiveFrom: input.effectiveFrom,
       sheet: input.sheet,
@@ -152,14 +154,15 @@ export class PriceCatalog {
       note: input.note ?? null,
       createdAt: input.createdAt,
       createdBy: input.createdBy ?? null,
-    });
+    };
+    const saved = await store.upsert(override, ctx);
     await this.reload();
     return saved;
   }
 
-  /** Removes every override of exactly this model id, then reloads; returns how many there were. */
-  async deleteOverride(model: string): Promise<number> {
-    const deleted = await this.requireStore().deleteModel(model);
+  /** Removes every override of exactly this model id (recorded as `price.override_deleted` with `ctx`), then reloads; returns how many there were. */
+  async deleteOverride(model: string, ctx?: ChangeContext): Promise<number> {
+    const deleted = await this.requireStore().deleteModel(model, ctx);
     await this.reload();
     return deleted;
   }

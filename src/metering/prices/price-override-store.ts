@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
+import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
 import type { Database, Store } from '../../state/index.ts';
 import type { PriceSheet } from './price-sheet.ts';
 import { priceSheetSchema, storedPriceSheet, toPriceSheet } from './price-sheet-schema.ts';
@@ -32,8 +33,8 @@ export class PriceOverrideStore {
     return rows.map(fromRow);
   }
 
-  /** Creates the override, or replaces the one with the same model and effective date. */
-  async upsert(o: NewPriceOverride): Promise<PriceOverride> {
+  /** Creates the override, or replaces the one with the same model and effective date; with `ctx`, records the change. */
+  async upsert(o: NewPriceOverride, ctx?: ChangeContext): Promise<PriceOverride> {
     const values = {
       prices: storedPriceSheet(o.sheet),
       max_output_tokens: o.maxOutputTokens,
@@ -42,25 +43,51 @@ export class PriceOverrideStore {
       created_at: o.createdAt,
       created_by: o.createdBy,
     };
-    await this.store.db
-      .insertInto('price_overrides')
-      .values({ id: `price_${randomBytes(12).toString('hex')}`, model: o.model, effective_from: o.effectiveFrom, ...values })
-      .onConflict((oc) => oc.columns(['model', 'effective_from']).doUpdateSet(values))
-      .execute();
-    const row = await this.store.db
-      .selectFrom('price_overrides')
-      .selectAll()
-      .where('model', '=', o.model)
-      .where('effective_from', '=', o.effectiveFrom)
-      .executeTakeFirstOrThrow();
-    return fromRow(row);
+    return this.store.db.transaction().execute(async (trx) => {
+      const before = await this.find(trx, o.model, o.effectiveFrom);
+      await trx
+        .insertInto('price_overrides')
+        .values({ id: `price_${randomBytes(12).toString('hex')}`, model: o.model, effective_from: o.effectiveFrom, ...values })
+        .onConflict((oc) => oc.columns(['model', 'effective_from']).doUpdateSet(values))
+        .execute();
+      const saved = fromRow((await this.find(trx, o.model, o.effectiveFrom))!);
+      if (ctx) await recordChange(trx, ctx, 'price.override_set', o.model, before ? [recordView(fromRow(before))] : null, [recordView(saved)], o.createdAt);
+      return saved;
+    });
   }
 
-  /** Deletes every override of exactly this model id; returns how many there were. */
-  async deleteModel(model: string): Promise<number> {
-    const r = await this.store.db.deleteFrom('price_overrides').where('model', '=', model).executeTakeFirst();
-    return Number(r.numDeletedRows);
+  /** Deletes every override of exactly this model id; returns how many there were. With `ctx`, records the change. */
+  async deleteModel(model: string, ctx?: ChangeContext): Promise<number> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('price_overrides').selectAll().where('model', '=', model).orderBy('effective_from').execute();
+      const r = await trx.deleteFrom('price_overrides').where('model', '=', model).executeTakeFirst();
+      const deleted = Number(r.numDeletedRows);
+      if (ctx && deleted > 0) await recordChange(trx, ctx, 'price.override_deleted', model, before.map((b) => recordView(fromRow(b))), null, Date.now());
+      return deleted;
+    });
   }
+
+  private find(trx: Transaction<Database>, model: string, effectiveFrom: number): Promise<OverrideRow | undefined> {
+    return trx.selectFrom('price_overrides').selectAll().where('model', '=', model).where('effective_from', '=', effectiveFrom).executeTakeFirst();
+  }
+}
+
+/** An override as its change record shows it (prices as stored: USD per 1M tokens as decimal strings). */
+function recordView(o: PriceOverride) {
+  return {
+    id: o.id,
+    model: o.model,
+    effective_from: new Date(o.effectiveFrom).toISOString(),
+    prices: JSON.parse(storedPriceSheet(o.sheet)) as unknown,
+    max_output_tokens: o.maxOutputTokens,
+    context_window: o.contextWindow,
+    note: o.note,
+    created_by: o.createdBy,
+  };
+}
+
+async function recordChange(trx: Transaction<Database>, ctx: ChangeContext, action: string, model: string, before: unknown, after: unknown, at: number): Promise<void> {
+  await trx.insertInto('audit_events').values(changeRecord(ctx, { action, target: model, before, after }, at)).execute();
 }
 
 function fromRow(row: OverrideRow): PriceOverride {

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { storeKinds, type StoreKind } from '../../../test/helpers/stores.ts';
 import { toTollgateError } from '../../http/errors.ts';
+import { Directory } from '../../access/directory/directory.ts';
+import { actAs } from '../budgets/budget-test-fixture.ts';
 import { loadPriceCatalog } from './price-catalog.ts';
 import { priceRoutes } from './price-routes.ts';
 
@@ -11,12 +13,15 @@ const NOW = Date.parse('2025-09-01T12:00:00Z');
 async function withApp(kind: StoreKind, fn: (app: FastifyInstance) => Promise<void>) {
   const t = await kind.create();
   const catalog = await loadPriceCatalog(t.store);
+  const directory = new Directory(t.store);
+  const home = await directory.createOrg('Home', null);
   const app = Fastify();
+  actAs(app, { userId: 'usr_owner', orgId: home.id, memberships: [], orgRole: 'owner' });
   app.setErrorHandler(async (err, _req, reply) => {
     const e = toTollgateError(err);
     return reply.code(e.status).send(e.toBody());
   });
-  await app.register(async (api) => priceRoutes(api, { catalog, now: () => NOW, actorOf: () => 'key_admin' }), { prefix: '/api' });
+  await app.register(async (api) => priceRoutes(api, { catalog, directory, now: () => NOW }), { prefix: '/api' });
   try {
     await fn(app);
   } finally {
@@ -110,7 +115,7 @@ for (const kind of storeKinds()) {
         assert.equal(saved.input, '2.00');
         assert.equal(saved.effective_from, '2025-08-01T00:00:00.000Z');
         assert.equal(saved.max_output_tokens, 16_384);
-        assert.equal(saved.created_by, 'key_admin');
+        assert.equal(saved.created_by, 'usr_owner');
 
         const got = (await app.inject({ url: '/api/prices/gpt-4o-2024-08-06' })).json();
         assert.equal(got.source, 'override');

@@ -1,25 +1,49 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accessOf, changeContextOf } from '../../access/enforce.ts';
+import { authorize } from '../../access/permissions/authorize.ts';
 import { errors } from '../../http/errors.ts';
+import { documentRoute } from '../../http/openapi/route-docs.ts';
+import { homeOrgIdOf, type HomeOrgSource } from '../home-org.ts';
 import type { PriceCatalog } from './price-catalog.ts';
 import { invalidRequest, ModelParam, PriceGetQuery, PriceListQuery, PriceOverrideBody } from './price-route-schemas.ts';
 import { toPriceSheet } from './price-sheet-schema.ts';
 import { priceOverrideView, priceView } from './price-view.ts';
 
+documentRoute('GET /api/prices', { summary: 'The effective price catalog (USD per 1M tokens as decimal strings).', query: PriceListQuery });
+documentRoute('GET /api/prices/:model', { summary: "The price that applies to a model id, with the overrides stored on it.", query: PriceGetQuery });
+documentRoute('PUT /api/prices/:model', { summary: 'Set a price override (the whole deployment: owners of the home organization only).', body: PriceOverrideBody });
+documentRoute('DELETE /api/prices/:model', { summary: 'Delete the price overrides of a model id (owners of the home organization only).' });
+
 export interface PriceRouteDeps {
   catalog: PriceCatalog;
+  /** Which organization runs the deployment: only its price writers may change prices. */
+  directory: HomeOrgSource;
   now?: () => number;
-  /** Who is changing a price, kept as `created_by`. */
-  actorOf?: (req: FastifyRequest) => string | null;
 }
 
 /**
- * Prices API (mounted under /api behind admin auth): the effective catalog, one model's resolved
- * price, and admin overrides.
- * @example await app.register(async (api) => priceRoutes(api, { catalog }), { prefix: '/api' });
+ * Prices API under /api: the effective catalog and one model's resolved price (`prices.read`), and
+ * price overrides (`prices.write`). Overrides apply to the whole deployment, every organization in
+ * it, so only callers of the home organization may set or delete them (its owners, by the matrix);
+ * each change writes a change record.
+ * @example await app.register(async (api) => priceRoutes(api, { catalog, directory }), { prefix: '/api' });
  */
 export async function priceRoutes(app: FastifyInstance, deps: PriceRouteDeps): Promise<void> {
   const { catalog } = deps;
   const now = deps.now ?? Date.now;
+  const homeOrgId = homeOrgIdOf(deps.directory);
+  /** `prices.write` on the home organization: the price catalog is the deployment's, not one organization's. */
+  const requireHomeOrg = async (req: FastifyRequest) => {
+    const { actor } = accessOf(req);
+    const home = await homeOrgId();
+    if (home === undefined || actor.orgId !== home) {
+      throw errors.forbidden(
+        'permission_denied',
+        'Prices apply to the whole deployment, so only the organization that runs it (the home organization) may change them.',
+      );
+    }
+    authorize(actor, 'prices.write', { orgId: home });
+  };
 
   app.get('/prices', async (req) => {
     const q = PriceListQuery.safeParse(req.query ?? {});
@@ -51,12 +75,13 @@ export async function priceRoutes(app: FastifyInstance, deps: PriceRouteDeps): P
   });
 
   app.put<{ Params: { model: string } }>('/prices/:model', async (req) => {
+    await requireHomeOrg(req);
     const model = modelOf(req.params);
     const parsed = PriceOverrideBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidRequest(parsed.error, 'body');
     const b = parsed.data;
     const at = now();
-    const saved = await catalog.setOverride({
+    const override = {
       model,
       effectiveFrom: b.effective_from === undefined ? at : Date.parse(b.effective_from.length === 10 ? `${b.effective_from}T00:00:00Z` : b.effective_from),
       sheet: toPriceSheet(b),
@@ -64,14 +89,15 @@ export async function priceRoutes(app: FastifyInstance, deps: PriceRouteDeps): P
       contextWindow: b.context_window,
       note: b.note ?? null,
       createdAt: at,
-      createdBy: deps.actorOf?.(req) ?? null,
-    });
-    return priceOverrideView(saved);
+      createdBy: accessOf(req).actor.userId,
+    };
+    return priceOverrideView(await catalog.setOverride(override, changeContextOf(req)));
   });
 
   app.delete<{ Params: { model: string } }>('/prices/:model', async (req) => {
+    await requireHomeOrg(req);
     const model = modelOf(req.params);
-    const deleted = await catalog.deleteOverride(model);
+    const deleted = await catalog.deleteOverride(model, changeContextOf(req));
     if (deleted === 0) throw errors.notFound('price_override_not_found', `No price override for model '${model}'.`, 'model');
     return { object: 'price_override.deleted', model, deleted };
   });
