@@ -14,8 +14,8 @@ export interface MeteringResults {
 /** Puts a budget (large enough never to block) on the bootstrap admin key the bench calls with. */
 export async function addBenchBudget(target: Target): Promise<void> {
   const keys = await request(`${target.url}/api/keys`, { headers: target.headers });
-  const list = (await keys.body.json()) as { data: { id: string; role: string }[] };
-  const admin = list.data.find((k) => k.role === 'admin');
+  const list = (await keys.body.json()) as { data: { id: string; name: string }[] };
+  const admin = list.data.find((k) => k.name.startsWith('bootstrap admin'));
   if (!admin) throw new Error('bench: no admin key to put a budget on');
   const res = await request(`${target.url}/api/budgets`, {
     method: 'POST',

@@ -78,7 +78,15 @@ async function linkOrCreate(directory: Directory, org: OrgRow, settings: SsoSett
   if (!settings.jit) {
     throw errors.forbidden('sso_user_not_provisioned', 'You have no account in this organization; ask an owner to add you (automatic provisioning is off).');
   }
-  return directory.createUser({ orgId: org.id, email, name: displayNameOf(identity, email), sso: { issuer: identity.issuer, subject: identity.subject } }, ctx);
+  try {
+    return await directory.createUser({ orgId: org.id, email, name: displayNameOf(identity, email), sso: { issuer: identity.issuer, subject: identity.subject } }, ctx);
+  } catch (err) {
+    // Two first sign-ins of the same person at once: the other one created the user (unique email
+    // and identity), so use it.
+    const created = await findLinkedUser(directory, identity);
+    if (created) return created;
+    throw err;
+  }
 }
 
 /** Links an existing user to the IdP account; only a verified email may claim an account. */
