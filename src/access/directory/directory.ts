@@ -167,8 +167,12 @@ export class Directory {
     const write = async (t: Transaction<Database>) => {
       const before = await t.selectFrom('memberships').selectAll().where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
       const row: MembershipRow = { team_id: teamId, user_id: userId, role, created_at: before?.created_at ?? at };
-      if (before) await t.updateTable('memberships').set({ role }).where('team_id', '=', teamId).where('user_id', '=', userId).execute();
-      else await t.insertInto('memberships').values(row).execute();
+      // An upsert, so two concurrent additions (e.g. two SSO sign-ins at once) cannot collide.
+      await t
+        .insertInto('memberships')
+        .values(row)
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet({ role }))
+        .execute();
       await this.record(t, ctx, before ? 'membership.role_changed' : 'membership.added', `${teamId}/${userId}`, before ? membershipView(before) : null, membershipView(row), at, ctx.orgId);
       return row;
     };
