@@ -4,6 +4,7 @@ import type { Principal } from '../access/principal.ts';
 import { errors } from '../http/errors.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { GatewayBody } from './body-schemas.ts';
+import { documentRoute } from '../http/openapi/route-docs.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { forward } from './forward.ts';
 import type { Meter } from '../metering/meter.ts';
@@ -17,6 +18,12 @@ export interface GatewayDeps {
   record: Recorder;
   meter: Meter | undefined;
 }
+
+for (const spec of ENDPOINTS) {
+  documentRoute(`POST /v1${spec.path}`, { summary: `OpenAI's ${spec.path} endpoint, with the same request and response; the fields shown are the ones Tollgate checks.`, body: spec.schema });
+}
+documentRoute('GET /v1/models', { summary: 'The models the key may use.' });
+documentRoute('GET /v1/models/:id', { summary: 'One model, if the key may use it.' });
 
 declare module 'fastify' {
   interface FastifyRequest {

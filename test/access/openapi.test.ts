@@ -42,4 +42,18 @@ describe('GET /api/openapi.json', () => {
     assert.deepEqual(doc.paths['/api/keys/{id}']!.delete!.parameters.map((p) => [p.name, p.in]), [['id', 'path']]);
     assert.deepEqual(doc.paths['/api/auth/sign-in']!.post!.security, [], 'sign-in needs no credentials');
   });
+
+  test('every route that takes a JSON body documents it', async () => {
+    const doc = (await (await gw.call('/api/openapi.json', { key: null })).json()) as Doc;
+    const bodiless = new Set(['post /api/auth/sign-out', 'post /api/users/{id}/password-reset']);
+    const missing: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (['post', 'put', 'patch'].includes(method) && !op.requestBody && !bodiless.has(`${method} ${path}`)) missing.push(`${method} ${path}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+    const chat = doc.paths['/v1/chat/completions']!.post!.requestBody!.content['application/json'].schema.properties;
+    assert.ok('messages' in chat && 'model' in chat);
+  });
 });

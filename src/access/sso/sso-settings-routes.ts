@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../http/errors.ts';
 import type { ChangeContext } from '../change-record.ts';
+import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
 import type { Directory, OrgRow } from '../directory/directory.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
@@ -15,6 +16,10 @@ import { readSsoSettings, settingsFromInput, SsoSettingsBody, ssoNotConfigured, 
  * GET, PUT and DELETE /api/orgs/:id/sso: an organization's single sign-on settings (owners only).
  * The client secret is write-only: responses and change records only say whether one is set.
  */
+
+documentRoute('GET /api/orgs/:id/sso', { summary: "The organization's single sign-on settings (the client secret is never shown; `client_secret_set` tells whether one is stored)." });
+documentRoute('PUT /api/orgs/:id/sso', { summary: 'Set (replace) single sign-on settings: issuer, client, groups claim, group → team/role rules, default membership, email domains, just-in-time users.', body: SsoSettingsBody });
+documentRoute('DELETE /api/orgs/:id/sso', { summary: 'Turn single sign-on off for the organization.' });
 export async function ssoSettingsRoutes(app: FastifyInstance, deps: AccessRouteDeps, clients: SsoClients): Promise<void> {
   const now = deps.now ?? Date.now;
 
