@@ -120,6 +120,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     loginThrottle: options.loginThrottle,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
+    publicRateLimitPerMinute: config.publicRateLimitPerMinute,
   });
   let url = '';
   if (options.listen !== false) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { errors } from '../http/errors.ts';
+import { errors, TollgateError } from '../http/errors.ts';
 import type { ChangeContext } from './change-record.ts';
 import { constantTimeEqual } from './credentials/constant-time.ts';
 import type { Directory, UserRow } from './directory/directory.ts';
@@ -46,6 +46,11 @@ export interface AccessDeps {
   directory: Directory;
   /** Runs first for every /v1 route, before authentication (the gateway opens its request context). */
   beforeGateway?: (req: FastifyRequest) => void;
+  /**
+   * Counts a request to a public /api route (sign-in, password reset, invitations, SSO) against its
+   * address; resolves the seconds to wait when the address is over its limit, else undefined.
+   */
+  publicLimit?: ((req: FastifyRequest) => Promise<number | undefined>) | undefined;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -75,13 +80,26 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
     const ra = req.routeOptions.config.access;
     if (!ra) return; // no route matched: the 404 handler answers
     if (ra.gateway) deps.beforeGateway?.(req);
-    if (ra.rule === PUBLIC) return;
+    if (ra.rule === PUBLIC) {
+      if (ra.scope === 'api' && deps.publicLimit) await limitPublic(req, deps.publicLimit);
+      return;
+    }
     const authorization = req.headers.authorization;
     const cookie = ra.gateway || authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
     req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
     if (ra.rule !== SELF && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
       throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
     }
+  });
+}
+
+async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => Promise<number | undefined>): Promise<void> {
+  const waitSeconds = await limit(req);
+  if (waitSeconds === undefined) return;
+  throw new TollgateError('rate_limit_exceeded', `Too many requests to sign-in and account routes from ${req.ip}; try again in ${waitSeconds} s.`, {
+    status: 429,
+    type: 'rate_limit_error',
+    headers: { 'retry-after': String(waitSeconds) },
   });
 }
 

@@ -41,6 +41,8 @@ export interface Config {
   /** `smtp://user:pass@host:port` (or smtps://) for invitation and password-reset mail; unset: links are only returned to admins. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Requests per minute one address may make to the public sign-in and account routes; 0: unlimited. */
+  publicRateLimitPerMinute: number;
   /** Session cookies get `Secure`: `auto` (when the request came over https), `on` or `off`. */
   secureCookies: 'auto' | 'on' | 'off';
 }
@@ -81,6 +83,7 @@ const EnvSchema = z.object({
   TOLLGATE_PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s) URL' }),
   TOLLGATE_SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
   TOLLGATE_MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Tollgate <tollgate@localhost>')),
+  TOLLGATE_PUBLIC_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(120)),
   TOLLGATE_SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 });
 
@@ -126,5 +129,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.TOLLGATE_SMTP_URL,
     mailFrom: e.TOLLGATE_MAIL_FROM,
     secureCookies: e.TOLLGATE_SECURE_COOKIES,
+    publicRateLimitPerMinute: e.TOLLGATE_PUBLIC_RATE_LIMIT,
   };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { LoginThrottle } from '../access/credentials/login-throttle.ts';
 import type { Directory } from '../access/directory/directory.ts';
 import { installAccessControl } from '../access/enforce.ts';
@@ -54,6 +55,8 @@ export interface ServerDeps {
   secureCookies: SecureCookies;
   /** Sign-in throttle shared by the auth routes; default an in-process one. */
   loginThrottle?: LoginThrottle | undefined;
+  /** Requests per minute one address may make to the public /api routes (sign-in, resets, invitations, SSO); 0: no limit. */
+  publicRateLimitPerMinute?: number;
   /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
   trustProxy?: string | boolean;
 }
@@ -80,7 +83,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
   await app.register(fastifyCookie);
-  installAccessControl(app, { keys: deps.keys, sessions: deps.sessions, directory: deps.directory, beforeGateway: openGatewayContext });
+  await app.register(fastifyRateLimit, { global: false });
+  installAccessControl(app, {
+    keys: deps.keys,
+    sessions: deps.sessions,
+    directory: deps.directory,
+    beforeGateway: openGatewayContext,
+    publicLimit: publicRateLimit(app, deps.publicRateLimitPerMinute ?? 0),
+  });
 
   app.setErrorHandler(async (err, req, reply) => {
     const e = toTollgateError(err);
@@ -148,6 +158,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
   return app;
+}
+
+/** A per-address limit on the public /api routes (in-process counts, one window per minute). */
+function publicRateLimit(app: FastifyInstance, perMinute: number): ((req: FastifyRequest) => Promise<number | undefined>) | undefined {
+  if (perMinute === 0) return undefined;
+  const check = app.createRateLimit({ max: perMinute, timeWindow: 60_000 });
+  return async (req) => {
+    const r = await check(req);
+    return !r.isAllowed && r.isExceeded ? Math.max(1, r.ttlInSeconds) : undefined;
+  };
 }
 
 function notFoundBody(method: string, url: string) {
