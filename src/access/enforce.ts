@@ -104,7 +104,7 @@ async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => 
 }
 
 async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: string | undefined, deps: AccessDeps): Promise<AccessContext> {
-  const principal = await deps.keys.authenticate(authorization, req.ip);
+  const principal = await deps.keys.authenticate(authorization);
   if (principal.ipRule && !principal.ipRule.allows(req.ip)) {
     throw errors.forbidden('ip_not_allowed', `Requests with this key are not allowed from ${req.ip}.`);
   }
@@ -114,6 +114,7 @@ async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: strin
   if (ra.gateway && !principal.gatewayAllowed) {
     throw errors.forbidden('permission_denied', "You do not have permission to perform 'gateway.call'.");
   }
+  deps.keys.touch(principal, req.ip);
   return { actor: principal.actor, via: 'key', principal, session: null };
 }
 

@@ -89,7 +89,7 @@ for (const kind of storeKinds()) {
     test('last-used time is written by the periodic flush', async () => {
       const { key, secret } = await create({ name: 'used' });
       assert.equal((await keys.get(key.id))?.last_used_at, null);
-      await keys.authenticate(`Bearer ${secret}`, '2001:db8::7');
+      keys.touch(await keys.authenticate(`Bearer ${secret}`), '2001:db8::7');
       await keys.flushTouches();
       const seen = await keys.get(key.id);
       assert.equal(seen?.last_used_at, new Date(clock).toISOString());

@@ -250,7 +250,7 @@ export class KeyService {
    * Resolves an `Authorization` header value to a principal, or throws a 401 TollgateError.
    * Served from an in-memory cache on the hot path; the store is read once per key per TTL.
    */
-  async authenticate(authorization: string | undefined, ip?: string): Promise<Principal> {
+  async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization) {
       throw errors.unauthorized(
         'missing_api_key',
@@ -271,8 +271,12 @@ export class KeyService {
     if (principal.expiresAt !== null && principal.expiresAt <= now) {
       throw errors.unauthorized('expired_api_key', REFUSALS.expired_api_key);
     }
-    this.touched.set(principal.keyId, { at: now, ip });
     return principal;
+  }
+
+  /** Notes a use of the key that was admitted (written with the next flush of last-used times). */
+  touch(principal: Principal, ip: string | undefined): void {
+    this.touched.set(principal.keyId, { at: this.now(), ip });
   }
 
   /** Writes pending last-used times and addresses. */

@@ -46,7 +46,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     // No such route: authenticate anyway, so the ledger row names the caller, then answer 404.
     const ctx = newContext(req.id, routePath(req));
     req.gateway = ctx;
-    ctx.principal = await deps.keys.authenticate(req.headers.authorization, req.ip);
+    ctx.principal = await deps.keys.authenticate(req.headers.authorization);
   });
 
   app.addHook('onResponse', async (req, reply) => {
