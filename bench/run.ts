@@ -17,6 +17,7 @@ import { request } from 'undici';
 import { combineRounds, runAutocannon, runPaced, type LoadResult, type Target, type Workload } from './load.ts';
 import { applyLayout, cpuLayout, cpuTimeMs, freePort, installExitHandlers, spawnNode, stopAll, waitForHttp, watchForeignCpu, type Child } from './processes.ts';
 import { renderReport, TARGET_KEYS, writeReport, type Results, type Settings, type TargetKey } from './report.ts';
+import { measureLedgerStall } from './ledger-stall.ts';
 import { measureMeterCpu } from './metering-micro.ts';
 import { addBenchBudget, measureMetering, renderMeteringSection } from './metering.ts';
 import { sampleTtfb, summarizeTtfb, type TtfbSamples } from './ttfb.ts';
@@ -130,11 +131,17 @@ async function main(): Promise<void> {
   await stopAll();
   log('in-process meter cost (reserve + complete), 20,000 requests');
   const micro = await measureMeterCpu(JSON.parse(CHAT.body) as Record<string, unknown>, quick ? 5_000 : 20_000);
+  log('ledger writes at 1,000 rows/s: event loop delay');
+  const stall = await measureLedgerStall(quick ? 3 : 8);
   if (flags.profile) log(`CPU profile of Tollgate written to ${profileDir} (summarise: node --import tsx bench/profile-summary.ts <file>)`);
   rmSync(work, { recursive: true, force: true });
 
   const date = new Date();
-  const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}`;
+  const ledgerLine =
+    `\n## Ledger writes\n\nIn-process: recording ${stall.rows.toLocaleString('en-US')} ledger rows at 1,000 per second into SQLite ` +
+    `(batched inserts every 50 ms, write-ahead-log checkpoints on a worker thread) delays the event loop by ` +
+    `p50 ${stall.p50Ms.toFixed(2)} ms, p99 ${stall.p99Ms.toFixed(2)} ms, max ${stall.maxMs.toFixed(2)} ms (monitorEventLoopDelay, 1 ms resolution).\n`;
+  const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}`;
   process.stdout.write(`${markdown}\n`);
   if (quick || flags.profile) {
     log(`${quick ? '--quick' : '--profile'}: report not written to bench/results/`);

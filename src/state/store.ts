@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
@@ -29,6 +31,12 @@ export interface StoreOptions {
    * node-postgres would crash the process; the pool replaces the connection on next use.
    */
   onConnectionError?: (err: Error) => void;
+  /**
+   * SQLite: checkpoint the write-ahead log from a worker thread every this many ms instead of inside
+   * whichever write crosses SQLite's auto-checkpoint threshold (a checkpoint copies pages and fsyncs:
+   * ~10 ms that would otherwise stall the event loop). 0: SQLite's own auto-checkpoint. Default 1000.
+   */
+  checkpointIntervalMs?: number;
 }
 
 // PostgreSQL returns int8 as a string to protect precision. Our bigints are epoch milliseconds and
@@ -51,7 +59,52 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return makeStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  const interval = options.checkpointIntervalMs ?? 1_000;
+  const checkpointer = path !== ':memory:' && interval > 0 ? startCheckpointer(path, interval) : undefined;
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
+  const store = makeStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  if (!checkpointer) return store;
+  return {
+    ...store,
+    async close() {
+      await checkpointer.stop();
+      await store.close();
+    },
+  };
+}
+
+/** The worker's code: its own connection to the same file, a PASSIVE checkpoint on a timer. */
+const CHECKPOINTER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 1000');
+const checkpoint = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {} };
+const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  checkpoint('PASSIVE');
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * Checkpoints a WAL-mode SQLite file from a worker thread. PASSIVE checkpoints never block the
+ * writers on the main thread; SQLite reuses the log from its start once a checkpoint has caught up.
+ */
+function startCheckpointer(path: string, intervalMs: number): { stop(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { path, intervalMs, driver } });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    async stop() {
+      worker.ref();
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
 }
 
 /** Opens the SQLite store under a data directory, creating the directory. */
