@@ -82,6 +82,14 @@ for (const kind of storeKinds()) {
       assert.equal(none.totals.prompt_tokens, 0);
     });
 
+    test('a row with every field set comes back exactly as recorded', async () => {
+      const columns = (await t.store.db.introspection.getTables()).find((x) => x.name === 'usage_records')!.columns.map((c) => c.name);
+      let n = 1;
+      const full = Object.fromEntries(columns.map((c) => [c, c === 'request_id' ? 'req_full' : c.endsWith('_nanos') || c.endsWith('_tokens') || ['created_at', 'status', 'latency_ms'].includes(c) ? n++ : c === 'stream' || c === 'estimated' ? 1 : `v_${c}`])) as unknown as UsageRecord;
+      ledger.record(full);
+      assert.deepEqual({ ...(await ledger.get('req_full')) }, { ...full }, 'no column is dropped or altered on the way in');
+    });
+
     test('numbers come back as numbers on both dialects', async () => {
       const got = await ledger.get('req_f1');
       assert.equal(typeof got?.created_at, 'number');

@@ -14,6 +14,11 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
+  /**
+   * SQLite only: the connection Kysely uses, for the few hot writes that run prepared statements
+   * directly (the ledger's inserts). Statements run on it take part in a Kysely transaction open on it.
+   */
+  readonly sqlite?: SQLite.Database | undefined;
   /** Applies pending migrations; throws if one fails. */
   migrate(): Promise<string[]>;
   /** Cheap round trip, for readiness checks. */
@@ -62,7 +67,7 @@ export function openStore(options: StoreOptions): Store {
   const interval = options.checkpointIntervalMs ?? 1_000;
   const checkpointer = path !== ':memory:' && interval > 0 ? startCheckpointer(path, interval) : undefined;
   if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
-  const store = makeStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  const store = { ...makeStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite'), sqlite };
   if (!checkpointer) return store;
   return {
     ...store,
