@@ -73,7 +73,7 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
     const kind = b.kind ?? (serviceCaller ? 'service' : 'personal');
     if (b.ip_allowlist) IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist');
     const expires = checkExpiry(b.expires_at, now());
-    const teamId = b.team_id ?? (serviceCaller ? (principal.teamId ?? null) : null);
+    const teamId = b.team_id !== undefined ? b.team_id : serviceCaller ? (principal.teamId ?? null) : (actor.memberships[0]?.teamId ?? null);
     if (teamId !== null) await requireTeam(deps.directory, actor, teamId);
 
     if (kind === 'personal') {
@@ -81,6 +81,10 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
       if (b.role !== undefined) throw errors.badRequest('invalid_parameter', "Invalid 'role': only service keys have a role; a personal key acts with its user's roles.", 'role');
       if (teamId !== null && !actor.orgRole && !actor.memberships.some((m) => m.teamId === teamId)) {
         throw errors.badRequest('invalid_parameter', "Invalid 'team_id': you are not a member of that team.", 'team_id');
+      }
+      if (teamId === null && !actor.orgRole && actor.memberships.length > 0) {
+        // Spend must count to a team, or team budgets could be side-stepped with a team-less key.
+        throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a team member's personal key counts to one of their teams.", 'team_id');
       }
       authorize(actor, 'keys.create', { orgId: actor.orgId, teamId, ownerUserId: actor.userId });
     } else {
