@@ -78,7 +78,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
   directory.onAccessChange = () => keys.invalidateAll();
-  const sessions = new SessionService(store, directory);
+  const sessions = new SessionService(store, directory, { idleTtlMs: config.sessionIdleMs, absoluteTtlMs: config.sessionMaxMs });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey, generateAdminKey: true });
   const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);

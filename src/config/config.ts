@@ -43,6 +43,10 @@ export interface Config {
   mailFrom: string;
   /** Requests per minute one address may make to the public sign-in and account routes; 0: unlimited. */
   publicRateLimitPerMinute: number;
+  /** A session ends after this long without a request. */
+  sessionIdleMs: number;
+  /** A session ends this long after sign-in, whatever happens. */
+  sessionMaxMs: number;
   /** Session cookies get `Secure`: `auto` (when the request came over https), `on` or `off`. */
   secureCookies: 'auto' | 'on' | 'off';
 }
@@ -84,6 +88,8 @@ const EnvSchema = z.object({
   TOLLGATE_SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
   TOLLGATE_MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Tollgate <tollgate@localhost>')),
   TOLLGATE_PUBLIC_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(120)),
+  TOLLGATE_SESSION_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(525_600).default(720)),
+  TOLLGATE_SESSION_MAX_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(8_760).default(168)),
   TOLLGATE_SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 });
 
@@ -130,5 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.TOLLGATE_MAIL_FROM,
     secureCookies: e.TOLLGATE_SECURE_COOKIES,
     publicRateLimitPerMinute: e.TOLLGATE_PUBLIC_RATE_LIMIT,
+    sessionIdleMs: e.TOLLGATE_SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.TOLLGATE_SESSION_MAX_HOURS * 3_600_000,
   };
 }
