@@ -40,10 +40,22 @@ export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
     }
     const subject: ThrottleSubject = { account: email, ip: req.ip };
     const gate = await s.throttle.check(subject);
-    if (!gate.allowed) throw tooManyAttempts(gate.retryAfterMs);
+    if (!gate.allowed) {
+      req.log.warn({ reqId: req.id, ip: req.ip, retryAfterMs: gate.retryAfterMs }, 'sign-in refused: too many failed attempts');
+      throw tooManyAttempts(gate.retryAfterMs);
+    }
 
-    const user = await verifyPassword(s, email, body.password, subject);
-    const method = await verifySecondFactor(s, user, body, subject, req);
+    let user: UserRow;
+    let method: string;
+    try {
+      user = await verifyPassword(s, email, body.password, subject);
+      method = await verifySecondFactor(s, user, body, subject, req);
+    } catch (err) {
+      // For security monitoring: who (user id when the account exists, never the password) and from where.
+      const known = await deps.directory.findUserByEmail(email);
+      req.log.info({ reqId: req.id, ip: req.ip, userId: known?.id ?? null, code: (err as { code?: string }).code }, 'sign-in failed');
+      throw err;
+    }
     await s.throttle.recordSuccess(subject);
     if (user.password_hash !== null && s.hasher.needsRehash(user.password_hash)) {
       await deps.store.db.updateTable('users').set({ password_hash: await s.hasher.hash(body.password) }).where('id', '=', user.id).execute();
@@ -56,6 +68,7 @@ export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
       replacing: presentedSessionToken(req),
     });
     setSessionCookie(req, reply, token, deps.secureCookies);
+    req.log.info({ reqId: req.id, ip: req.ip, userId: user.id, method }, 'signed in');
     await recordChange(deps.store, selfContext(user, req), { action: 'user.signed_in', target: session.id, before: null, after: sessionView(session), details: { method } }, s.now());
     const signedIn = (await deps.directory.getUser(user.id)) ?? user;
     reply.header('cache-control', 'no-store');

@@ -94,6 +94,11 @@ describe('sign-in and sessions over HTTP', () => {
     }
     assert.equal(new Set(answers).size, 1, answers.join('\n'));
     assert.equal((JSON.parse(answers[0]!) as { error: { code: string } }).error.code, 'invalid_credentials');
+    // Security monitoring sees each failure with the account (when it exists) and the address, never the password.
+    const failures = gw.logs.filter((l) => l.includes('sign-in failed')).map((l) => JSON.parse(l) as { userId: string | null; ip: string });
+    assert.ok(failures.some((f) => f.userId === ana.user.id && f.ip.includes('127.0.0.1')));
+    assert.ok(failures.some((f) => f.userId === null), 'an unknown address is logged without an account');
+    assert.ok(!gw.logs.join('').includes('not-the-password-at-all'));
   });
 
   test('an unknown email costs about as much time as a wrong password (a hash is verified either way)', async () => {
