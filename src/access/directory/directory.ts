@@ -4,7 +4,6 @@ import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '
 import { TollgateError } from '../../http/errors.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';
-import { invitationView } from './invitations.ts';
 
 export type OrgRow = Selectable<OrgTable>;
 export type TeamRow = Selectable<TeamTable>;
@@ -67,7 +66,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * a change record (actor, action, target, before, after) in the same transaction.
  */
 export class Directory {
-  private readonly now: () => number;
+  readonly now: () => number;
   /** Called after any change that can alter what someone may do (roles, status, allowlists). */
   onAccessChange: () => void = () => {};
 
@@ -278,54 +277,6 @@ export class Directory {
     return this.db.selectFrom('teams').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
   }
 
-  async renameTeam(id: string, name: string, ctx: ChangeContext): Promise<TeamRow | undefined> {
-    const at = this.now();
-    return this.db.transaction().execute(async (t) => {
-      const before = await t.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!before) return undefined;
-      const after: TeamRow = { ...before, name, updated_at: at };
-      await t.updateTable('teams').set({ name, updated_at: at }).where('id', '=', id).execute();
-      await this.record(t, ctx, 'team.renamed', id, teamView(before), teamView(after), at, before.org_id);
-      return after;
-    });
-  }
-
-  /** What still belongs to a team: members, keys that are not revoked, budgets. */
-  async teamContents(teamId: string, trx?: Transaction<Database>): Promise<TeamContents> {
-    const db = trx ?? this.db;
-    const count = (r: { n: number | string | bigint } | undefined) => Number(r?.n ?? 0);
-    const members = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).executeTakeFirst();
-    const keys = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).where('revoked_at', 'is', null).executeTakeFirst();
-    const budgets = await db
-      .selectFrom('budgets')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.or([eb('team_id', '=', teamId), eb.and([eb('scope', '=', 'team'), eb('scope_id', '=', teamId)])]))
-      .executeTakeFirst();
-    return { members: count(members), keys: count(keys), budgets: count(budgets) };
-  }
-
-  /**
-   * Deletes an empty team (no members, no live keys, no budgets) and revokes its pending
-   * invitations. Returns what blocks the deletion instead when it is not empty; undefined if unknown.
-   */
-  async deleteTeam(id: string, ctx: ChangeContext): Promise<{ deleted: TeamRow } | { blockedBy: TeamContents } | undefined> {
-    const at = this.now();
-    return this.db.transaction().execute(async (t) => {
-      const team = await t.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!team) return undefined;
-      const contents = await this.teamContents(id, t);
-      if (contents.members + contents.keys + contents.budgets > 0) return { blockedBy: contents };
-      const pending = await t.selectFrom('invitations').selectAll().where('team_id', '=', id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
-      for (const inv of pending) {
-        await t.updateTable('invitations').set({ revoked_at: at }).where('id', '=', inv.id).execute();
-        await this.record(t, ctx, 'invitation.revoked', inv.id, invitationView(inv, at), invitationView({ ...inv, revoked_at: at }, at), at, team.org_id);
-      }
-      await t.deleteFrom('teams').where('id', '=', id).execute();
-      await this.record(t, ctx, 'team.deleted', id, teamView(team), null, at, team.org_id);
-      return { deleted: team };
-    });
-  }
-
   /** The members of a team with their users, by name. */
   async teamMembers(teamId: string): Promise<{ membership: MembershipRow; user: UserRow }[]> {
     const rows = await this.db
@@ -428,11 +379,6 @@ export interface UserPatch {
 }
 
 /** What still belongs to a team (and blocks its deletion). */
-export interface TeamContents {
-  members: number;
-  keys: number;
-  budgets: number;
-}
 
 const isActiveOwner = (u: UserRow) => u.org_role === 'owner' && u.status === 'active';
 

@@ -8,6 +8,7 @@ import { visibility } from '../permissions/visibility.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { teamView, type Directory } from './directory.ts';
 import { conflict, EntityName, isUniqueViolation, loadTeam } from './directory-lookups.ts';
+import { deleteTeam, renameTeam } from './team-lifecycle.ts';
 
 const TeamBody = z.strictObject({ name: EntityName });
 
@@ -50,7 +51,7 @@ export async function teamRoutes(app: FastifyInstance, deps: AccessRouteDeps): P
     authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
     if (b.name === team.name) return teamView(team);
     await assertNameFree(directory, team.org_id, b.name);
-    const renamed = await directory.renameTeam(team.id, b.name, changeContextOf(req)).catch(nameTaken(b.name));
+    const renamed = await renameTeam(directory, team.id, b.name, changeContextOf(req)).catch(nameTaken(b.name));
     return teamView(renamed ?? team);
   });
 
@@ -58,7 +59,7 @@ export async function teamRoutes(app: FastifyInstance, deps: AccessRouteDeps): P
     const { actor } = accessOf(req);
     const team = await loadTeam(directory, actor, req.params.id);
     authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
-    const result = await directory.deleteTeam(team.id, changeContextOf(req));
+    const result = await deleteTeam(directory, team.id, changeContextOf(req));
     if (result && 'blockedBy' in result) {
       const { members, keys, budgets } = result.blockedBy;
       throw conflict(
