@@ -276,7 +276,13 @@ export class KeyService {
 
   /** Notes a use of the key that was admitted (written with the next flush of last-used times). */
   touch(principal: Principal, ip: string | undefined): void {
-    this.touched.set(principal.keyId, { at: this.now(), ip });
+    const seen = this.touched.get(principal.keyId);
+    if (seen) {
+      seen.at = this.now();
+      seen.ip = ip;
+    } else {
+      this.touched.set(principal.keyId, { at: this.now(), ip });
+    }
   }
 
   /** Writes pending last-used times and addresses. */
