@@ -68,12 +68,15 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
 
   app.addHook('onRoute', (opts: RouteOptions) => {
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
-    for (const method of methods) {
+    const rules = methods.map((method) => {
       const rule = routeAction(method, opts.url);
       if (rule === undefined) throw new Error(`Route '${method} ${opts.url}' has no entry in ROUTE_PERMISSIONS (src/access/permissions/route-permissions.ts).`);
-      const access: RouteAccess = { rule, scope: endpointScopeOf(opts.url), gateway: opts.url.startsWith('/v1/') };
-      opts.config = { ...(opts.config as object), access };
-    }
+      return rule;
+    });
+    // One config serves every method of the route, so they must need the same thing.
+    if (new Set(rules).size > 1) throw new Error(`Route '${methods.join(',')} ${opts.url}' needs different permissions per method: register each method separately.`);
+    const access: RouteAccess = { rule: rules[0]!, scope: endpointScopeOf(opts.url), gateway: opts.url.startsWith('/v1/') };
+    opts.config = { ...(opts.config as object), access };
   });
 
   app.addHook('onRequest', async (req) => {
