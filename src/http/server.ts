@@ -95,7 +95,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (err, req, reply) => {
     const e = toTollgateError(err);
     if (req.gateway) req.gateway.errorCode ??= e.code;
-    if (e.status >= 500) req.log.error({ err, reqId: req.id, code: e.code }, 'request failed');
+    if (e.status >= 500) req.log.error({ err, code: e.code }, 'request failed');
     if (e.headers) reply.headers(e.headers);
     return reply.code(e.status).send(e.toBody());
   });

@@ -41,7 +41,7 @@ export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
     const subject: ThrottleSubject = { account: email, ip: req.ip };
     const gate = await s.throttle.check(subject);
     if (!gate.allowed) {
-      req.log.warn({ reqId: req.id, ip: req.ip, retryAfterMs: gate.retryAfterMs }, 'sign-in refused: too many failed attempts');
+      req.log.warn({ ip: req.ip, retryAfterMs: gate.retryAfterMs }, 'sign-in refused: too many failed attempts');
       throw tooManyAttempts(gate.retryAfterMs);
     }
 
@@ -53,7 +53,7 @@ export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
     } catch (err) {
       // For security monitoring: who (user id when the account exists, never the password) and from where.
       const known = await deps.directory.findUserByEmail(email);
-      req.log.info({ reqId: req.id, ip: req.ip, userId: known?.id ?? null, code: (err as { code?: string }).code }, 'sign-in failed');
+      req.log.info({ ip: req.ip, userId: known?.id ?? null, code: (err as { code?: string }).code }, 'sign-in failed');
       throw err;
     }
     await s.throttle.recordSuccess(subject);
@@ -68,7 +68,7 @@ export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
       replacing: presentedSessionToken(req),
     });
     setSessionCookie(req, reply, token, deps.secureCookies);
-    req.log.info({ reqId: req.id, ip: req.ip, userId: user.id, method }, 'signed in');
+    req.log.info({ ip: req.ip, userId: user.id, method }, 'signed in');
     await recordChange(deps.store, selfContext(user, req), { action: 'user.signed_in', target: session.id, before: null, after: sessionView(session), details: { method } }, s.now());
     const signedIn = (await deps.directory.getUser(user.id)) ?? user;
     reply.header('cache-control', 'no-store');

@@ -46,10 +46,10 @@ export async function ssoSignInRoutes(app: FastifyInstance, deps: AccessRouteDep
       const { token } = await deps.sessions.start(user.id, { ip: req.ip, userAgent: req.headers['user-agent'], method: 'sso', replacing: presentedSessionToken(req) });
       setSessionCookie(req, reply, token, deps.secureCookies);
       clearBrowserBinding(reply);
-      req.log.info({ reqId: req.id, orgId: org.id, userId: user.id }, 'sso sign-in');
+      req.log.info({ orgId: org.id, userId: user.id }, 'sso sign-in');
       return reply.redirect(pending.returnTo ?? '/', 302);
     } catch (err) {
-      if (err instanceof TollgateError && err.status < 500) req.log.info({ reqId: req.id, code: err.code }, 'sso sign-in refused');
+      if (err instanceof TollgateError && err.status < 500) req.log.info({ code: err.code }, 'sso sign-in refused');
       throw err;
     }
   });
