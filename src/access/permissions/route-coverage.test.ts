@@ -38,6 +38,7 @@ describe('route permissions', () => {
         assert.deepEqual(coverage.public, [
           'GET /api/auth/sso/:orgId/start',
           'GET /api/auth/sso/callback',
+          'GET /api/auth/sso/lookup',
           'GET /api/invitations/accept',
           'GET /api/openapi.json',
           'GET /health',

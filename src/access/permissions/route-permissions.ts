@@ -56,6 +56,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /api/auth/password-reset/confirm': PUBLIC,
   'GET /api/auth/sso/:orgId/start': PUBLIC,
   'GET /api/auth/sso/callback': PUBLIC,
+  'GET /api/auth/sso/lookup': PUBLIC,
   'GET /api/me': SELF,
   'PATCH /api/me': SELF,
   'POST /api/me/password': SELF,
