@@ -184,11 +184,12 @@ function createLogger(config: Config): Logger {
   );
 }
 
-/** Deletes ended or expired sessions and used or expired one-time tokens older than a day, hourly. */
+/** Deletes ended or expired sessions, used or expired one-time tokens and forgotten sign-in counters older than a day, hourly. */
 function scheduleAccessHousekeeping(store: Store, sessions: SessionService, log: Logger): NodeJS.Timeout {
   const run = async () => {
     const before = Date.now() - 86_400_000;
     await sessions.prune(before);
+    await store.db.deleteFrom('login_throttle').where('forget_at', '<', before).execute();
     await store.db
       .deleteFrom('one_time_tokens')
       .where((eb) => eb.or([eb('expires_at', '<', before), eb('used_at', '<', before)]))

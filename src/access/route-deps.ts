@@ -19,7 +19,7 @@ export interface AccessRouteDeps {
   /** Base of links in mail and of the SSO callback; undefined: derived from the request. */
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
-  /** Slows and locks repeated failed sign-ins; default an in-process MemoryLoginThrottle. */
+  /** Slows and locks repeated failed sign-ins; default a StoreLoginThrottle (shared by every instance on the same database). */
   loginThrottle?: LoginThrottle;
   now?: () => number;
 }

@@ -53,7 +53,7 @@ export interface ServerDeps {
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
-  /** Sign-in throttle shared by the auth routes; default an in-process one. */
+  /** Sign-in throttle of the auth routes; default one kept in the store (shared by every instance). */
   loginThrottle?: LoginThrottle | undefined;
   /** Requests per minute one address may make to the public /api routes (sign-in, resets, invitations, SSO); 0: no limit. */
   publicRateLimitPerMinute?: number;

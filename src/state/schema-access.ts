@@ -12,6 +12,7 @@ export interface AccessTables {
   sessions: SessionTable;
   invitations: InvitationTable;
   one_time_tokens: OneTimeTokenTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type RoleName = 'owner' | 'admin' | 'member' | 'viewer' | 'auditor';
@@ -116,4 +117,14 @@ export interface OneTimeTokenTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+/** Failed sign-ins of one account or one address (key: SHA-256 of `a:<email>` or `i:<ip>`). */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  /** No attempt is accepted before this time. */
+  blocked_until: number;
+  /** The counter is forgotten from this time on. */
+  forget_at: number;
 }

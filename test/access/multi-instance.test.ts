@@ -55,6 +55,21 @@ describe('two instances sharing PostgreSQL', { skip: pgUrl ? false : 'needs TOLL
     assert.equal((await b.call('/v1/chat/completions', { key: created.key, body: hello })).status, 401, 'within the TTL on the other');
   });
 
+  test('failed sign-ins spread over both instances are counted together', async () => {
+    const wrong = { email: a.tg.home.owner.email, password: 'not the right passphrase' };
+    for (let i = 0; i < 5; i++) {
+      const res = await (i % 2 ? a : b).call('/api/auth/sign-in', { key: null, body: wrong });
+      assert.equal(res.status, 401, `attempt ${i + 1}`);
+    }
+    for (const gw of [a, b]) {
+      const res = await gw.call('/api/auth/sign-in', { key: null, body: { ...wrong, password } });
+      assert.equal(res.status, 429, 'the fifth failure slows the account on both instances, even for the right password');
+      assert.ok(Number(res.headers.get('retry-after')) >= 1);
+    }
+    await new Promise((r) => setTimeout(r, 1_100));
+    assert.equal((await a.call('/api/auth/sign-in', { key: null, body: { ...wrong, password } })).status, 200);
+  });
+
   test('a team created on one instance is usable on the other at once', async () => {
     const team = (await (await a.call('/api/teams', { body: { name: 'Shared team' } })).json()) as { id: string };
     const res = await b.call('/api/keys', { body: { name: 'svc', kind: 'service', team_id: team.id } });

@@ -1,4 +1,5 @@
 import { MemoryLoginThrottle, type LoginThrottle } from '../credentials/login-throttle.ts';
+import { StoreLoginThrottle } from '../credentials/store-login-throttle.ts';
 import { OneTimeTokens } from '../credentials/one-time-token.ts';
 import { PasswordHasher } from '../credentials/password-hasher.ts';
 import { SqlOneTimeTokenStore } from '../credentials/sql-one-time-token-store.ts';
@@ -36,7 +37,7 @@ export function createAuthServices(deps: AccessRouteDeps): AuthServices {
   return {
     deps,
     hasher: new PasswordHasher(),
-    throttle: deps.loginThrottle ?? new MemoryLoginThrottle({ now }),
+    throttle: deps.loginThrottle ?? new StoreLoginThrottle(deps.store, { now }),
     resetThrottle: new MemoryLoginThrottle({ account: RESET_REQUESTS_PER_ACCOUNT, ip: RESET_REQUESTS_PER_IP, now }),
     totp: new Totp({ issuer: TOTP_ISSUER, now }),
     tokens: passwordResetTokens(deps),

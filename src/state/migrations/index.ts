@@ -4,6 +4,7 @@ import * as prices from './0002-prices.ts';
 import * as budgets from './0003-budgets.ts';
 import * as ledgerCost from './0004-ledger-cost.ts';
 import * as access from './0005-access.ts';
+import * as loginThrottle from './0006-login-throttle.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-budgets': budgets,
   '0004-ledger-cost': ledgerCost,
   '0005-access': access,
+  '0006-login-throttle': loginThrottle,
 };
