@@ -26,7 +26,11 @@ const CreateInvitationBody = z.strictObject({
   role: z.enum(ROLES),
   expires_in_days: z.number().int().min(1).max(INVITATION_MAX_DAYS).optional(),
 });
-const ListQuery = z.strictObject({ team_id: Id.optional() });
+const ListQuery = z.strictObject({
+  team_id: Id.optional(),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 const Token = z.string().min(1).max(200);
 const PreviewQuery = z.strictObject({ token: Token });
 const AcceptBody = z.strictObject({ token: Token, name: z.string().optional(), password: z.string().max(10_000) });
@@ -67,7 +71,7 @@ export async function invitationRoutes(app: FastifyInstance, deps: AccessRouteDe
       authorize(actor, 'members.read', { orgId: team.org_id, teamId: team.id });
     }
     const v = visibility(actor, 'members.read');
-    const rows = await invitations.list(actor.orgId, v.all ? 'all' : v.teams, { teamId: q.team_id });
+    const rows = await invitations.list(actor.orgId, v.all ? 'all' : v.teams, { teamId: q.team_id, status: q.status, limit: q.limit });
     return { object: 'list', data: rows.map((r) => invitationView(r, now())) };
   });
 

@@ -15,6 +15,13 @@ export const INVITATION_DEFAULT_DAYS = 7;
 export const INVITATION_MAX_DAYS = 30;
 const DAY_MS = 86_400_000;
 
+/** Which invitations a list shows. */
+export interface InvitationFilter {
+  teamId?: string | undefined;
+  status?: InvitationStatus | undefined;
+  limit?: number | undefined;
+}
+
 export interface NewInvitation {
   orgId: string;
   teamId: string;
@@ -116,13 +123,22 @@ export class Invitations {
     return this.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Invitations of an organization, newest first: of every team (`'all'`) or of these teams. */
-  async list(orgId: string, teams: 'all' | readonly string[], filter: { teamId?: string | undefined } = {}): Promise<InvitationRow[]> {
+  /**
+   * Invitations of an organization, newest first: of every team (`'all'`) or of these teams,
+   * optionally of one team or in one state; at most `limit` (default 100).
+   */
+  async list(orgId: string, teams: 'all' | readonly string[], filter: InvitationFilter = {}): Promise<InvitationRow[]> {
     if (teams !== 'all' && teams.length === 0) return [];
+    const now = this.now();
     let q = this.db.selectFrom('invitations').selectAll().where('org_id', '=', orgId);
     if (teams !== 'all') q = q.where('team_id', 'in', [...teams]);
     if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);
-    return q.orderBy('created_at', 'desc').orderBy('id').limit(1000).execute();
+    if (filter.status === 'accepted') q = q.where('accepted_at', 'is not', null);
+    else if (filter.status === 'revoked') q = q.where('accepted_at', 'is', null).where('revoked_at', 'is not', null);
+    else if (filter.status !== undefined) {
+      q = q.where('accepted_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', filter.status === 'pending' ? '>' : '<=', now);
+    }
+    return q.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit ?? 100).execute();
   }
 
   /** Revokes a pending or expired invitation; an already revoked one is returned as it is. */

@@ -92,6 +92,21 @@ describe('invitations', () => {
     await expectError(as(gw, ADMIN_KEY, '/api/invitations/inv_nope', { method: 'DELETE' }), 404, 'invitation_not_found');
   });
 
+  test('the list filters by state and is bounded; a bad filter names the field', async () => {
+    const list = async (query: string) =>
+      ((await expectJson(as(gw, ADMIN_KEY, `/api/invitations?${query}`), 200)) as { data: { status: string; email: string }[] }).data;
+    const states = (rows: { status: string }[]) => [...new Set(rows.map((r) => r.status))];
+    const pending = await invite(gw, ADMIN_KEY, { email: 'listed@example.com', team_id: other, role: 'member' });
+    assert.deepEqual(states(await list('status=pending')), ['pending']);
+    assert.ok((await list('status=pending')).some((r) => r.email === 'listed@example.com'));
+    await expectJson(as(gw, ADMIN_KEY, `/api/invitations/${pending.invitation.id}`, { method: 'DELETE' }), 200);
+    assert.deepEqual(states(await list('status=revoked')), ['revoked']);
+    assert.ok(!(await list('status=pending')).some((r) => r.email === 'listed@example.com'));
+    assert.equal((await list('limit=1')).length, 1);
+    await expectError(as(gw, ADMIN_KEY, '/api/invitations?status=maybe'), 400, 'invalid_parameter', 'status');
+    await expectError(as(gw, ADMIN_KEY, '/api/invitations?limit=0'), 400, 'invalid_parameter', 'limit');
+  });
+
   test('inviting the same address again replaces the earlier link', async () => {
     const first = await invite(gw, ADMIN_KEY, { email: 'twice@example.com', team_id: team, role: 'member' });
     const second = await invite(gw, ADMIN_KEY, { email: 'twice@example.com', team_id: team, role: 'viewer' });
