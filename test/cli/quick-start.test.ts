@@ -100,6 +100,17 @@ describe('tollgate command', () => {
     for (const c of ['serve', 'simulate', 'keys create', 'keys list', 'keys revoke', 'users create', 'users set-password', 'migrate']) assert.ok(r.stdout.includes(c), c);
   });
 
+  // Issue 9.5: `npx tollgate` with no arguments silently started a server on 8080.
+  test('with no arguments it prints the help and starts nothing (exit 0); an unknown command prints it too (exit 2)', () => {
+    const bare = spawnSync(process.execPath, [BIN], { env: { ...env(), PORT: '0' }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bare.status, 0, bare.stderr);
+    assert.match(bare.stdout, /^Usage: tollgate <command>/);
+    assert.doesNotMatch(bare.stdout, /listening/);
+    const unknown = tollgate(['frobnicate'], env());
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown command 'frobnicate'[\s\S]*Usage: tollgate <command>/);
+  });
+
   test('migrate creates the schema and is idempotent', () => {
     assert.match(tollgate(['migrate'], env()).stdout, /applied: 0001-init/);
     assert.match(tollgate(['migrate'], env()).stdout, /up to date/);
