@@ -15,9 +15,12 @@ import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
-import { DataDirInUseError, lockDataDir, openStore, sqlitePathIn, type DataDirLock, type Store } from './state/index.ts';
+import { DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
+
+/** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
+export { openConfiguredStore } from './state/index.ts';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -268,11 +271,4 @@ function scheduleRetention(ledger: UsageLedger, days: number, log: Logger): Node
   const timer = setInterval(prune, 3_600_000);
   timer.unref();
   return timer;
-}
-
-/** The store the configuration names: PostgreSQL for a `DATABASE_URL`, else SQLite in the data directory. */
-export function openConfiguredStore(config: Config, onConnectionError?: (err: Error) => void): Store {
-  return config.databaseUrl
-    ? openStore({ databaseUrl: config.databaseUrl, ...(onConnectionError ? { onConnectionError } : {}) })
-    : openStore({ sqlitePath: sqlitePathIn(config.dataDir) });
 }

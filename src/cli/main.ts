@@ -1,10 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
-import { keysCommand } from './keys-command.ts';
-import { migrateCommand } from './migrate-command.ts';
-import { serveCommand } from './serve-command.ts';
-import { simulateCommand } from './simulate-command.ts';
-import { usersCommand } from './users-command.ts';
 
 const HELP = `Usage: tollgate <command> [options]
 
@@ -42,22 +37,37 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  // Each command is imported when it runs: help and argument errors do not load the whole server.
   try {
     switch (command) {
-      case 'serve':
+      case 'serve': {
         parseArgs({ args: rest, options: {} });
-        return await serveCommand(loadConfig());
+        const config = loadConfig();
+        const { serveCommand } = await import('./serve-command.ts');
+        return await serveCommand(config);
+      }
       case 'simulate': {
         const { values } = parseArgs({ args: rest, options: { port: { type: 'string', default: '8090' }, host: { type: 'string', default: '127.0.0.1' } } });
-        return await simulateCommand(parsePort(values.port), values.host);
+        const port = parsePort(values.port);
+        const { simulateCommand } = await import('./simulate-command.ts');
+        return await simulateCommand(port, values.host);
       }
-      case 'keys':
-        return await keysCommand(loadConfig(), rest);
-      case 'users':
-        return await usersCommand(loadConfig(), rest);
-      case 'migrate':
+      case 'keys': {
+        const config = loadConfig();
+        const { keysCommand } = await import('./keys-command.ts');
+        return await keysCommand(config, rest);
+      }
+      case 'users': {
+        const config = loadConfig();
+        const { usersCommand } = await import('./users-command.ts');
+        return await usersCommand(config, rest);
+      }
+      case 'migrate': {
         parseArgs({ args: rest, options: {} });
-        return await migrateCommand(loadConfig());
+        const config = loadConfig();
+        const { migrateCommand } = await import('./migrate-command.ts');
+        return await migrateCommand(config);
+      }
       default:
         fail(`unknown command '${command}'\n\n${HELP}`);
     }
