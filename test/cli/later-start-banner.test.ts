@@ -25,7 +25,7 @@ describe('the banner of a later start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('shows no key, and the command it prints makes a working key of the owner', { timeout: 180_000 }, async () => {
+  test('shows no key, and the command it prints makes a working key of the owner', async () => {
     assert.equal(served!.key, undefined);
     const [, command] = /Lost it\? .*\n {4}(.+)\n/.exec(served!.banner) ?? [];
     assert.ok(command, served!.banner);
