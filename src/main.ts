@@ -17,6 +17,7 @@ import { UnpricedModels } from './metering/unpriced-models.ts';
 import { openStore, sqlitePathIn, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -49,6 +50,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Sign-in throttle (tests inject one with a fake clock); default an in-process one. */
   loginThrottle?: LoginThrottle;
+  /** Runs workspace chat turns; default the temporary HTTP adapter that calls this Tollgate's own /v1. */
+  chatRunner?: ChatRunner;
 }
 
 /**
@@ -98,6 +101,11 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  // Workspace turns: until the core refactor admits them in-process, a loopback call to our own /v1.
+  let ownUrl: string | undefined;
+  const chatRunner =
+    options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
+  const temporaryCleanup = scheduleTemporaryCleanup(store, log);
 
   const app = await buildServer({
     log,
@@ -121,10 +129,12 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   });
   let url = '';
   if (options.listen !== false) {
     url = await app.listen({ host: config.host, port: config.port });
+    ownUrl = loopbackBaseUrl(app.server.address());
   } else {
     await app.ready();
   }
@@ -147,10 +157,12 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     async close() {
       clearInterval(retention);
       clearInterval(housekeeping);
+      clearInterval(temporaryCleanup);
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
         () => upstream.destroy(),
+        () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
         () => catalog.close(),
