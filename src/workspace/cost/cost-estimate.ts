@@ -1,4 +1,4 @@
-import { countChatRequestTokens, formatUsd } from '../../metering/index.ts';
+import { countChatPromptTokens, formatUsd } from '../../metering/index.ts';
 import type { BudgetService } from '../../metering/budgets/index.ts';
 import { computeCost, type PriceCatalog } from '../../metering/prices/index.ts';
 import type { MessageRow } from '../conversation-store.ts';
@@ -24,9 +24,12 @@ export interface EstimateInput {
  * 256), their price, the model's context window and the tightest budget that applies to the caller.
  */
 export async function estimateTurn(deps: { catalog: PriceCatalog; budgets: BudgetService }, e: EstimateInput, at: number = Date.now()) {
-  const messages = e.history.filter((m) => !(m.role === 'assistant' && m.status === 'error' && m.content.length === 0)).map((m) => ({ role: m.role, content: m.content }));
-  if (e.draft.length > 0) messages.push({ role: 'user', content: e.draft });
-  const promptTokens = countChatRequestTokens({ messages }, e.model);
+  const priming = countChatPromptTokens([], e.model);
+  let promptTokens = priming;
+  for (const m of e.history) {
+    if (!(m.role === 'assistant' && m.status === 'error' && m.content.length === 0)) promptTokens += messageTokens(m, e.model, priming);
+  }
+  if (e.draft.length > 0) promptTokens += countChatPromptTokens([{ role: 'user', content: e.draft }], e.model) - priming;
   const price = deps.catalog.priceFor(e.model, at);
   const finished = e.replies.filter((m) => m.status === 'complete' && m.completion_tokens !== null);
   let expected = finished.length === 0 ? DEFAULT_EXPECTED_COMPLETION_TOKENS : Math.round(finished.reduce((n, m) => n + (m.completion_tokens ?? 0), 0) / finished.length);
@@ -43,6 +46,25 @@ export async function estimateTurn(deps: { catalog: PriceCatalog; budgets: Budge
     capabilities: capabilitiesOf(e.model),
     budget: await tightestBudget(deps.budgets, e.caller, at),
   };
+}
+
+/** Stored messages never change, so their token counts (per model: encodings differ) are kept. */
+const tokenCache = new Map<string, number>();
+const TOKEN_CACHE_MAX = 50_000;
+
+/**
+ * A stored message's share of a chat prompt (its framing and content, without the reply priming):
+ * the gateway's formula is a sum over messages, so the history's count is the sum of cached parts.
+ */
+function messageTokens(m: MessageRow, model: string, priming: number): number {
+  const key = `${model}\n${m.id}`;
+  let n = tokenCache.get(key);
+  if (n === undefined) {
+    n = countChatPromptTokens([{ role: m.role, content: m.content }], model) - priming;
+    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.delete(tokenCache.keys().next().value!);
+    tokenCache.set(key, n);
+  }
+  return n;
 }
 
 /**
