@@ -185,6 +185,21 @@ for (const kind of storeKinds()) {
       assert.equal(list.data.length, 0, 'nothing was stored');
     });
 
+    test('the personal key minted for workspace turns never leaves the process', async () => {
+      const c = await newConversation(w.gw, w.ana);
+      await turn(w.gw, w.ana, c.id, { content: 'hello', parent_id: null });
+      const keys = await ok(as(w.gw, w.ana, '/api/keys'));
+      const minted = keys.data.filter((k: any) => k.name === 'workspace chat (temporary, managed by Tollgate)');
+      assert.equal(minted.length, 1, 'one short-lived key per person');
+      assert.equal(minted[0].user_id, w.ana.id);
+      assert.ok(minted[0].expires_at, 'it expires');
+      const secretShape = new RegExp(`${minted[0].prefix}[A-Za-z0-9_-]{8,}`);
+      const audit = JSON.stringify(await w.gw.tg.store.db.selectFrom('audit_events').selectAll().execute());
+      assert.ok(!secretShape.test(w.gw.logs.join('\n')), 'not in the logs');
+      assert.ok(!secretShape.test(audit), 'not in the audit log');
+      assert.ok(!secretShape.test(JSON.stringify(keys)), 'not in the key list');
+    });
+
     test('a turn made with a session (cookie and CSRF token) works like the web app will use it', async () => {
       const s = await w.signIn(w.ben);
       const headers = { cookie: `tg_session=${s.cookie}`, 'x-csrf-token': s.csrf };
