@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { seesAnything, visibility } from '../access/permissions/visibility.ts';
 import { authorize } from '../access/permissions/authorize.ts';
+import { seesAnything, visibility } from '../access/permissions/visibility.ts';
 import { errors } from '../http/errors.ts';
 import { documentRoute } from '../http/openapi/route-docs.ts';
 import { parseInput } from '../http/parse-input.ts';
+import type { Store } from '../state/index.ts';
 import { CreateConversationBody, ListConversationsQuery, SearchQuery, UpdateConversationBody } from './conversation-input.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { conversationView } from './conversation-view.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { searchConversations } from './search/conversation-search.ts';
 import { callerOf, ownConversation, type WorkspaceCaller } from './workspace-caller.ts';
-import type { Store } from '../state/index.ts';
 
 documentRoute('GET /api/conversations', { summary: 'Your conversations, newest activity first (archived and temporary ones only when asked for).', query: ListConversationsQuery });
 documentRoute('POST /api/conversations', { summary: 'Start a conversation.', body: CreateConversationBody });

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { toTollgateError, type TollgateError } from '../../http/errors.ts';
-import { errors } from '../../http/errors.ts';
+import { errors, toTollgateError, type TollgateError } from '../../http/errors.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
 import { RegenerateBody, TurnBody } from '../conversation-input.ts';
