@@ -18,6 +18,7 @@ import { UnpricedModels } from './metering/unpriced-models.ts';
 import { DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
@@ -53,6 +54,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Sign-in throttle (tests inject one with a fake clock); default an in-process one. */
   loginThrottle?: LoginThrottle;
+  /** Runs workspace chat turns; default the temporary HTTP adapter that calls this Tollgate's own /v1. */
+  chatRunner?: ChatRunner;
 }
 
 /**
@@ -117,6 +120,11 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  // Workspace turns: until the core refactor admits them in-process, a loopback call to our own /v1.
+  let ownUrl: string | undefined;
+  const chatRunner =
+    options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
+  const temporaryCleanup = scheduleTemporaryCleanup(store, log);
 
   const app = await buildServer({
     log,
@@ -140,6 +148,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   });
   const tollgate: Tollgate = {
     app,
@@ -159,10 +168,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     async close() {
       clearInterval(retention);
       clearInterval(housekeeping);
+      clearInterval(temporaryCleanup);
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
         () => upstream.destroy(),
+        () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
         () => catalog.close(),
@@ -185,8 +196,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     },
   };
   try {
-    if (options.listen !== false) tollgate.url = await app.listen({ host: config.host, port: config.port });
-    else await app.ready();
+    if (options.listen !== false) {
+      tollgate.url = await app.listen({ host: config.host, port: config.port });
+      ownUrl = loopbackBaseUrl(app.server.address());
+    } else {
+      await app.ready();
+    }
   } catch (err) {
     await tollgate.close().catch(() => {});
     throw explainListenError(err, config);

@@ -27,6 +27,7 @@ import type { UnpricedModels } from '../metering/unpriced-models.ts';
 import { usageRoutes } from '../metering/usage-routes.ts';
 import type { Store } from '../state/index.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { workspaceRoutes, type WorkspaceDeps } from '../workspace/index.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
@@ -59,6 +60,8 @@ export interface ServerDeps {
   publicRateLimitPerMinute?: number;
   /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
   trustProxy?: string | boolean;
+  /** The workspace API (conversations, templates, sharing); absent: not served. */
+  workspace?: WorkspaceDeps | undefined;
 }
 
 /** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready. Does not listen. */
@@ -154,6 +157,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced, directory: deps.directory });
       await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
       await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
+      if (deps.workspace) await workspaceRoutes(api, deps.workspace);
     },
     { prefix: '/api' },
   );

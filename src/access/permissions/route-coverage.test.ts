@@ -34,13 +34,14 @@ describe('route permissions', () => {
         const coverage = checkRouteCoverage(routes);
         assert.deepEqual(coverage.unmapped, [], 'every route needs a line in route-permissions.ts');
         assert.deepEqual(coverage.stale, [], 'every line in route-permissions.ts names a served route');
-        // Public: probes, the OpenAPI document, and the steps before one has a session.
+        // Public: probes, the OpenAPI document, the steps before one has a session, and read-only share links.
         assert.deepEqual(coverage.public, [
           'GET /api/auth/sso/:orgId/start',
           'GET /api/auth/sso/callback',
           'GET /api/auth/sso/lookup',
           'GET /api/invitations/accept',
           'GET /api/openapi.json',
+          'GET /api/shared/:token',
           'GET /health',
           'GET /ready',
           'POST /api/auth/password-reset',

@@ -92,6 +92,31 @@ export const ROUTE_PERMISSIONS = {
   'DELETE /api/invitations/:id': 'users.invite',
   'GET /api/invitations/accept': PUBLIC,
   'POST /api/invitations/accept': PUBLIC,
+
+  // The workspace: conversations (only their owner reaches them), templates, sharing, cost in view.
+  'GET /api/conversations': 'conversations.read',
+  'POST /api/conversations': 'conversations.write',
+  'GET /api/conversations/folders': 'conversations.read',
+  'GET /api/conversations/search': 'conversations.read',
+  'POST /api/conversations/estimate': 'conversations.read',
+  'GET /api/conversations/:id': 'conversations.read',
+  'PATCH /api/conversations/:id': 'conversations.write',
+  'DELETE /api/conversations/:id': 'conversations.write',
+  'GET /api/conversations/:id/messages': 'conversations.read',
+  'POST /api/conversations/:id/messages': 'conversations.write',
+  'POST /api/conversations/:id/messages/:messageId/regenerate': 'conversations.write',
+  'GET /api/conversations/:id/export': 'conversations.read',
+  'GET /api/conversations/:id/shares': 'conversations.read',
+  'POST /api/conversations/:id/shares': 'conversations.write',
+  'DELETE /api/shares/:id': 'conversations.write',
+  'GET /api/shared/:token': PUBLIC,
+  'GET /api/models/catalog': 'conversations.read',
+  'GET /api/templates': 'templates.read',
+  'POST /api/templates': 'templates.write',
+  'GET /api/templates/:id': 'templates.read',
+  'PATCH /api/templates/:id': 'templates.write',
+  'DELETE /api/templates/:id': 'templates.write',
+  'POST /api/templates/:id/render': 'templates.read',
 } as const satisfies Record<string, Action | typeof PUBLIC | typeof SELF>;
 
 /** What a route requires: an action of the matrix, PUBLIC or SELF. */
