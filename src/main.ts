@@ -6,6 +6,7 @@ import type { LoginThrottle } from './access/credentials/login-throttle.ts';
 import { Directory } from './access/directory/directory.ts';
 import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
+import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
 import type { Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
 import { buildServer } from './http/server.ts';
@@ -98,6 +99,8 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  // Links audit records into the hash chain within a second of their commit and signs checkpoints.
+  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
 
   const app = await buildServer({
     log,
@@ -158,6 +161,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
         () => unpriced.close(),
         () => simulator?.close(),
         () => mailer?.close(),
+        () => auditChain.stop(),
         () => store.close(),
       ];
       const failures: unknown[] = [];

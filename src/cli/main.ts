@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { auditCommand } from './audit-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -16,6 +17,13 @@ Commands:
                         Create a personal key (default: the home organization's owner) or a service key
   keys list             List keys (prefix, name, kind, owner, created, last used, expiry, state)
   keys revoke ID        Revoke a key at once
+  keys rotate-master --new-key-file FILE
+                        Re-wrap every data key under a new master key (FILE is created, 0600, if
+                        absent); content is not re-encrypted
+  audit verify [--public-key FILE]... [--expect CHECKPOINT]... [--json]
+                        Check the audit log's hash chain and signed checkpoints; names the first
+                        broken record and exits 1 when it is not intact
+  audit public-key      Print the public key that verifies the audit checkpoints
   users list            List users
   users create --email E [--name N] [--org-role ROLE] [--team TEAM_ID --role ROLE]
   users set-password EMAIL
@@ -25,7 +33,8 @@ Commands:
 
 Configuration comes from the environment; see docs/configuration.md.
   PORT, HOST, TOLLGATE_DATA_DIR, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL,
-  TOLLGATE_ADMIN_KEY, TOLLGATE_OWNER_EMAIL, TOLLGATE_LOG_LEVEL
+  TOLLGATE_ADMIN_KEY, TOLLGATE_OWNER_EMAIL, TOLLGATE_LOG_LEVEL, TOLLGATE_MASTER_KEY(_FILE),
+  TOLLGATE_AUDIT_SIGNING_KEY_FILE
 `;
 
 /** Entry point of the `tollgate` command. */
@@ -50,6 +59,8 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'keys':
         return await keysCommand(loadConfig(), rest);
+      case 'audit':
+        return await auditCommand(loadConfig(), rest);
       case 'users':
         return await usersCommand(loadConfig(), rest);
       case 'migrate':
