@@ -10,7 +10,7 @@ interface Labelled {
   note?: string;
 }
 
-const SET = JSON.parse(readFileSync(new URL('../data/pii-labelled.json', import.meta.url), 'utf8')) as Labelled[];
+const SET = JSON.parse(readFileSync(new URL('./pii-labelled-set.json', import.meta.url), 'utf8')) as Labelled[];
 
 test('the PII detectors on the labelled set: precision and recall at least 0.95 per detector and overall', () => {
   assert.ok(SET.length >= 100, 'at least 100 labelled snippets');
