@@ -259,3 +259,31 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describe('the record hash follows the documented encoding (docs/compliance.md)', () => {
+  test('an independent implementation of the encoding gives the same hash, and a known vector stays fixed', async () => {
+    const { createHash } = await import('node:crypto');
+    const lp = (b: Buffer) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(b.length);
+      return Buffer.concat([len, b]);
+    };
+    const field = (name: string, v: string | number | null) =>
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from('tollgate:audit-field:v1\0'), lp(Buffer.from(name)), v === null ? Buffer.from('N') : Buffer.concat([Buffer.from(typeof v === 'number' ? 'I' : 'T'), lp(Buffer.from(String(v)))])]))
+        .digest();
+    const row = { id: 'aud_0123456789abcdef01234567', at: 1700000000000, org_id: 'org_abc', actor: 'usr_1', action: 'key.updated', target: 'key_1', before: '{"name":"a"}', after: '{"name":"b"}', details: '{}', request_id: null, ip: '10.0.0.1' };
+    const seq = Buffer.alloc(8);
+    seq.writeBigUInt64BE(7n);
+    const prev = 'ab'.repeat(32);
+    const order = ['id', 'at', 'org_id', 'actor', 'action', 'target', 'before', 'after', 'details', 'request_id', 'ip'] as const;
+    const expected = createHash('sha256')
+      .update(Buffer.concat([Buffer.from('tollgate:audit-record:v1\0'), seq, Buffer.from(prev, 'hex'), ...order.map((k) => field(k, row[k]))]))
+      .digest('hex');
+    assert.equal(recordHash(7, prev, row), expected);
+    // A stored chain must verify with every later version: this vector may never change.
+    assert.equal(expected, '5b11eda71d87e36408c74e9be22914dc3ae71135413bd939deb8407911721386');
+    assert.notEqual(recordHash(7, prev, { ...row, request_id: '' }), expected, 'null and empty text differ');
+    assert.notEqual(recordHash(7, prev, { ...row, at: '1700000000000' as unknown as number }), expected, 'a number and its digits as text differ');
+  });
+});

@@ -43,14 +43,14 @@ export async function linkPending(store: Store, options: LinkOptions = {}): Prom
   let result: LinkResult | undefined;
   for (let i = 0; i < maxBatches; i++) {
     const last = i === maxBatches - 1;
-    result = await store.db.transaction().execute((trx) => linkBatch(trx, batchSize, options, last));
+    result = await store.db.transaction().execute((trx) => linkBatch(store, trx, batchSize, options, last));
     linked += result.linked;
     if (result.linked < batchSize) break;
   }
   return { ...result!, linked };
 }
 
-async function linkBatch(trx: Transaction<Database>, batchSize: number, o: LinkOptions, lastBatch: boolean): Promise<LinkResult> {
+async function linkBatch(store: Store, trx: Transaction<Database>, batchSize: number, o: LinkOptions, lastBatch: boolean): Promise<LinkResult> {
   const now = (o.now ?? Date.now)();
   // The lock: every linker updates the head row before reading anything.
   await trx.updateTable('audit_chain_head').set({ updated_at: now }).where('id', '=', 1).execute();
@@ -65,7 +65,8 @@ async function linkBatch(trx: Transaction<Database>, batchSize: number, o: LinkO
     links.push({ id: row.id, seq, prev: hash, hash: next });
     hash = next;
   }
-  for (let i = 0; i < links.length; i += UPDATE_CHUNK) await applyLinks(trx, links.slice(i, i + UPDATE_CHUNK));
+  if (store.sqlite) applySqliteLinks(store.sqlite, links);
+  else for (let i = 0; i < links.length; i += UPDATE_CHUNK) await applyLinks(trx, links.slice(i, i + UPDATE_CHUNK));
   if (links.length > 0) await trx.updateTable('audit_chain_head').set({ seq, hash }).where('id', '=', 1).execute();
 
   let checkpoint: Checkpoint | undefined;
@@ -84,7 +85,18 @@ async function linkBatch(trx: Transaction<Database>, batchSize: number, o: LinkO
   return { linked: links.length, head: { seq, hash }, checkpoint };
 }
 
-/** One UPDATE … FROM (VALUES …) per chunk; both dialects name VALUES columns column1…columnN. */
+/**
+ * SQLite: one prepared statement per record on the connection the transaction is open on (SQLite
+ * would scan the table for each row of an UPDATE … FROM (VALUES …)); a few µs each.
+ */
+function applySqliteLinks(db: NonNullable<Store['sqlite']>, links: { id: string; seq: number; prev: string; hash: string }[]): void {
+  const update = db.prepare('update audit_events set seq = ?, prev_hash = ?, hash = ? where id = ? and seq is null');
+  for (const l of links) {
+    if (update.run(l.seq, l.prev, l.hash, l.id).changes !== 1) throw new Error('audit chain: a record changed while it was being linked');
+  }
+}
+
+/** PostgreSQL: one UPDATE … FROM (VALUES …) per chunk (a hash join); VALUES columns are column1…columnN. */
 async function applyLinks(trx: Kysely<Database>, links: { id: string; seq: number; prev: string; hash: string }[]): Promise<void> {
   const values = sql.join(links.map((l) => sql`(${l.id}, cast(${l.seq} as bigint), ${l.prev}, ${l.hash})`));
   const r = await sql`update audit_events set seq = v.column2, prev_hash = v.column3, hash = v.column4
