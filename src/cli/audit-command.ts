@@ -11,13 +11,13 @@ import { fail } from './main.ts';
  * audit chain and its signed checkpoints; exit code 1 and the first broken record when it is not intact.
  * `tollgate audit public-key`: prints the checkpoint signing key's public half (to verify elsewhere).
  */
-export async function auditCommand(config: Config, args: string[]): Promise<void> {
+export async function auditCommand(config: Config, args: string[], out: Pick<NodeJS.WriteStream, 'write'> = process.stdout): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'public-key') {
     parseArgs({ args: rest, options: {} });
     const key = loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir });
     if (!key) fail(`no audit signing key in ${config.dataDir} (it is created when tollgate serve first starts) and TOLLGATE_AUDIT_SIGNING_KEY_FILE is not set`);
-    process.stdout.write(`# key id ${key.keyId}\n${key.publicKey.export({ format: 'pem', type: 'spki' }).toString()}`);
+    out.write(`# key id ${key.keyId}\n${key.publicKey.export({ format: 'pem', type: 'spki' }).toString()}`);
     return;
   }
   if (sub !== 'verify') fail('usage: tollgate audit verify [--public-key FILE]... [--expect CHECKPOINT]... [--json] | tollgate audit public-key');
@@ -52,7 +52,7 @@ export async function auditCommand(config: Config, args: string[]): Promise<void
   } finally {
     await store.close();
   }
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describeReport(report, publicKeys.size));
+  out.write(values.json ? `${JSON.stringify(report)}\n` : describeReport(report, publicKeys.size));
   if (!report.ok) process.exitCode = 1;
 }
 

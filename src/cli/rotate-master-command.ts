@@ -10,7 +10,7 @@ import { fail } from './main.ts';
  * (read from FILE, or created there with mode 0600 when it does not exist; or TOLLGATE_NEW_MASTER_KEY).
  * Content is not re-encrypted. Afterwards the operator points TOLLGATE_MASTER_KEY(_FILE) at the new key.
  */
-export async function rotateMasterCommand(config: Config, args: string[]): Promise<void> {
+export async function rotateMasterCommand(config: Config, args: string[], out: Pick<NodeJS.WriteStream, 'write'> = process.stdout): Promise<void> {
   const { values } = parseArgs({ args, options: { 'new-key-file': { type: 'string' } } });
   let current;
   try {
@@ -37,7 +37,7 @@ export async function rotateMasterCommand(config: Config, args: string[]): Promi
   try {
     await store.migrate();
     const r = await rotateMasterKey(store, keyRing(current), next);
-    process.stdout.write(
+    out.write(
       `re-wrapped ${r.rewrapped} data keys under master key ${next.id} (${r.unchanged} already were); content was not re-encrypted.\n` +
         `Now set ${file !== undefined ? `TOLLGATE_MASTER_KEY_FILE=${file}` : 'TOLLGATE_MASTER_KEY to the new key'} and restart every instance; keep the old key (${current.id}) until all have restarted.\n`,
     );

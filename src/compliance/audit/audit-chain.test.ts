@@ -287,3 +287,21 @@ describe('the record hash follows the documented encoding (docs/compliance.md)',
     assert.notEqual(recordHash(7, prev, { ...row, at: '1700000000000' as unknown as number }), expected, 'a number and its digits as text differ');
   });
 });
+
+describe('an idle linker', () => {
+  test('writes nothing when there is nothing to link and no checkpoint is due', async () => {
+    const [sqlite] = storeKinds();
+    const t = await sqlite!.create();
+    try {
+      const signer = loadSigningKey({ dataDir: t.dataDir, create: true })!;
+      await writeRecords(t.store, 3);
+      assert.equal((await linkPending(t.store, { signer, forceCheckpoint: true })).linked, 3);
+      const before = await t.store.db.selectFrom('audit_chain_head').selectAll().executeTakeFirstOrThrow();
+      const r = await linkPending(t.store, { signer, now: () => Date.now() + 1_000 });
+      assert.deepEqual([r.linked, r.head.seq, r.checkpoint], [0, 3, undefined]);
+      assert.deepEqual(await t.store.db.selectFrom('audit_chain_head').selectAll().executeTakeFirstOrThrow(), before, 'the head row was not touched');
+    } finally {
+      await t.dispose();
+    }
+  });
+});

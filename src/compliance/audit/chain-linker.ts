@@ -37,6 +37,9 @@ const UPDATE_CHUNK = 200;
  * @example await linkPending(store, { signer });
  */
 export async function linkPending(store: Store, options: LinkOptions = {}): Promise<LinkResult> {
+  // An idle pass reads and writes nothing else: no lock taken, no write every second per instance.
+  const idle = options.forceCheckpoint ? undefined : await idleHead(store, options);
+  if (idle) return { linked: 0, head: idle, checkpoint: undefined };
   const batchSize = options.batchSize ?? 500;
   const maxBatches = options.maxBatches ?? 20;
   let linked = 0;
@@ -48,6 +51,19 @@ export async function linkPending(store: Store, options: LinkOptions = {}): Prom
     if (result.linked < batchSize) break;
   }
   return { ...result!, linked };
+}
+
+/** The head when there is nothing to link and no checkpoint due; undefined when a pass has work. */
+async function idleHead(store: Store, o: LinkOptions): Promise<{ seq: number; hash: string } | undefined> {
+  const db = store.db;
+  if (await db.selectFrom('audit_events').select('id').where('seq', 'is', null).limit(1).executeTakeFirst()) return undefined;
+  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  if (o.signer && Number(head.seq) > 0) {
+    const lastCp = await db.selectFrom('audit_checkpoints').select(['seq', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const behind = Number(head.seq) > (lastCp ? Number(lastCp.seq) : 0);
+    if (behind && (o.now ?? Date.now)() - (lastCp ? Number(lastCp.at) : 0) >= (o.checkpointIntervalMs ?? 60_000)) return undefined;
+  }
+  return { seq: Number(head.seq), hash: head.hash };
 }
 
 async function linkBatch(store: Store, trx: Transaction<Database>, batchSize: number, o: LinkOptions, lastBatch: boolean): Promise<LinkResult> {
