@@ -7,6 +7,7 @@ import type { LoginThrottle } from './access/credentials/login-throttle.ts';
 import { Directory } from './access/directory/directory.ts';
 import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
+import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
 import { buildServer } from './http/server.ts';
@@ -125,6 +126,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const chatRunner =
     options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
+  // Links audit records into the hash chain within a second of their commit and signs checkpoints.
+  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
 
   const app = await buildServer({
     log,
@@ -181,6 +184,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => unpriced.close(),
         () => simulator?.close(),
         () => mailer?.close(),
+        () => auditChain.stop(),
         () => store.close(),
         () => lock?.release(),
       ];

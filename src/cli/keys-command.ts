@@ -4,10 +4,12 @@ import { withCliAccess } from './access-session.ts';
 import { loadDirectoryNames } from './directory-names.ts';
 import { keyListings, keyTable } from './key-listing.ts';
 import { fail } from './main.ts';
+import { rotateMasterCommand } from './rotate-master-command.ts';
 
-/** `tollgate keys create|list|revoke`: key administration straight on the store. */
+/** `tollgate keys create|list|revoke|rotate-master`: key administration straight on the store. */
 export async function keysCommand(config: Config, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
+  if (sub === 'rotate-master') return rotateMasterCommand(config, rest);
   await withCliAccess(config, async ({ store, directory, keys, home, ctx }) => {
     if (sub === 'create') {
       const { values } = parseArgs({
@@ -73,7 +75,7 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
       if (!key) fail(`no key with id '${id}'`);
       process.stdout.write(`revoked ${key.id} (${key.prefix}…)\n`);
     } else {
-      fail('usage: tollgate keys create|list|revoke (see tollgate --help)');
+      fail('usage: tollgate keys create|list|revoke|rotate-master (see tollgate --help)');
     }
   });
 }

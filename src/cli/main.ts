@@ -12,6 +12,13 @@ Commands:
   keys list [--json]    List keys (name, owner's email or team, role, models, created, last used,
                         expiry, state)
   keys revoke ID        Revoke a key at once
+  keys rotate-master --new-key-file FILE
+                        Re-wrap every data key under a new master key (FILE is created, 0600, if
+                        absent); content is not re-encrypted
+  audit verify [--public-key FILE]... [--expect CHECKPOINT]... [--json]
+                        Check the audit log's hash chain and signed checkpoints; names the first
+                        broken record and exits 1 when it is not intact
+  audit public-key      Print the public key that verifies the audit checkpoints
   users list [--json]   List users (email, name, roles, teams, password and 2FA, last sign-in)
   users create --email E [--name N] [--org-role ROLE] [--team TEAM_ID --role ROLE]
   users set-password EMAIL
@@ -23,7 +30,8 @@ Commands:
 Configuration comes from the environment; see docs/configuration.md.
   PORT (default 8080), HOST (default 127.0.0.1), TOLLGATE_DATA_DIR (default ./data),
   DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, TOLLGATE_ADMIN_KEY, TOLLGATE_OWNER_EMAIL,
-  TOLLGATE_LOG_LEVEL
+  TOLLGATE_LOG_LEVEL,
+  TOLLGATE_MASTER_KEY(_FILE), TOLLGATE_AUDIT_SIGNING_KEY_FILE
 `;
 
 /** Entry point of the `tollgate` command; with no arguments it prints the help (it never starts a server unasked). */
@@ -56,6 +64,11 @@ export async function main(argv: string[]): Promise<void> {
         const config = loadConfig();
         const { keysCommand } = await import('./keys-command.ts');
         return await keysCommand(config, rest);
+      }
+      case 'audit': {
+        const config = loadConfig();
+        const { auditCommand } = await import('./audit-command.ts');
+        return await auditCommand(config, rest);
       }
       case 'users': {
         const config = loadConfig();

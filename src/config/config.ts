@@ -49,6 +49,12 @@ export interface Config {
   sessionMaxMs: number;
   /** Session cookies get `Secure`: `auto` (when the request came over https), `on` or `off`. */
   secureCookies: 'auto' | 'on' | 'off';
+  /** Envelope encryption's master key, base64 of 32 bytes (TOLLGATE_MASTER_KEY); wins over the file. */
+  masterKey: string | undefined;
+  /** A file holding the master key (mode 0600); default `<dataDir>/master.key`. */
+  masterKeyFile: string | undefined;
+  /** The Ed25519 key (PKCS#8 PEM, mode 0600) that signs audit checkpoints; default `<dataDir>/audit-signing.key`. */
+  auditSigningKeyFile: string | undefined;
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -91,6 +97,9 @@ const EnvSchema = z.object({
   TOLLGATE_SESSION_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(525_600).default(720)),
   TOLLGATE_SESSION_MAX_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(8_760).default(168)),
   TOLLGATE_SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  TOLLGATE_MASTER_KEY: optionalString.refine((v) => v === undefined || (/^[A-Za-z0-9+/_-]{43}=?$/.test(v.trim())), { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' }),
+  TOLLGATE_MASTER_KEY_FILE: optionalString,
+  TOLLGATE_AUDIT_SIGNING_KEY_FILE: optionalString,
 });
 
 /** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
@@ -138,5 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: e.TOLLGATE_PUBLIC_RATE_LIMIT,
     sessionIdleMs: e.TOLLGATE_SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.TOLLGATE_SESSION_MAX_HOURS * 3_600_000,
+    masterKey: e.TOLLGATE_MASTER_KEY?.trim(),
+    masterKeyFile: e.TOLLGATE_MASTER_KEY_FILE === undefined ? undefined : resolve(e.TOLLGATE_MASTER_KEY_FILE),
+    auditSigningKeyFile: e.TOLLGATE_AUDIT_SIGNING_KEY_FILE === undefined ? undefined : resolve(e.TOLLGATE_AUDIT_SIGNING_KEY_FILE),
   };
 }

@@ -3,3 +3,4 @@ export type { Database, ApiKeyTable, UsageRecordTable, UsageDailyTable, AdminAle
 export type { BudgetTables, AuditEventTable } from './schema-budgets.ts';
 export { lockDataDir, DataDirInUseError, type DataDirLock, type DataDirHolder } from './data-dir-lock.ts';
 export { openConfiguredStore, type StoreChoice } from './configured-store.ts';
+export type { ComplianceTables, AuditChainHeadTable, AuditCheckpointTable, DataKeyTable } from './schema-compliance.ts';

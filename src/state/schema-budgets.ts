@@ -54,7 +54,7 @@ export interface BudgetAlertTable {
   created_at: number;
 }
 
-/** A minimal audit log (the compliance issue makes it tamper-evident later). */
+/** The audit log; tamper-evident through the chain columns (see src/compliance/audit). */
 export interface AuditEventTable {
   /** `aud_…` */
   id: string;
@@ -73,4 +73,12 @@ export interface AuditEventTable {
   after: string | null;
   request_id: string | null;
   ip: string | null;
+  /** Position in the audit chain; null until the chainer links the record (see compliance/audit). */
+  seq?: number | null;
+  /** Hash (hex) of the previous record in the chain. */
+  prev_hash?: string | null;
+  /** SHA-256 (hex) of this record's canonical encoding, its sequence and the previous hash. */
+  hash?: string | null;
+  /** JSON {field: digest} of fields removed by a recorded redaction; null: none. */
+  redactions?: string | null;
 }

@@ -47,6 +47,7 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/alerts': 'alerts.read',
 
   'GET /api/audit': 'audit.read',
+  'GET /api/audit/export': 'audit.read',
   'GET /api/openapi.json': PUBLIC,
 
   // Signing in and out, and what a signed-in user does to their own account.

@@ -6,6 +6,7 @@ import * as ledgerCost from './0004-ledger-cost.ts';
 import * as access from './0005-access.ts';
 import * as loginThrottle from './0006-login-throttle.ts';
 import * as workspace from './0009-workspace.ts';
+import * as compliance from './0010-compliance.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-access': access,
   '0006-login-throttle': loginThrottle,
   '0009-workspace': workspace,
+  '0010-compliance': compliance,
 };
