@@ -1,5 +1,5 @@
 import { errors } from '../http/errors.ts';
-import type { KeyView } from './key-service.ts';
+import type { KeyService, KeyView } from './key-service.ts';
 import { cidrWithin, parseCidr, type CidrRange } from './network/index.ts';
 import type { Actor } from './permissions/actor.ts';
 import { authorize } from './permissions/authorize.ts';
@@ -45,6 +45,27 @@ export function limitsOfKey(key: Pick<KeyView, 'allowed_models' | 'endpoints' | 
 export function callerLimits(principal: Principal | null, callerKey: KeyView | undefined): KeyLimits | null {
   if (principal === null || callerKey === undefined) return null;
   return { ...limitsOfKey(callerKey), expiresAt: principal.expiresAt };
+}
+
+/** The restrictions of the key a request came with; null for a session. */
+export async function callerKeyLimits(keys: Pick<KeyService, 'get'>, principal: Principal | null): Promise<KeyLimits | null> {
+  return principal === null ? null : callerLimits(principal, await keys.get(principal.keyId));
+}
+
+/**
+ * A link that opens an account (a password reset, an invitation handed to the inviter) is a
+ * credential without any key's limits: a restricted key may not receive one (403
+ * `key_broader_than_caller`). Sessions and unrestricted keys may.
+ */
+export function assertMayReceiveAccountLink(caller: KeyLimits | null): void {
+  if (caller === null) return;
+  const restricted = caller.allowedModels !== null || caller.endpoints !== null || (caller.ipAllowlist?.length ?? 0) > 0 || caller.expiresAt !== null;
+  if (restricted) {
+    throw errors.forbidden(
+      'key_broader_than_caller',
+      'The key you are using is restricted (models, endpoints, addresses or expiry), and this link would open an account without those limits. Use an unrestricted key or sign in.',
+    );
+  }
 }
 
 /**

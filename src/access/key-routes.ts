@@ -5,12 +5,11 @@ import { documentRoute } from '../http/openapi/route-docs.ts';
 import { parseInput } from '../http/parse-input.ts';
 import type { Directory } from './directory/directory.ts';
 import { accessOf, changeContextOf } from './enforce.ts';
-import { assertMayHoldSecret, assertMayIssueServiceKey, assertNotBroader, callerLimits, limitsOfKey, withCallerDefaults, type KeyLimits } from './key-issuance.ts';
+import { assertMayHoldSecret, assertMayIssueServiceKey, assertNotBroader, callerKeyLimits, limitsOfKey, withCallerDefaults, type KeyLimits } from './key-issuance.ts';
 import { ENDPOINT_SCOPES } from './key-scopes.ts';
 import type { KeyService, KeyView } from './key-service.ts';
 import { IpAllowlist } from './network/index.ts';
 import { authorize, type Actor, type Target } from './permissions/index.ts';
-import type { Principal } from './principal.ts';
 import { visibility } from './permissions/visibility.ts';
 
 const MAX_GRACE_SECONDS = 30 * 86_400;
@@ -92,7 +91,7 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
       if (teamId === null) throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a service key belongs to a team.", 'team_id');
       assertMayIssueServiceKey(actor, actor.orgId, teamId, b.role ?? 'member');
     }
-    const caller = await limitsOfCaller(deps.keys, principal);
+    const caller = await callerKeyLimits(deps.keys, principal);
     const limits = withCallerDefaults(
       {
         allowedModels: b.allowed_models,
@@ -152,7 +151,7 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
       ipAllowlist: patch.ipAllowlist === undefined ? current.ipAllowlist : patch.ipAllowlist,
       expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
     };
-    assertNotBroader(after, await limitsOfCaller(deps.keys, principal));
+    assertNotBroader(after, await callerKeyLimits(deps.keys, principal));
     return deps.keys.update(key.id, patch, changeContextOf(req));
   });
 
@@ -162,7 +161,7 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
     const { actor, principal } = accessOf(req);
     authorize(actor, 'keys.update', keyTarget(key));
     assertMayHoldSecret(actor, key);
-    assertNotBroader(limitsOfKey(key), await limitsOfCaller(deps.keys, principal));
+    assertNotBroader(limitsOfKey(key), await callerKeyLimits(deps.keys, principal));
     const rotated = await deps.keys.rotate(key.id, (b.grace_period_seconds ?? 86_400) * 1000, changeContextOf(req));
     if (!rotated) throw notFound(req.params.id);
     return { ...rotated.key, key: rotated.secret };
@@ -173,11 +172,6 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
     authorize(accessOf(req).actor, 'keys.revoke', keyTarget(key));
     return (await deps.keys.revoke(key.id, changeContextOf(req)))!;
   });
-}
-
-/** The restrictions of the key the caller used; null for a session. */
-async function limitsOfCaller(keys: KeyService, principal: Principal | null): Promise<KeyLimits | null> {
-  return principal === null ? null : callerLimits(principal, await keys.get(principal.keyId));
 }
 
 function checkExpiry(value: string | null | undefined, now: number): number | null {

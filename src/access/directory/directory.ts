@@ -19,6 +19,8 @@ export interface NewUser {
   orgRole?: RoleName | null | undefined;
   passwordHash?: string | null | undefined;
   sso?: { issuer: string; subject: string } | undefined;
+  /** The person proved the address (a mailed invitation, SSO with a verified email); default false. */
+  emailVerified?: boolean | undefined;
 }
 
 /** A user as the API shows them: never a hash, a TOTP secret or recovery codes. */
@@ -28,6 +30,8 @@ export function userView(u: UserRow) {
     object: 'user' as const,
     org_id: u.org_id,
     email: u.email,
+    /** False until the person proved the address (a mailed link, or SSO with a verified email). */
+    email_verified: u.email_verified_at !== null,
     name: u.name,
     org_role: u.org_role,
     status: u.status,
@@ -131,6 +135,7 @@ export class Directory {
       recovery_codes: null,
       sso_issuer: input.sso?.issuer ?? null,
       sso_subject: input.sso?.subject ?? null,
+      email_verified_at: input.emailVerified === true ? at : null,
       last_sign_in_at: null,
       created_at: at,
       updated_at: at,
