@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../http/errors.ts';
+import { humanName } from '../http/human-name.ts';
 import { documentRoute } from '../http/openapi/route-docs.ts';
 import { parseInput } from '../http/parse-input.ts';
 import type { Directory } from './directory/directory.ts';
@@ -13,7 +14,7 @@ import { authorize, type Actor, type Target } from './permissions/index.ts';
 import { visibility } from './permissions/visibility.ts';
 
 const MAX_GRACE_SECONDS = 30 * 86_400;
-const name = z.string().trim().min(1).max(200);
+const name = humanName;
 const models = z.array(z.string().trim().min(1).max(200)).min(1).max(500).nullable();
 const endpoints = z.array(z.enum(ENDPOINT_SCOPES)).min(1).nullable();
 const cidrs = z.array(z.string().max(100)).max(1000).nullable();

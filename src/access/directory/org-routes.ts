@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../http/errors.ts';
+import { humanName } from '../../http/human-name.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
-import { parseDisplayName } from '../credentials/display-name.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
 import { assertMayReceiveAccountLink, callerKeyLimits } from '../key-issuance.ts';
@@ -18,7 +18,7 @@ import { Invitations, invitationView } from './invitations.ts';
 const CreateOrgBody = z.strictObject({
   name: EntityName,
   owner_email: z.string(),
-  owner_name: z.string().optional(),
+  owner_name: humanName.optional(),
 });
 
 const UpdateOrgBody = z.strictObject({
@@ -51,7 +51,7 @@ export async function orgRoutes(app: FastifyInstance, deps: AccessRouteDeps): Pr
       throw errors.forbidden('permission_denied', "Only owners of the home organization may perform 'orgs.create'.");
     }
     const email = parseEmailAddress(b.owner_email, 'owner_email');
-    const ownerName = b.owner_name === undefined ? undefined : parseDisplayName(b.owner_name, 'owner_name');
+    const ownerName = b.owner_name;
     if (await deps.directory.findUserByEmail(email)) throw emailInUse();
     const ctx = changeContextOf(req);
     const delivery = deps.mailer ? 'mail' : 'link';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors, TollgateError } from '../../http/errors.ts';
+import { humanName } from '../../http/human-name.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
 import { linkBase } from '../auth/link-base.ts';
 import { issuePasswordReset } from '../auth/password-reset.ts';
-import { parseDisplayName } from '../credentials/display-name.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
 import { assertMayReceiveAccountLink, callerKeyLimits } from '../key-issuance.ts';
 import { authorize } from '../permissions/authorize.ts';
@@ -18,7 +18,7 @@ import { conflict, loadUser } from './directory-lookups.ts';
 import { assertCanSetOrgRole } from './role-guards.ts';
 
 const UpdateUserBody = z.strictObject({
-  name: z.string().optional(),
+  name: humanName.optional(),
   org_role: z.enum(ROLES).nullable().optional(),
   status: z.enum(['active', 'disabled']).optional(),
 });
@@ -61,9 +61,8 @@ export async function userRoutes(app: FastifyInstance, deps: AccessRouteDeps): P
     const { actor } = accessOf(req);
     const user = await loadUser(directory, actor, req.params.id);
     authorize(actor, 'users.manage', { orgId: user.org_id });
-    const name = b.name === undefined ? undefined : parseDisplayName(b.name, 'name');
     if (b.org_role !== undefined && b.org_role !== user.org_role) assertCanSetOrgRole(actor, user.org_role, b.org_role);
-    const updated = await directory.updateUser(user.id, { name, orgRole: b.org_role, status: b.status }, changeContextOf(req));
+    const updated = await directory.updateUser(user.id, { name: b.name, orgRole: b.org_role, status: b.status }, changeContextOf(req));
     if (!updated) throw errors.notFound('user_not_found', `No user with id '${user.id}'.`, 'id');
     if (user.status === 'active' && updated.status === 'disabled') await deps.sessions.endAll(user.id);
     const memberships = await directory.membershipsOf([user.id]);
