@@ -109,7 +109,7 @@ export function readSsoSettings(stored: string | null): SsoSettings | null {
  * The settings as the API shows them and as change records keep them: never the client secret,
  * only whether one is set.
  */
-export function ssoSettingsView(orgId: string, settings: SsoSettings | null, redirectUri: string) {
+export function ssoSettingsView(orgId: string, settings: SsoSettings | null, redirectUri: string | null) {
   if (settings === null) return { object: 'sso_settings' as const, org_id: orgId, enabled: false, redirect_uri: redirectUri };
   const { client_secret, ...shown } = settings;
   return { object: 'sso_settings' as const, org_id: orgId, enabled: true, redirect_uri: redirectUri, ...shown, client_secret_set: client_secret !== null };

@@ -19,7 +19,7 @@ describe('SSO settings: /api/orgs/:id/sso', () => {
   const put = (body: unknown, init: { key?: string | null; headers?: Record<string, string> } = {}) => gw.call(path(), { method: 'PUT', body, ...init });
 
   before(async () => {
-    gw = await startGateway();
+    gw = await startGateway({ publicUrl: true });
     idp = await startTestProvider([{ login: 'ana', email: 'ana@example.com', name: 'Ana', groups: ['eng'] }], { redirectUris: [callbackOf(gw)] });
     orgId = gw.tg.home.org.id;
     eng = (await gw.tg.directory.createTeam(orgId, 'Engineering', system())).id;
