@@ -8,6 +8,7 @@ import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
 import type { Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
+import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer } from './http/server.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
@@ -98,6 +99,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
 
   const app = await buildServer({
     log,
@@ -120,6 +122,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     loginThrottle: options.loginThrottle,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
+    outbound,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
   });
   let url = '';
@@ -158,6 +161,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
         () => unpriced.close(),
         () => simulator?.close(),
         () => mailer?.close(),
+        () => outbound.close(),
         () => store.close(),
       ];
       const failures: unknown[] = [];

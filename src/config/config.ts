@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowance, type OutboundAllowance } from '../http/outbound/address-policy.ts';
 
 /** Validated runtime configuration. Built once at start-up from the environment (see docs/configuration.md). */
 export interface Config {
@@ -49,6 +50,8 @@ export interface Config {
   sessionMaxMs: number;
   /** Session cookies get `Secure`: `auto` (when the request came over https), `on` or `off`. */
   secureCookies: 'auto' | 'on' | 'off';
+  /** Private destinations tenant-set URLs (SSO issuers) may reach: none by default (TOLLGATE_OUTBOUND_ALLOW_PRIVATE). */
+  outboundAllowance: OutboundAllowance;
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -91,6 +94,14 @@ const EnvSchema = z.object({
   TOLLGATE_SESSION_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(525_600).default(720)),
   TOLLGATE_SESSION_MAX_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(8_760).default(168)),
   TOLLGATE_SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  TOLLGATE_OUTBOUND_ALLOW_PRIVATE: optionalString.transform((v, ctx) => {
+    try {
+      return parseAllowance(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be 'on', 'off' or a comma-separated CIDR list: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  }),
 });
 
 /** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
@@ -138,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: e.TOLLGATE_PUBLIC_RATE_LIMIT,
     sessionIdleMs: e.TOLLGATE_SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.TOLLGATE_SESSION_MAX_HOURS * 3_600_000,
+    outboundAllowance: e.TOLLGATE_OUTBOUND_ALLOW_PRIVATE,
   };
 }

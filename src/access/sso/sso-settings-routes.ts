@@ -10,7 +10,7 @@ import { assertCanAssignRole } from '../permissions/role-assignment.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import type { SsoClients } from './sso-clients.ts';
 import { requireRedirectUri, ssoRedirectUri } from './sso-redirect-uri.ts';
-import { readSsoSettings, settingsFromInput, SsoSettingsBody, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
+import { issuerRefusal, readSsoSettings, settingsFromInput, SsoSettingsBody, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
 
 /**
  * GET, PUT and DELETE /api/orgs/:id/sso: an organization's single sign-on settings (owners only).
@@ -32,6 +32,8 @@ export async function ssoSettingsRoutes(app: FastifyInstance, deps: AccessRouteD
     const { actor } = accessOf(req);
     const org = await ownedOrg(deps.directory, actor, req.params.id);
     const input = parseInput(SsoSettingsBody, req.body);
+    const refused = issuerRefusal(input.issuer, deps.outbound.policy);
+    if (refused) throw errors.badRequest('invalid_parameter', `Invalid 'issuer': Tollgate does not call ${refused}. Use the identity provider's public https address (or, for one on your own network, the operator sets TOLLGATE_OUTBOUND_ALLOW_PRIVATE).`, 'issuer');
     const before = readSsoSettings(org.sso);
     const settings = settingsFromInput(input, before);
     await checkTeams(deps.directory, actor, org.id, settings);

@@ -24,7 +24,7 @@ describe('SSO linking by email', () => {
   const userRow = (email: string) => gw.tg.store.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
   before(async () => {
-    gw = await startGateway({ publicUrl: true });
+    gw = await startGateway({ publicUrl: true, env: { TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on' } });
     idp = await startTestProvider(accounts, { redirectUris: [callbackOf(gw)] });
     orgId = gw.tg.home.org.id;
     const res = await gw.call(`/api/orgs/${orgId}/sso`, { method: 'PUT', body: ssoBody(idp) });
