@@ -23,6 +23,8 @@ export interface CreateBudgetInput {
   thresholds?: readonly number[] | undefined;
   /** Where the budget belongs (the API resolves it from scope and scope id; see placeBudget). */
   placement?: BudgetPlacement | undefined;
+  /** The role its creator acts with there (owner, admin); absent (CLI, system): read as owner. */
+  creatorRole?: string | undefined;
 }
 
 /** What may change on a budget (scope and scope id may not: create another budget instead). */
