@@ -15,7 +15,7 @@ import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
-import { openStore, sqlitePathIn, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, createChangeFeed, openStore, sqlitePathIn, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 
@@ -79,6 +79,12 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
   directory.onAccessChange = () => keys.invalidateAll();
+  // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
+  const changes = createChangeFeed(store, { databaseUrl: config.databaseUrl, onError: (err) => log.warn({ err }, 'change feed') });
+  await changes.start();
+  changes.subscribe((topic) => {
+    if (topic === ACCESS_TOPIC) keys.invalidateAll();
+  });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.sessionIdleMs, absoluteTtlMs: config.sessionMaxMs });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey, generateAdminKey: true });
   const generatedAdminKey = home.generatedAdminKey;
@@ -153,6 +159,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        () => changes.close(),
         () => upstream.destroy(),
         () => keys.close(),
         () => budgets.close(),

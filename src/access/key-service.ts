@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { errors } from '../http/errors.ts';
-import type { ApiKeyTable, Database, Store } from '../state/index.ts';
+import { ACCESS_TOPIC, publishChange, type ApiKeyTable, type Database, type Store } from '../state/index.ts';
 import type { RoleName } from '../state/schema-access.ts';
 import { changeRecord, newId, type ChangeContext } from './change-record.ts';
 import type { Directory } from './directory/directory.ts';
@@ -195,6 +195,7 @@ export class KeyService {
       await this.store.db.transaction().execute(async (trx) => {
         await trx.updateTable('api_keys').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
         await this.record(trx, ctx, 'key.revoked', id, before, toView(row), row.revoked_at!);
+        await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
       });
     }
     this.forget(row);
@@ -220,6 +221,7 @@ export class KeyService {
         .where('id', '=', id)
         .execute();
       await this.record(trx, ctx, 'key.updated', id, before, toView(next), at);
+      await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
     });
     this.forget(row);
     return toView(next);
@@ -252,6 +254,7 @@ export class KeyService {
         .where('id', '=', id)
         .execute();
       await this.record(trx, ctx, 'key.rotated', id, before, toView(next), at, { grace_seconds: Math.round(graceMs / 1000) });
+      await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
     });
     return { key: toView(next), secret };
   }

@@ -135,6 +135,7 @@ async function link(directory: Directory, user: UserRow, identity: SsoIdentity, 
     const keys = await trx.updateTable('api_keys').set({ revoked_at: at }).where('user_id', '=', user.id).where('revoked_at', 'is', null).executeTakeFirst();
     const details = { sessions_ended: Number(sessions.numUpdatedRows), keys_revoked: Number(keys.numUpdatedRows) };
     await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'user.claimed_by_verified_address', target: user.id, before: null, after: null, details }, at)).execute();
+    await directory.accessChanged(trx);
   });
   if (claimed) directory.onAccessChange();
   return linked;
