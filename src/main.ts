@@ -10,13 +10,14 @@ import { SessionService } from './access/sessions/session-service.ts';
 import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
+import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer } from './http/server.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
-import { DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
@@ -101,6 +102,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
   directory.onAccessChange = () => keys.invalidateAll();
+  // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
+  const changes = createChangeFeed(store, { databaseUrl: config.databaseUrl, onError: (err) => log.warn({ err }, 'change feed') });
+  await changes.start();
+  changes.subscribe((topic) => {
+    if (topic === ACCESS_TOPIC) keys.invalidateAll();
+  });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.sessionIdleMs, absoluteTtlMs: config.sessionMaxMs });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey, generateAdminKey: true });
   const generatedAdminKey = home.generatedAdminKey;
@@ -128,6 +135,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
+  const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
 
   const app = await buildServer({
     log,
@@ -150,6 +158,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     loginThrottle: options.loginThrottle,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
+    outbound,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
     workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   });
@@ -175,6 +184,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        () => changes.close(),
         () => upstream.destroy(),
         () => chatRunner.close?.(),
         () => keys.close(),
@@ -185,6 +195,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => simulator?.close(),
         () => mailer?.close(),
         () => auditChain.stop(),
+        () => outbound.close(),
         () => store.close(),
         () => lock?.release(),
       ];

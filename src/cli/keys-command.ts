@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
+import { checkHumanName } from '../http/human-name.ts';
 import { withCliAccess } from './access-session.ts';
 import { loadDirectoryNames } from './directory-names.ts';
 import { keyListings, keyTable } from './key-listing.ts';
@@ -23,7 +24,9 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
           expires: { type: 'string' },
         },
       });
-      if (!values.name?.trim()) fail('keys create needs --name');
+      if (values.name === undefined) fail('keys create needs --name');
+      const checkedName = checkHumanName(values.name);
+      if ('problem' in checkedName) fail(`--name ${checkedName.problem}`);
       const expiresAt = values.expires === undefined ? null : Date.parse(values.expires);
       if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= Date.now())) fail('--expires must be a future ISO 8601 time');
       const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean);
@@ -48,7 +51,7 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
       }
       const { key, secret } = await keys.create(
         {
-          name: values.name.trim(),
+          name: checkedName.name,
           orgId,
           userId,
           teamId,

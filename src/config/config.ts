@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowance, type OutboundAllowance } from '../http/outbound/address-policy.ts';
 
 /** Validated runtime configuration. Built once at start-up from the environment (see docs/configuration.md). */
 export interface Config {
@@ -55,6 +56,8 @@ export interface Config {
   masterKeyFile: string | undefined;
   /** The Ed25519 key (PKCS#8 PEM, mode 0600) that signs audit checkpoints; default `<dataDir>/audit-signing.key`. */
   auditSigningKeyFile: string | undefined;
+  /** Private destinations tenant-set URLs (SSO issuers) may reach: none by default (TOLLGATE_OUTBOUND_ALLOW_PRIVATE). */
+  outboundAllowance: OutboundAllowance;
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -100,6 +103,14 @@ const EnvSchema = z.object({
   TOLLGATE_MASTER_KEY: optionalString.refine((v) => v === undefined || (/^[A-Za-z0-9+/_-]{43}=?$/.test(v.trim())), { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' }),
   TOLLGATE_MASTER_KEY_FILE: optionalString,
   TOLLGATE_AUDIT_SIGNING_KEY_FILE: optionalString,
+  TOLLGATE_OUTBOUND_ALLOW_PRIVATE: optionalString.transform((v, ctx) => {
+    try {
+      return parseAllowance(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be 'on', 'off' or a comma-separated CIDR list: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  }),
 });
 
 /** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
@@ -150,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.TOLLGATE_MASTER_KEY?.trim(),
     masterKeyFile: e.TOLLGATE_MASTER_KEY_FILE === undefined ? undefined : resolve(e.TOLLGATE_MASTER_KEY_FILE),
     auditSigningKeyFile: e.TOLLGATE_AUDIT_SIGNING_KEY_FILE === undefined ? undefined : resolve(e.TOLLGATE_AUDIT_SIGNING_KEY_FILE),
+    outboundAllowance: e.TOLLGATE_OUTBOUND_ALLOW_PRIVATE,
   };
 }

@@ -28,6 +28,7 @@ import { usageRoutes } from '../metering/usage-routes.ts';
 import type { Store } from '../state/index.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { workspaceRoutes, type WorkspaceDeps } from '../workspace/index.ts';
+import type { OutboundFetch } from './outbound/index.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
@@ -54,6 +55,8 @@ export interface ServerDeps {
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
+  /** Fetch for tenant-set URLs (SSO issuers); refuses internal destinations. */
+  outbound: OutboundFetch;
   /** Sign-in throttle of the auth routes; default one kept in the store (shared by every instance). */
   loginThrottle?: LoginThrottle | undefined;
   /** Requests per minute one address may make to the public /api routes (sign-in, resets, invitations, SSO); 0: no limit. */
@@ -145,6 +148,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         mailer: deps.mailer,
         publicUrl: deps.publicUrl,
         secureCookies: deps.secureCookies,
+        outbound: deps.outbound,
         ...(deps.loginThrottle ? { loginThrottle: deps.loginThrottle } : {}),
       };
       await keyRoutes(api, { keys: deps.keys, directory: deps.directory });

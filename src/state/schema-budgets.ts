@@ -27,6 +27,8 @@ export interface BudgetTable {
   org_id: string | null;
   team_id: string | null;
   owner_user_id: string | null;
+  /** The role its creator held where the budget is (`owner`, `admin`); null: older budgets, read as `owner`. */
+  creator_role: string | null;
 }
 
 /** Settled spend of one budget in one period (`d:2026-11-25`, `w:2026-W48`, `m:2026-11`, `total`). */

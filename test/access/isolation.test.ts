@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
-import { PUBLIC, ROUTE_PERMISSIONS, SELF } from '../../src/access/permissions/route-permissions.ts';
+import { PUBLIC, ROUTE_PERMISSIONS } from '../../src/access/permissions/route-permissions.ts';
 import type { RoleName } from '../../src/state/schema-access.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -166,7 +166,7 @@ describe('isolation between teams and organizations', () => {
     const tried = attemptsOnB(w);
     for (const [route, rule] of Object.entries(ROUTE_PERMISSIONS)) {
       if (!route.includes('/:') || rule === PUBLIC) continue;
-      assert.ok(route in tried || route in NOT_TEAM_OWNED, `${route} (${rule === SELF ? 'self' : rule}) is not in the isolation table`);
+      assert.ok(route in tried || route in NOT_TEAM_OWNED, `${route} (${rule}) is not in the isolation table`);
     }
   });
 
