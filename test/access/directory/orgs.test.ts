@@ -146,7 +146,6 @@ describe('organization IP allowlist', () => {
     await expectJson(as(gw, memberKey, '/api/teams'), 200);
     await expectJson(as(gw, ADMIN_KEY, '/api/teams'), 200);
     await gw.tg.store.db.updateTable('orgs').set({ ip_allowlist: JSON.stringify(['10.0.0.0/8']) }).where('id', '=', home).execute();
-    await expectJson(as(gw, memberKey, '/api/teams'), 200, 'a key is served from its cache');
     await expectError(as(gw, member, '/api/teams'), 403, 'ip_not_allowed');
     // Any organization change through the API drops the key cache on this instance.
     await expectJson(as(gw, ADMIN_KEY, `/api/orgs/${home}`, { method: 'PATCH', body: { name: 'Renamed' } }), 200);
