@@ -81,7 +81,9 @@ export class Meter {
     state.done = true;
     let usage = req.usage;
     const model = req.modelServed ?? req.modelRequested;
-    if (!usage && req.stream && model !== null && ESTIMATE_ENDPOINTS.has(req.endpoint) && req.body) {
+    // Only a stream that started (its events named the model) and ended without usage is estimated:
+    // one the upstream refused outright (404 unknown model, 400, 429, 5xx) was never billed by it.
+    if (!usage && req.stream && model !== null && req.modelServed !== null && ESTIMATE_ENDPOINTS.has(req.endpoint) && req.body) {
       const endpoint = req.endpoint as EstimateEndpoint;
       usage = {
         prompt: estimatePromptTokens(endpoint, req.body, req.modelRequested ?? model),

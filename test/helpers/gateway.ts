@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { startTollgate, type Tollgate } from '../../src/main.ts';
-import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
+import { createSimulator, type ExtraModel, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { createSqliteStore, type TestStore } from './stores.ts';
 
 /** The upstream key the test simulator demands; it must never reach a client, a log or the ledger. */
@@ -38,6 +38,11 @@ export interface GatewayOptions {
    * (single sign-on needs a public URL; it is never taken from the Host header).
    */
   publicUrl?: boolean;
+  /**
+   * Models the simulator serves besides its catalog (e.g. an unpriced made-up
+   * model); like OpenAI, it answers 404 model_not_found to any other id.
+   */
+  simulatorModels?: readonly (string | ExtraModel)[];
 }
 
 /** A loopback port that was free a moment ago. */
@@ -51,7 +56,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts a simulator that requires UPSTREAM_KEY and a Tollgate in front of it, both on loopback ports. */
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
-  const sim = createSimulator({ apiKey: UPSTREAM_KEY });
+  const sim = createSimulator({ apiKey: UPSTREAM_KEY, ...(options.simulatorModels ? { models: options.simulatorModels } : {}) });
   await sim.listen(0, '127.0.0.1');
   const store = options.store ?? (await createSqliteStore());
   const port = options.publicUrl ? await freePort() : 0;
