@@ -13,4 +13,4 @@ export {
   type TakeResult,
 } from './counters.ts';
 export { MemoryCounters, type MemoryCountersOptions } from './memory-counters.ts';
-export { connectRedisCounters, redactUrl, redisClientOptions, RedisCounters, type RedisConnectOptions, type RedisCountersOptions } from './redis-counters.ts';
+export { connectRedisCounters, RedisCounters, type RedisConnectOptions, type RedisCountersOptions } from './redis-counters.ts';

@@ -3,7 +3,8 @@ import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { openTestCounters, redisSkip, testRedisUrl } from '../../../test/helpers/redis.ts';
 import { countersContract } from './counters-contract.ts';
-import { connectRedisCounters, redactUrl, RedisCounters } from './redis-counters.ts';
+import { redactUrl } from '../redis-connection.ts';
+import { connectRedisCounters, RedisCounters } from './redis-counters.ts';
 
 const skip = redisSkip();
 if (skip) {

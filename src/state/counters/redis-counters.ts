@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Nanos } from '../../metering/money.ts';
 import { checkAmount, checkBucket, checkDistinct } from './argument-checks.ts';
 import {
@@ -16,6 +16,7 @@ import {
   type SettleResult,
   type TakeResult,
 } from './counters.ts';
+import { connectRedis, type RedisConnectionOptions } from '../redis-connection.ts';
 import { ADJUST, RELEASE, RENEW, RESERVE, SETTLE, TAKE, USAGE } from './redis-scripts.ts';
 
 export interface RedisCountersOptions {
@@ -28,15 +29,7 @@ export interface RedisCountersOptions {
   prefix?: string | undefined;
 }
 
-export interface RedisConnectOptions extends RedisCountersOptions {
-  /**
-   * A command that gets no answer within this fails (so an unreachable Redis refuses requests
-   * instead of holding them). Default 2,000 ms.
-   */
-  commandTimeoutMs?: number | undefined;
-  /** Connection errors (the client reconnects by itself; calls made meanwhile reject). */
-  onError?: ((err: Error) => void) | undefined;
-}
+export interface RedisConnectOptions extends RedisCountersOptions, RedisConnectionOptions {}
 
 /** Unique across processes (random per process), cheap per call (a sequence). */
 const ID_PREFIX = `${randomBytes(6).toString('hex')}_`;
@@ -162,38 +155,7 @@ export class RedisCounters implements Counters {
  * @example const counters = await connectRedisCounters(process.env.REDIS_URL!, { leaseTtlMs: 60_000 });
  */
 export async function connectRedisCounters(url: string, options: RedisConnectOptions = {}): Promise<RedisCounters> {
-  const redis = new Redis(url, redisClientOptions(options.commandTimeoutMs));
-  redis.on('error', options.onError ?? (() => {}));
-  try {
-    await redis.connect();
-  } catch (err) {
-    redis.disconnect();
-    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
-  }
-  return new RedisCounters(redis, options, true);
-}
-
-/** Client options for Tollgate's Redis connections: fail fast instead of queueing while disconnected. */
-export function redisClientOptions(commandTimeoutMs = 2_000): RedisOptions {
-  return {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: commandTimeoutMs,
-    connectTimeout: 5_000,
-    retryStrategy: (times) => Math.min(times * 100, 2_000),
-  };
-}
-
-/** A Redis URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable Redis URL)';
-  }
+  return new RedisCounters(await connectRedis(url, options), options, true);
 }
 
 function statesOf(buckets: readonly BucketSpec[], r: number[], offset: number): BucketState[] {

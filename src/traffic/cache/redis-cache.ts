@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { redactUrl, redisClientOptions } from '../../state/counters/index.ts';
+import type { Redis } from 'ioredis';
+import { connectRedis, type RedisConnectionOptions } from '../../state/redis-connection.ts';
 import { checkTtl, DEFAULT_MAX_ENTRY_BYTES, type Cache, type CacheBounds } from './cache.ts';
 
 export interface RedisCacheOptions extends CacheBounds {
@@ -47,14 +47,6 @@ export class RedisCache implements Cache {
 }
 
 /** Connects to Redis (fails now when unreachable) and returns a cache that owns the connection. */
-export async function connectRedisCache(url: string, options: RedisCacheOptions & { onError?: (err: Error) => void } = {}): Promise<RedisCache> {
-  const redis = new Redis(url, redisClientOptions());
-  redis.on('error', options.onError ?? (() => {}));
-  try {
-    await redis.connect();
-  } catch (err) {
-    redis.disconnect();
-    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
-  }
-  return new RedisCache(redis, options, true);
+export async function connectRedisCache(url: string, options: RedisCacheOptions & RedisConnectionOptions = {}): Promise<RedisCache> {
+  return new RedisCache(await connectRedis(url, options), options, true);
 }
