@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { batchCommand } from './batch-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -22,6 +23,9 @@ Commands:
                         Set a user's password (from TOLLGATE_NEW_PASSWORD or standard input);
                         ends their sessions
   migrate               Create or update the database schema, then exit
+  batch run INPUT.jsonl --out OUTPUT.jsonl [--concurrency N] [--base-url URL] [--key KEY]
+                        Send a file in OpenAI's batch input format through a Tollgate gateway
+                        (key from TOLLGATE_API_KEY or --key); run again to resume
 
 Configuration comes from the environment; see docs/configuration.md.
   PORT, HOST, TOLLGATE_DATA_DIR, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL,
@@ -52,6 +56,8 @@ export async function main(argv: string[]): Promise<void> {
         return await keysCommand(loadConfig(), rest);
       case 'users':
         return await usersCommand(loadConfig(), rest);
+      case 'batch':
+        return await batchCommand(rest, fail);
       case 'migrate':
         parseArgs({ args: rest, options: {} });
         return await migrateCommand(loadConfig());
