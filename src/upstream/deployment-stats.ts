@@ -57,6 +57,11 @@ export class DeploymentStats {
     e.blockedUntil = Math.max(e.blockedUntil, until);
   }
 
+  /** Epoch ms until which `id` asked not to be called (0 when it did not). */
+  blockedUntil(id: string): number {
+    return this.entries.get(id)?.blockedUntil ?? 0;
+  }
+
   inFlight(id: string): number {
     return this.entries.get(id)?.inFlight ?? 0;
   }

@@ -13,14 +13,19 @@ test('gpt-4o → gpt-4o-mini after the second failure, then a named deployment, 
   assert.equal(plan.position, 1);
   plan.failed('quota');
   assert.deepEqual(plan.current(), { deployment: 'azure-eu' }, 'out of quota: move on at once');
+  plan.failed('server');
+  plan.failed('server');
+  assert.deepEqual(plan.current(), { deployment: 'azure-eu' }, 'the last step stays');
   plan.skip();
   assert.equal(plan.current(), undefined);
 });
 
-test('no chain: only the model asked for', () => {
+test('the last step is kept through failures (the retry policy ends the request); skip ends the chain', () => {
   const plan = new FallbackPlan('gpt-4o', []);
-  plan.failed('server');
-  plan.failed('server');
+  for (let i = 0; i < 5; i++) plan.failed('server');
+  plan.failed('quota');
+  assert.deepEqual(plan.current(), { model: 'gpt-4o' });
+  plan.skip();
   assert.equal(plan.current(), undefined);
 });
 

@@ -20,7 +20,8 @@ export function parseFallbackChains(input: unknown): Map<string, FallbackStep[]>
 /**
  * Where one request is in its fallback chain. It stays on a step until that step failed
  * `switchAfter` times (default 2: `gpt-4o` → `gpt-4o-mini` after the second failure), or at once
- * when the step cannot serve at all (no deployment available, out of quota). A request error
+ * when the step cannot serve at all (no deployment available, out of quota); the last step stays
+ * until `skip` (nothing left to call). A request error
  * (a 4xx other than 408/429) is not a reason to fall back: the next model would refuse it too.
  * @example
  * const plan = new FallbackPlan('gpt-4o', chains.get('gpt-4o') ?? [], 2);
@@ -49,8 +50,12 @@ export class FallbackPlan {
     return this.index;
   }
 
-  /** Counts a failure on the current step and moves on when it is due. */
+  /**
+   * Counts a failure on the current step and moves on when it is due. The last step is never left
+   * this way: it is retried until the retry policy's cap or deadline ends the request.
+   */
   failed(kind: FailureKind): void {
+    if (this.index >= this.steps.length - 1) return;
     if (kind === 'quota') return this.skip();
     if (++this.failuresHere >= this.switchAfter) this.skip();
   }
