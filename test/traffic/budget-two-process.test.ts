@@ -45,9 +45,9 @@ for (const kind of storeKinds()) {
       for (const w of workers) w.send('go');
       const results = await Promise.all(workers.map(async (w) => JSON.parse(await w.waitFor(/^\{/, 120_000)) as { admitted: number; refused: number; other: string[] }));
       assert.deepEqual(results.flatMap((r) => r.other), []);
+      // Each process tried 100 times; with counters of its own each would admit 50.
       assert.ok(results.every((r) => r.admitted + r.refused === 100));
       assert.equal(results[0]!.admitted + results[1]!.admitted, 50, `admitted ${results.map((r) => r.admitted).join(' + ')}`);
-      assert.ok(results.every((r) => r.admitted > 0), 'both processes served requests');
 
       const counters = await openTestCounters({ prefix });
       try {

@@ -47,11 +47,13 @@ describe('rate limits held by two processes sharing Redis', { skip: redisSkip() 
     const prefix = freshPrefix();
     const counters = await openTestCounters({ prefix });
     try {
+      const started = Date.now();
       const results = await race('rpm', 500, prefix);
       assert.deepEqual(results.flatMap((r) => r.other), []);
       const passed = results[0]!.passed + results[1]!.passed;
       assert.equal(results[0]!.passed + results[0]!.refused + results[1]!.passed + results[1]!.refused, 1_000);
-      assert.ok(passed <= 101, `${passed} passed`);
+      // The bucket refills one request every 600 ms: 101 allows for a burst that straddles one refill.
+      assert.ok(passed <= 101, `${passed} passed (the race took ${Date.now() - started} ms)`);
       assert.ok(passed >= 100, `only ${passed} passed: the limit should be reached, not undershot`);
     } finally {
       await counters.close();
@@ -111,8 +113,9 @@ describe('rate limits held by two processes sharing Redis', { skip: redisSkip() 
         }
       }
       assert.ok(admittedAt > 0, 'the slots came back');
-      // The last renewal was at most TTL/4 before the kill, so the slots return within (3/4 TTL, TTL] after it.
-      assert.ok(admittedAt - killedAt <= TTL + 200, `back after ${admittedAt - killedAt} ms`);
+      // The last renewal was at most TTL/4 before the kill, so the slots return within a TTL of it
+      // (plus this loop's polling and a loaded machine's delays).
+      assert.ok(admittedAt - killedAt <= TTL + 1_000, `back after ${admittedAt - killedAt} ms`);
       const all = await Promise.all(Array.from({ length: 5 }, () => here.admit({ keyId: 'key_shared' }, 'gpt-4o', 1)));
       assert.equal(all.length, 5, 'every one of the dead process\'s slots is free again');
       for (const a of all) await a.release();

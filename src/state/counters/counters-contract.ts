@@ -112,13 +112,13 @@ export function countersContract(name: string, factory: CountersFactory): void {
     });
 
     test('renew keeps a lease alive past its first TTL', async () => {
-      const c = await make(100);
+      const c = await make(300);
       const a = entry(100);
       const r = await c.reserve([a], 100);
       assert.ok(r.ok);
       await sleep(20);
-      assert.equal(await c.renew(r.reservationId, 2_000), true);
-      await sleep(150);
+      assert.equal(await c.renew(r.reservationId, 5_000), true);
+      await sleep(400);
       assert.deepEqual(await c.usage([a]), [{ key: a.key, spent: 0, reserved: 100 }]);
       assert.equal(await c.renew('res_unknown'), false);
     });
@@ -148,11 +148,12 @@ export function countersContract(name: string, factory: CountersFactory): void {
       assert.ok(!refused.ok);
       assert.equal(refused.index, 1);
       // 200 tokens short at 1000 per minute: 12 s.
-      assert.ok(refused.retryAfterMs > 11_950 && refused.retryAfterMs <= 12_000, String(refused.retryAfterMs));
+      assert.ok(refused.retryAfterMs > 11_000 && refused.retryAfterMs <= 12_000, String(refused.retryAfterMs));
       assert.equal(refused.states[0]!.remaining, 2, 'the request bucket was not charged');
       const small = await c.take([{ ...rpm, amount: 1 }, { ...tpm, amount: 400 }]);
       assert.ok(small.ok);
-      assert.deepEqual(small.states.map((s) => s.remaining), [1, 0]);
+      assert.equal(small.states[0]!.remaining, 1);
+      assert.ok(small.states[1]!.remaining <= 20, 'at most what drained since (a second is 16 tokens)');
     });
 
     test('take: an amount above the limit can never pass', async () => {
@@ -165,17 +166,22 @@ export function countersContract(name: string, factory: CountersFactory): void {
 
     test('take: capacity comes back continuously with time', async () => {
       const c = await make();
-      const b = bucket(10, 200);
-      for (let i = 0; i < 10; i++) assert.ok((await c.take([{ ...b, amount: 1 }])).ok, `take ${i + 1}`);
-      const r = await c.take([{ ...b, amount: 1 }]);
-      assert.ok(!r.ok);
-      assert.ok(r.retryAfterMs >= 1 && r.retryAfterMs <= 20, `one unit drains in 20 ms, told ${r.retryAfterMs}`);
-      await sleep(r.retryAfterMs + 25);
-      assert.ok((await c.take([{ ...b, amount: 1 }])).ok, 'admitted after the wait it was told');
-      await sleep(250);
+      const b = bucket(10, 1_000);
+      const started = Date.now();
+      const all = await c.take([{ ...b, amount: 10 }]);
+      assert.equal(all.ok && all.states[0]!.remaining, 0);
+      const r = await c.take([{ ...b, amount: 5 }]);
+      if (r.ok) {
+        // Only possible on a machine so slow that half a window passed between the two calls.
+        assert.ok(Date.now() - started >= 450, 'admitted before half the window came back');
+      } else {
+        assert.ok(r.retryAfterMs >= 1 && r.retryAfterMs <= 500, `5 units drain in at most 500 ms, told ${r.retryAfterMs}`);
+        await sleep(r.retryAfterMs + 30);
+        assert.equal((await c.take([{ ...b, amount: 5 }])).ok, true, 'admitted after the wait it was told');
+      }
+      await sleep(1_100);
       const full = await c.take([{ ...b, amount: 0 }]);
-      assert.ok(full.ok);
-      assert.equal(full.states[0]!.remaining, 10, 'full again after a whole window');
+      assert.equal(full.ok && full.states[0]!.remaining, 10, 'full again after a whole window');
     });
 
     test('adjust: refunds an overestimate, and an underestimate is debt the next take waits for', async () => {
