@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
-import { batchCommand } from './batch-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -56,8 +55,11 @@ export async function main(argv: string[]): Promise<void> {
         return await keysCommand(loadConfig(), rest);
       case 'users':
         return await usersCommand(loadConfig(), rest);
-      case 'batch':
+      case 'batch': {
+        // Loaded on demand: the other commands start without the batch runner's dependencies.
+        const { batchCommand } = await import('./batch-command.ts');
         return await batchCommand(rest, fail);
+      }
       case 'migrate':
         parseArgs({ args: rest, options: {} });
         return await migrateCommand(loadConfig());

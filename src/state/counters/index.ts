@@ -1,3 +1,5 @@
+// The Redis adapter (ioredis) is imported from its own file, only where REDIS_URL is configured,
+// so a single-instance gateway never loads the Redis client.
 export {
   DEFAULT_LEASE_TTL_MS,
   type BucketAdjust,
@@ -13,4 +15,3 @@ export {
   type TakeResult,
 } from './counters.ts';
 export { MemoryCounters, type MemoryCountersOptions } from './memory-counters.ts';
-export { connectRedisCounters, RedisCounters, type RedisConnectOptions, type RedisCountersOptions } from './redis-counters.ts';
