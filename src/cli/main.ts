@@ -25,6 +25,9 @@ Commands:
                         Set a user's password (from TOLLGATE_NEW_PASSWORD or standard input);
                         ends their sessions
   migrate               Create or update the database schema, then exit
+  batch run INPUT.jsonl --out OUTPUT.jsonl [--concurrency N] [--base-url URL] [--key KEY]
+                        Send a file in OpenAI's batch input format through a Tollgate gateway
+                        (key from TOLLGATE_API_KEY or --key); run again to resume
   help                  This text
 
 Configuration comes from the environment; see docs/configuration.md.
@@ -74,6 +77,11 @@ export async function main(argv: string[]): Promise<void> {
         const config = loadConfig();
         const { usersCommand } = await import('./users-command.ts');
         return await usersCommand(config, rest);
+      }
+      case 'batch': {
+        // Loaded on demand: the other commands start without the batch runner's dependencies.
+        const { batchCommand } = await import('./batch-command.ts');
+        return await batchCommand(rest, fail);
       }
       case 'migrate': {
         parseArgs({ args: rest, options: {} });
