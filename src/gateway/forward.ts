@@ -34,6 +34,11 @@ export interface ForwardDeps {
  * and fills the context with what the meter stage needs. A client that disconnects aborts the upstream call.
  */
 export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: GatewayContext, plan: ForwardPlan, deps: ForwardDeps): Promise<void> {
+  if (reply.raw.destroyed) {
+    // The client left before the call (e.g. while its budget was reserved): do not call the upstream for nobody.
+    ctx.errorCode = 'client_closed';
+    throw errors.upstream('client_closed', 'The client closed the connection.', 499);
+  }
   const abort = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) abort.abort();
@@ -51,6 +56,7 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
     }
     throw unreachable(err);
   }
+  ctx.upstreamStatus = res.statusCode;
   const upstreamId = res.headers['x-request-id'];
   if (typeof upstreamId === 'string') ctx.upstreamRequestId = upstreamId;
 

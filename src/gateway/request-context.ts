@@ -16,6 +16,8 @@ export interface GatewayContext {
   stream: boolean;
   usage: TokenUsage | undefined;
   upstreamRequestId: string | null;
+  /** The HTTP status the upstream answered with; null while (or when) it never answered. */
+  upstreamStatus: number | null;
   /** The tier the upstream says it served (`service_tier`): what is billed. */
   serviceTier: string | null;
   /** The validated request body, kept for token estimates (budgets, streams without usage). */
@@ -41,6 +43,7 @@ export function newContext(requestId: string, endpoint: string): GatewayContext 
     stream: false,
     usage: undefined,
     upstreamRequestId: null,
+    upstreamStatus: null,
     serviceTier: null,
     body: undefined,
     streamedText: '',

@@ -37,20 +37,16 @@ declare module 'fastify' {
  * validate → admit → call upstream → meter → record (onResponse, or when a stream ends).
  */
 export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (req.gateway) {
       // A known route: the access layer opened the context and authenticated the key.
       req.gateway.principal = req.access!.principal!;
       return;
     }
-    // No such route: authenticate anyway, so the ledger row names the caller, then answer 404.
-    const ctx = newContext(req.id, routePath(req));
-    req.gateway = ctx;
+    // No such route: open a context anyway, so the 404 is recorded (naming the caller when the key is good).
+    const ctx = (req.gateway = newContext(req.id, routePath(req)));
+    recordWhenClosed(ctx, reply, deps.record);
     ctx.principal = await deps.keys.authenticate(req.headers.authorization);
-  });
-
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.gateway) deps.record(req.gateway, reply.statusCode);
   });
 
   const forwardDeps = { upstream: deps.upstream, finish: deps.record, meter: deps.meter };
@@ -84,14 +80,15 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 
 async function handlePost(req: FastifyRequest, reply: FastifyReply, spec: EndpointSpec, deps: GatewayDeps, forwardDeps: Parameters<typeof forward>[4]) {
   const ctx = req.gateway!;
+  // Known before validation, so the ledger row of a refused request still says it asked for a stream.
+  const streaming = spec.streamKind !== undefined && (req.body as { stream?: unknown } | null | undefined)?.stream === true;
+  ctx.stream = streaming;
   const body = validateBody(spec.schema, req.body) as GatewayBody;
   const model = body.model ?? spec.defaultModel ?? null;
   ctx.modelRequested = model;
   if (model !== null) admitModel(ctx.principal!, model);
   ctx.body = body as Record<string, unknown>;
 
-  const streaming = spec.streamKind !== undefined && body.stream === true;
-  ctx.stream = streaming;
   // Budget reservation: after validation and model admission, before anything reaches the upstream.
   if (deps.meter) await deps.meter.reserve(ctx);
   let payload: string | Buffer | undefined = req.rawBody;
@@ -116,9 +113,30 @@ function admitModel(principal: Principal, model: string): void {
   }
 }
 
-/** Opens the gateway's per-request context; the access layer calls it before authenticating, so refusals are recorded too. */
-export function openGatewayContext(req: FastifyRequest): void {
-  req.gateway = newContext(req.id, routePath(req));
+/**
+ * Records the request once its response is done with: finished, failed, or abandoned by the client
+ * (499). Fastify's onResponse would miss the last: it runs only when a response finishes.
+ */
+function recordWhenClosed(ctx: GatewayContext, reply: FastifyReply, record: Recorder): void {
+  reply.raw.once('close', () => {
+    if (reply.raw.writableFinished) {
+      record(ctx, reply.raw.statusCode);
+      return;
+    }
+    ctx.errorCode ??= 'client_closed';
+    record(ctx, 499);
+  });
+}
+
+/**
+ * Opens the gateway's per-request context, to be recorded whatever happens next; the access layer
+ * calls it before authenticating, so refusals are recorded too.
+ */
+export function gatewayContextOpener(record: Recorder): (req: FastifyRequest, reply: FastifyReply) => void {
+  return (req, reply) => {
+    const ctx = (req.gateway = newContext(req.id, routePath(req)));
+    recordWhenClosed(ctx, reply, record);
+  };
 }
 
 function routePath(req: FastifyRequest): string {

@@ -17,7 +17,7 @@ import type { Mailer } from '../access/mail/mailer.ts';
 import type { AccessRouteDeps } from '../access/route-deps.ts';
 import type { SecureCookies } from '../access/sessions/session-cookie.ts';
 import { ssoRoutes } from '../access/sso/sso-routes.ts';
-import { gatewayRoutes, openGatewayContext } from '../gateway/routes.ts';
+import { gatewayContextOpener, gatewayRoutes } from '../gateway/routes.ts';
 import type { Recorder } from '../gateway/record.ts';
 import { budgetRoutes, type BudgetService } from '../metering/budgets/index.ts';
 import type { UsageLedger } from '../metering/ledger.ts';
@@ -88,7 +88,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     keys: deps.keys,
     sessions: deps.sessions,
     directory: deps.directory,
-    beforeGateway: openGatewayContext,
+    beforeGateway: gatewayContextOpener(deps.record),
     publicLimit: publicRateLimit(app, deps.publicRateLimitPerMinute ?? 0),
   });
 

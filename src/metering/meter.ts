@@ -25,6 +25,8 @@ export interface MeteredRequest {
   stream: boolean;
   body: Record<string, unknown> | undefined;
   usage: TokenUsage | undefined;
+  /** The upstream's HTTP status; null when it never answered (refused, unreachable, client gone first). */
+  upstreamStatus: number | null;
   serviceTier: string | null;
   streamedText: string;
   errorCode: string | null;
@@ -39,6 +41,7 @@ export interface MeterOptions {
 }
 
 const RENEW_EVERY_MS = 60_000;
+const NO_TOKENS: TokenUsage = Object.freeze({ prompt: 0, cached: 0, completion: 0, reasoning: 0, audioIn: 0, audioOut: 0 });
 
 const ESTIMATE_ENDPOINTS = new Set(['/v1/chat/completions', '/v1/responses', '/v1/completions', '/v1/embeddings', '/v1/moderations']);
 
@@ -68,23 +71,40 @@ export class Meter {
     const worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
     if (worst === null) return;
     const reservation = await budgets.reserve(subject, worst, req.receivedAt);
+    if (req.metering?.done) {
+      // The request was already completed (its client left while the reservation was made): nothing will settle it.
+      void reservation.release();
+      return;
+    }
     req.metering = { reservation, renewedAt: performance.now(), cost: undefined, estimated: false, done: false };
   }
 
   /**
-   * Computes the cost from the upstream's usage (or, for a stream cut short, from Tollgate's own count,
-   * marked estimated), settles the reservation, or releases it when nothing is billable. Idempotent.
+   * Computes the cost and settles the reservation. Only what the upstream could have billed is
+   * charged: a request it never accepted (no 2xx: refused by Tollgate, rejected or unreachable
+   * upstream, client gone before the answer) costs nothing and its reservation is released. An
+   * accepted request is billed from the upstream's usage; when an accepted answer broke before its
+   * usage arrived, from Tollgate's own count (the prompt, and the text relayed so far), marked
+   * `estimated`. Endpoints whose answers carry no usage (moderations) are billed at their price for
+   * zero tokens, so their cost is known (0), not missing. Idempotent.
    */
   complete(req: MeteredRequest): MeteringState {
     const state = (req.metering ??= { reservation: undefined, renewedAt: 0, cost: undefined, estimated: false, done: false });
     if (state.done) return state;
     state.done = true;
-    let usage = req.usage;
+    const accepted = req.upstreamStatus !== null && req.upstreamStatus >= 200 && req.upstreamStatus < 300;
     const model = req.modelServed ?? req.modelRequested;
-    if (!usage && req.stream && model !== null && ESTIMATE_ENDPOINTS.has(req.endpoint) && req.body) {
+    if (!accepted || model === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) {
+      void state.reservation?.release();
+      return state;
+    }
+    let usage = req.usage;
+    if (!usage && req.endpoint === '/v1/moderations' && req.errorCode === null) {
+      usage = NO_TOKENS;
+    } else if (!usage) {
       const endpoint = req.endpoint as EstimateEndpoint;
       usage = {
-        prompt: estimatePromptTokens(endpoint, req.body, req.modelRequested ?? model),
+        prompt: req.body ? estimatePromptTokens(endpoint, req.body, req.modelRequested ?? model) : 0,
         cached: 0,
         completion: countCompletionText(req.streamedText, model),
         reasoning: 0,
@@ -93,10 +113,6 @@ export class Meter {
       };
       req.usage = usage;
       state.estimated = true;
-    }
-    if (!usage || model === null) {
-      void state.reservation?.release();
-      return state;
     }
     const price = this.options.catalog.priceFor(model, req.receivedAt) ?? (req.modelRequested ? this.options.catalog.priceFor(req.modelRequested, req.receivedAt) : undefined);
     const cost = computeCost(
