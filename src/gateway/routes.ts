@@ -7,6 +7,7 @@ import type { GatewayBody } from './body-schemas.ts';
 import { documentRoute } from '../http/openapi/route-docs.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { forward } from './forward.ts';
+import { checkModelName } from './model-name.ts';
 import type { Meter } from '../metering/meter.ts';
 import type { Recorder } from './record.ts';
 import { newContext, type GatewayContext } from './request-context.ts';
@@ -72,6 +73,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 
   app.get<{ Params: { id: string } }>('/models/:id', async (req, reply) => {
     const ctx = req.gateway!;
+    checkModelName(req.params.id);
     ctx.modelRequested = req.params.id;
     admitModel(ctx.principal!, req.params.id);
     await forward(req, reply, ctx, { method: 'GET', path: `/models/${encodeURIComponent(req.params.id)}` }, forwardDeps);
@@ -84,6 +86,7 @@ async function handlePost(req: FastifyRequest, reply: FastifyReply, spec: Endpoi
   const streaming = spec.streamKind !== undefined && (req.body as { stream?: unknown } | null | undefined)?.stream === true;
   ctx.stream = streaming;
   const body = validateBody(spec.schema, req.body) as GatewayBody;
+  if (body.model !== undefined) checkModelName(body.model);
   const model = body.model ?? spec.defaultModel ?? null;
   ctx.modelRequested = model;
   if (model !== null) admitModel(ctx.principal!, model);

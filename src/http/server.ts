@@ -70,6 +70,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     requestIdHeader: false,
     bodyLimit: deps.bodyLimitBytes,
+    // Path parameters are checked by their routes (a model id over 256 characters is a 400 naming `model`),
+    // so the router's own cap is only the URL's: the header limit.
+    routerOptions: { maxParamLength: deps.maxHeaderBytes },
     http: { maxHeaderSize: deps.maxHeaderBytes },
     clientErrorHandler,
     return503OnClosing: true,

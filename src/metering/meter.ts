@@ -1,6 +1,7 @@
 import type { BudgetService, Reservation } from './budgets/index.ts';
 import type { CostBreakdown, PriceCatalog } from './prices/index.ts';
 import { computeCost, estimateWorstCase } from './prices/index.ts';
+import { modelNotPriced } from './model-not-priced-error.ts';
 import { countCompletionText, estimatePromptTokens, maxOutputTokensOf, type EstimateEndpoint } from './token-estimate.ts';
 import type { TokenUsage } from './usage-record.ts';
 
@@ -19,7 +20,7 @@ export interface MeteringState {
 export interface MeteredRequest {
   endpoint: string;
   receivedAt: number;
-  principal: { keyId: string; userId?: string | null; teamId?: string | null; orgId?: string | null } | undefined;
+  principal: { keyId: string; userId?: string | null; teamId?: string | null; orgId?: string | null; allowUnpricedModels?: boolean } | undefined;
   modelRequested: string | null;
   modelServed: string | null;
   stream: boolean;
@@ -55,7 +56,12 @@ export class Meter {
 
   constructor(private readonly options: MeterOptions) {}
 
-  /** Reserves the worst-case cost on every budget that applies; throws 429 budget_exceeded. */
+  /**
+   * Reserves the worst-case cost on every budget that applies; throws 429 budget_exceeded. A model
+   * without a price cannot be counted against a budget: it is refused (403 model_not_priced) unless
+   * the caller's organization allows unpriced models; then it reserves nothing, is refused only by a
+   * budget already spent, and is counted as unpriced when it settles.
+   */
   async reserve(req: MeteredRequest): Promise<void> {
     const budgets = this.options.budgets;
     if (!budgets || !req.principal || req.modelRequested === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) return;
@@ -64,11 +70,14 @@ export class Meter {
     if (budgets.budgetsFor(subject).length === 0) return;
     const model = req.modelRequested;
     const price = this.options.catalog.priceFor(model, req.receivedAt);
-    // An unpriced model is never blocked: its cost is unknown, and it is reported instead.
-    if (!price) return;
-    const endpoint = req.endpoint as EstimateEndpoint;
-    const body = req.body ?? {};
-    const worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
+    let worst: number | null = 0;
+    if (price) {
+      const endpoint = req.endpoint as EstimateEndpoint;
+      const body = req.body ?? {};
+      worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
+    } else if (!p.allowUnpricedModels) {
+      throw modelNotPriced(model);
+    }
     if (worst === null) return;
     const reservation = await budgets.reserve(subject, worst, req.receivedAt);
     if (req.metering?.done) {

@@ -5,6 +5,7 @@ import * as budgets from './0003-budgets.ts';
 import * as ledgerCost from './0004-ledger-cost.ts';
 import * as access from './0005-access.ts';
 import * as loginThrottle from './0006-login-throttle.ts';
+import * as orgUnpricedModels from './0008-org-unpriced-models.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-ledger-cost': ledgerCost,
   '0005-access': access,
   '0006-login-throttle': loginThrottle,
+  '0008-org-unpriced-models': orgUnpricedModels,
 };
