@@ -115,6 +115,12 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     upstreamMode,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
+    connections: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    },
     trustProxy: config.trustProxy,
     mailer,
     loginThrottle: options.loginThrottle,

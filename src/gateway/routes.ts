@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyService } from '../access/key-service.ts';
 import type { Principal } from '../access/principal.ts';
+import { requestTimedOut } from '../http/client-error.ts';
 import { errors } from '../http/errors.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { GatewayBody } from './body-schemas.ts';
@@ -117,13 +118,18 @@ function admitModel(principal: Principal, model: string): void {
 }
 
 /**
- * Records the request once its response is done with: finished, failed, or abandoned by the client
- * (499). Fastify's onResponse would miss the last: it runs only when a response finishes.
+ * Records the request once its response is done with: finished, failed, cut by the request timeout
+ * (408) or abandoned by the client (499). Fastify's onResponse would miss the last: it runs only when a response finishes.
  */
 function recordWhenClosed(ctx: GatewayContext, reply: FastifyReply, record: Recorder): void {
   reply.raw.once('close', () => {
     if (reply.raw.writableFinished) {
       record(ctx, reply.raw.statusCode);
+      return;
+    }
+    if (requestTimedOut(reply.request.raw.socket)) {
+      ctx.errorCode = 'request_timeout';
+      record(ctx, 408);
       return;
     }
     ctx.errorCode ??= 'client_closed';

@@ -30,6 +30,7 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
+import { nodeServerFactory, type NodeServerOptions } from './node-server.ts';
 import { openApiRoute } from './openapi/openapi-route.ts';
 
 export interface ServerDeps {
@@ -50,6 +51,8 @@ export interface ServerDeps {
   upstreamMode: 'simulator' | 'configured';
   bodyLimitBytes: number;
   maxHeaderBytes: number;
+  /** Connection limits (docs/configuration.md); see nodeServerFactory. */
+  connections: Pick<NodeServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnectionsPerAddress'>;
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
@@ -63,19 +66,30 @@ export interface ServerDeps {
 
 /** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready. Does not listen. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const newRequestId = () => `req_${randomUUID().replaceAll('-', '')}`;
+  let refusedConnections = 0;
   const app = Fastify({
+    serverFactory: nodeServerFactory({
+      ...deps.connections,
+      maxHeaderBytes: deps.maxHeaderBytes,
+      newRequestId,
+      onRefusedConnection: (address) => {
+        // One line per burst, not per connection: a flood must not become a log flood.
+        if (refusedConnections++ % 1000 === 0) deps.log.warn({ address, refused: refusedConnections }, 'connection refused: too many open connections from one address');
+      },
+    }),
     loggerInstance: deps.log as FastifyBaseLogger,
     // The gateway writes its own one line per request (gateway/record.ts).
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: deps.bodyLimitBytes,
     // Path parameters are checked by their routes (a model id over 256 characters is a 400 naming `model`),
     // so the router's own cap is only the URL's: the header limit.
     routerOptions: { maxParamLength: deps.maxHeaderBytes },
-    http: { maxHeaderSize: deps.maxHeaderBytes },
     clientErrorHandler,
-    return503OnClosing: true,
+    // Requests that arrive while closing are answered by nodeServerFactory, in OpenAI's shape.
+    return503OnClosing: false,
     trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: 'idle',
   });
