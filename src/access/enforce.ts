@@ -102,7 +102,8 @@ async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => 
   throw new TollgateError('rate_limit_exceeded', `Too many requests to sign-in and account routes from ${req.ip}; try again in ${waitSeconds} s.`, {
     status: 429,
     type: 'rate_limit_error',
-    headers: { 'retry-after': String(waitSeconds) },
+    // The window is a minute: waiting Retry-After always helps.
+    headers: { 'retry-after': String(waitSeconds), 'x-should-retry': 'true' },
   });
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -88,6 +88,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // so the router's own cap is only the URL's: the header limit.
     routerOptions: { maxParamLength: deps.maxHeaderBytes },
     clientErrorHandler,
+    // Errors Fastify raises before routing (a bad percent-encoding in the path), in OpenAI's shape like the rest.
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+      const e = toTollgateError(err);
+      void reply.header('x-request-id', req.id).code(e.status).send(e.toBody());
+    },
     // Requests that arrive while closing are answered by nodeServerFactory, in OpenAI's shape.
     return503OnClosing: false,
     trustProxy: deps.trustProxy ?? false,
