@@ -46,7 +46,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       return;
     }
     // No such route: open a context anyway, so the 404 is recorded (naming the caller when the key is good).
-    const ctx = (req.gateway = newContext(req.id, routePath(req)));
+    const ctx = (req.gateway = contextOf(req));
     recordWhenClosed(ctx, reply, deps.record);
     ctx.principal = await deps.keys.authenticate(req.headers.authorization);
   });
@@ -143,11 +143,11 @@ function recordWhenClosed(ctx: GatewayContext, reply: FastifyReply, record: Reco
  */
 export function gatewayContextOpener(record: Recorder): (req: FastifyRequest, reply: FastifyReply) => void {
   return (req, reply) => {
-    const ctx = (req.gateway = newContext(req.id, routePath(req)));
+    const ctx = (req.gateway = contextOf(req));
     recordWhenClosed(ctx, reply, record);
   };
 }
 
-function routePath(req: FastifyRequest): string {
-  return req.routeOptions.url ?? req.url.split('?')[0] ?? req.url;
+function contextOf(req: FastifyRequest): GatewayContext {
+  return newContext(req.id, req.method, req.routeOptions.url ?? null, req.url.split('?')[0] ?? req.url);
 }

@@ -30,7 +30,9 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
+import { lazyRequestLogger } from './lazy-request-logger.ts';
 import { nodeServerFactory, type NodeServerOptions } from './node-server.ts';
+import { logWhenDone, type RequestLogOptions } from './request-log.ts';
 import { openApiRoute } from './openapi/openapi-route.ts';
 
 export interface ServerDeps {
@@ -68,6 +70,10 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const newRequestId = () => `req_${randomUUID().replaceAll('-', '')}`;
   let refusedConnections = 0;
+  const requestLog: RequestLogOptions = {
+    actorOf: (req) => req.access?.actor.userId ?? null,
+    loggedElsewhere: (req) => Boolean(req.gateway),
+  };
   const app = Fastify({
     serverFactory: nodeServerFactory({
       ...deps.connections,
@@ -79,8 +85,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       },
     }),
     loggerInstance: deps.log as FastifyBaseLogger,
-    // The gateway writes its own one line per request (gateway/record.ts).
+    // One line per request is written by logWhenDone (and for /v1 by gateway/record.ts), not by Fastify.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: deps.bodyLimitBytes,
@@ -91,6 +98,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Errors Fastify raises before routing (a bad percent-encoding in the path), in OpenAI's shape like the rest.
     frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => {
       const e = toTollgateError(err);
+      logWhenDone(req, reply, deps.log, requestLog);
       void reply.header('x-request-id', req.id).code(e.status).send(e.toBody());
     },
     // Requests that arrive while closing are answered by nodeServerFactory, in OpenAI's shape.
@@ -103,6 +111,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   installJsonBodyParser(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    logWhenDone(req, reply, deps.log, requestLog);
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
