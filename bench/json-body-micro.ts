@@ -1,6 +1,6 @@
-// Cost of the duplicate-key scan of JSON bodies (src/http/duplicate-keys.ts) next to JSON.parse,
+// Cost of the structure scan of JSON bodies (duplicate keys, depth: src/http/json-scan.ts) next to JSON.parse,
 // on 1 MB bodies of four shapes. Run: node --import tsx bench/json-body-micro.ts
-import { findDuplicateKey } from '../src/http/duplicate-keys.ts';
+import { scanJson } from '../src/http/json-scan.ts';
 
 const MB = 1024 * 1024;
 const word = 'toll gate road lorry fare barrier queue ';
@@ -42,8 +42,8 @@ console.log('| 1 MB body | JSON.parse ms | duplicate scan ms | scan / parse |');
 console.log('|---|---|---|---|');
 for (const [name, make] of [['one 1 MB message', oneLongMessage], ['~2,000 messages', manyMessages], ['token arrays (numbers)', tokenArrays], ['~4,500 tool definitions', manySmallObjects]] as const) {
   const text = make();
-  if (findDuplicateKey(text) !== undefined) throw new Error(`${name}: unexpected duplicate`);
+  if (scanJson(text) !== undefined) throw new Error(`${name}: unexpected duplicate`);
   const parse = measure(() => JSON.parse(text));
-  const scan = measure(() => findDuplicateKey(text));
+  const scan = measure(() => scanJson(text));
   console.log(`| ${name} (${(text.length / MB).toFixed(2)} MB) | ${parse.toFixed(2)} | ${scan.toFixed(2)} | ${(scan / parse).toFixed(2)} |`);
 }

@@ -1,11 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
-import { findDuplicateKey } from './duplicate-keys.ts';
+import { MAX_JSON_DEPTH, scanJson } from './json-scan.ts';
 import { errors } from './errors.ts';
 
 /**
  * Replaces Fastify's body parsers with one strict JSON parser: the body must be UTF-8, valid JSON,
- * and repeat no key within an object (JSON.parse keeps the last value, an upstream reading the raw
+ * nested at most 128 levels (deeper would overflow recursive code such as JSON.stringify), and
+ * repeat no key within an object (JSON.parse keeps the last value, an upstream reading the raw
  * bytes may take the first: the gateway would check one request and forward another). The raw bytes
  * are kept on the request so the gateway can forward them without re-encoding. Any other content
  * type is refused with 415 by Fastify.
@@ -33,11 +34,16 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       );
       return;
     }
-    const duplicate = parsed !== null && typeof parsed === 'object' ? findDuplicateKey(text) : undefined;
-    if (duplicate) {
-      const key = duplicate.key.slice(0, 100);
-      const at = duplicate.path === duplicate.key ? '' : ` (at '${duplicate.path.slice(0, 200)}')`;
-      done(errors.badRequest('duplicate_key', `The JSON body repeats the key '${key}' in one object${at}; each key may appear once.`, duplicate.path.slice(0, 200)), undefined);
+    const problem = parsed !== null && typeof parsed === 'object' ? scanJson(text) : undefined;
+    if (problem) {
+      const path = problem.path.slice(0, 200);
+      if (problem.problem === 'too_deep') {
+        done(errors.badRequest('json_too_deep', `The JSON body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels (at '${path}').`, path), undefined);
+        return;
+      }
+      const key = problem.key.slice(0, 100);
+      const at = problem.path === problem.key ? '' : ` (at '${path}')`;
+      done(errors.badRequest('duplicate_key', `The JSON body repeats the key '${key}' in one object${at}; each key may appear once.`, path), undefined);
       return;
     }
     req.rawBody = buf;

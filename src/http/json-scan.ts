@@ -19,11 +19,13 @@ CLASS[0x3a] = COLON;
 /** Past this many keys an object's keys are looked up in a Set instead of compared one by one. */
 const LINEAR_KEYS = 16;
 
-/** Where a duplicate key was found: the key, and its path in OpenAI's notation (`messages[0].role`). */
-export interface DuplicateKey {
-  key: string;
-  path: string;
-}
+/** Deepest nesting of objects and arrays accepted; deeper bodies would overflow recursive code (JSON.stringify). */
+export const MAX_JSON_DEPTH = 128;
+
+/** What is wrong with a JSON text's structure; paths are in OpenAI's notation (`messages[0].role`). */
+export type JsonStructureProblem =
+  | { problem: 'duplicate_key'; key: string; path: string }
+  | { problem: 'too_deep'; path: string };
 
 interface Frame {
   isObject: boolean;
@@ -39,14 +41,14 @@ interface Frame {
 }
 
 /**
- * Finds the first key that appears twice in one object of a JSON text, or undefined. `text` must be
- * valid JSON (call it after JSON.parse succeeded): the scan checks only structure. One pass; string
- * contents are skipped with indexOf, keys are compared decoded (`"mo\u0064el"` is `model`), and an
- * object's keys are compared in a list shared by all objects (a Set past 16 keys), so ordinary bodies
- * allocate little.
- * @example findDuplicateKey('{"model":"a","model":"b"}') // { key: 'model', path: 'model' }
+ * Finds the first key that appears twice in one object of a JSON text, or nesting deeper than
+ * `maxDepth`; undefined when there is neither. `text` must be valid JSON (call it after JSON.parse
+ * succeeded): the scan checks only structure. One pass; string contents are skipped with indexOf,
+ * keys are compared decoded (`"mo\u0064el"` is `model`), and an object's keys are compared in a list
+ * shared by all objects (a Set past 16 keys), so ordinary bodies allocate little.
+ * @example scanJson('{"model":"a","model":"b"}') // { problem: 'duplicate_key', key: 'model', path: 'model' }
  */
-export function findDuplicateKey(text: string): DuplicateKey | undefined {
+export function scanJson(text: string, maxDepth: number = MAX_JSON_DEPTH): JsonStructureProblem | undefined {
   const frames: Frame[] = [];
   const keys: string[] = [];
   let top: Frame | undefined;
@@ -67,7 +69,7 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
       if (top !== undefined && top.expectKey) {
         let key = text.slice(i + 1, end);
         if (key.includes('\\')) key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (seen(top, keys, key)) return { key, path: pathOf(frames, key) };
+        if (seen(top, keys, key)) return { problem: 'duplicate_key', key, path: pathOf(frames, key) };
         top.key = key;
         top.expectKey = false;
       }
@@ -80,11 +82,13 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
         if (nextObject === -1) nextObject = n;
       }
       if (nextObject === n) {
-        i = arrayEnd(text, i);
+        i = arrayEnd(text, i, maxDepth - frames.length);
+        if (i === -1) return { problem: 'too_deep', path: pathTo(frames, frames.length) || 'body' };
         continue;
       }
     }
     if (kind === OPEN_OBJECT || kind === OPEN_ARRAY) {
+      if (frames.length === maxDepth) return { problem: 'too_deep', path: pathTo(frames, frames.length) || 'body' };
       const isObject = kind === OPEN_OBJECT;
       top = { isObject, keysFrom: keys.length, keySet: undefined, key: '', index: 0, expectKey: isObject };
       frames.push(top);
@@ -117,8 +121,9 @@ function stringEnd(text: string, start: number): number {
 /**
  * Index just past the ']' that closes the array opening at `start`, for an array holding no object:
  * only brackets and strings (which may hold brackets) matter, found with native indexOf searches.
+ * -1 when arrays nest deeper than `depthLeft` inside it.
  */
-function arrayEnd(text: string, start: number): number {
+function arrayEnd(text: string, start: number, depthLeft: number): number {
   const next = (ch: string, from: number) => {
     const at = text.indexOf(ch, from);
     return at === -1 ? text.length : at;
@@ -134,7 +139,7 @@ function arrayEnd(text: string, start: number): number {
       if (open < after) open = next('[', after);
       if (close < after) close = next(']', after);
     } else if (open < close) {
-      depth++;
+      if (++depth > depthLeft) return -1;
       open = next('[', open + 1);
     } else {
       depth--;
@@ -160,11 +165,18 @@ function seen(frame: Frame, keys: string[], key: string): boolean {
   return false;
 }
 
+/** The path to `key` in the innermost frame. */
 function pathOf(frames: readonly Frame[], key: string): string {
+  const path = pathTo(frames, frames.length - 1);
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** The path to what the first `count` frames are reading (`body` for the top level). */
+function pathTo(frames: readonly Frame[], count: number): string {
   let path = '';
-  for (let f = 0; f < frames.length - 1; f++) {
+  for (let f = 0; f < count; f++) {
     const frame = frames[f]!;
     path += !frame.isObject ? `[${frame.index}]` : path === '' ? frame.key : `.${frame.key}`;
   }
-  return path === '' ? key : `${path}.${key}`;
+  return path;
 }

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { findDuplicateKey } from './duplicate-keys.ts';
+import { scanJson, type JsonStructureProblem } from './json-scan.ts';
+
+/** The duplicate key a scan found (depth is not limited here), or undefined. */
+function findDuplicateKey(text: string): { key: string; path: string } | undefined {
+  const p: JsonStructureProblem | undefined = scanJson(text, Infinity);
+  if (p?.problem === 'too_deep') throw new Error('unexpectedly too deep');
+  return p ? { key: p.key, path: p.path } : undefined;
+}
 
 /** A JSON document as written, where an object may repeat a key (which JSON.parse would hide). */
 type Doc = { obj: [string, Doc][] } | { arr: Doc[] } | { leaf: string | number | boolean | null };
@@ -45,7 +52,7 @@ const docArb = fc.letrec<{ doc: Doc }>((tie) => ({
   ),
 })).doc;
 
-describe('findDuplicateKey', () => {
+describe('scanJson', () => {
   test('agrees with a reference walk on any document, keys plain or escaped, with any whitespace', () => {
     fc.assert(
       fc.property(docArb, fc.boolean(), (doc, escapeKeys) => {
@@ -75,6 +82,18 @@ describe('findDuplicateKey', () => {
     assert.deepEqual(findDuplicateKey('{"a":[1,[2,"]",["x\\"]",[]]],3],"b":[[]],"a":1}'), { key: 'a', path: 'a' });
     assert.deepEqual(findDuplicateKey('{"input":[[1,2],[3,4]],"model":"x","input":"y"}'), { key: 'input', path: 'input' });
     assert.equal(findDuplicateKey('{"input":[[1,2],[3,4]],"model":"x"}'), undefined);
+  });
+
+  test('nesting deeper than the limit is found, in objects, arrays, and skipped arrays', () => {
+    const deep = (n: number, open: string, close: string, inner = '1') => open.repeat(n) + inner + close.repeat(n);
+    assert.equal(scanJson(`{"a":${deep(127, '[', ']')}}`), undefined, '128 levels are fine');
+    // An array holding no object is measured without being walked: the path names the field that holds it.
+    assert.deepEqual(scanJson(`{"a":${deep(128, '[', ']')}}`), { problem: 'too_deep', path: 'a' });
+    assert.deepEqual(scanJson(`{"a":${deep(128, '[', ']', '{}')}}`), { problem: 'too_deep', path: 'a' + '[0]'.repeat(127) });
+    assert.equal(scanJson(`{"x":{},"a":${deep(127, '[', ']')}}`), undefined);
+    assert.equal(scanJson(`{"x":{},"a":${deep(128, '[', ']')}}`)?.problem, 'too_deep', 'an array skipped whole is measured too');
+    assert.deepEqual(scanJson(deep(200, '{"k":', '}')), { problem: 'too_deep', path: 'k'.concat('.k'.repeat(127)) });
+    assert.deepEqual(scanJson(deep(200, '[', ']')), { problem: 'too_deep', path: 'body' });
   });
 
   test('names the path of nested duplicates', () => {
