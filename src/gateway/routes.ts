@@ -36,7 +36,7 @@ declare module 'fastify' {
 
 /**
  * The /v1 gateway. Every request passes: authenticate (onRequest, before the body is read) →
- * validate → admit → call upstream → meter → record (onResponse, or when a stream ends).
+ * validate → admit → call upstream → meter → record (when the response is done with, however it ended).
  */
 export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   app.addHook('onRequest', async (req, reply) => {

@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 export interface RequestLogOptions {
   /** Who made the request: a user id, a service key's id, or null before/without authentication. */
   actorOf: (req: FastifyRequest) => string | null;
-  /** Requests that write their own line (the gateway's, with its metering fields). */
+  /**
+   * Requests that write their own line (the gateway's, with its metering fields): asked when the
+   * request arrives (no listener is added for them) and again when it is done.
+   */
   loggedElsewhere: (req: FastifyRequest) => boolean;
 }
 
@@ -14,6 +17,7 @@ export interface RequestLogOptions {
  * tokens), status, ms, actor. Never a body, a query, a header or a secret.
  */
 export function logWhenDone(req: FastifyRequest, reply: FastifyReply, log: Logger, options: RequestLogOptions): void {
+  if (options.loggedElsewhere(req)) return;
   const started = performance.now();
   reply.raw.once('close', () => {
     if (options.loggedElsewhere(req)) return;

@@ -72,7 +72,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   let refusedConnections = 0;
   const requestLog: RequestLogOptions = {
     actorOf: (req) => req.access?.actor.userId ?? null,
-    loggedElsewhere: (req) => Boolean(req.gateway),
+    // /v1 requests are logged by the gateway's record stage, with their metering fields.
+    loggedElsewhere: (req) => req.gateway !== null && req.gateway !== undefined ? true : req.url.startsWith('/v1/'),
   };
   const app = Fastify({
     serverFactory: nodeServerFactory({
@@ -98,7 +99,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Errors Fastify raises before routing (a bad percent-encoding in the path), in OpenAI's shape like the rest.
     frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => {
       const e = toTollgateError(err);
-      logWhenDone(req, reply, deps.log, requestLog);
+      // No route and no gateway context: this line is the only record, /v1 included.
+      logWhenDone(req, reply, deps.log, { ...requestLog, loggedElsewhere: () => false });
       void reply.header('x-request-id', req.id).code(e.status).send(e.toBody());
     },
     // Requests that arrive while closing are answered by nodeServerFactory, in OpenAI's shape.

@@ -70,17 +70,20 @@ describe('one log line per request, admin API included (issue 9.11)', () => {
   test('health, unknown routes and malformed URLs are logged too, without their raw path', async () => {
     await expectLine(await gw.call('/health', { key: null }), 'GET', '/health', 200, null);
     await expectLine(await gw.call('/no/such/thing-with-a-token-abc123', { key: null }), 'GET', null, 404, null);
-    const bad = await new Promise<{ id: string }>((resolve, reject) => {
-      const u = new URL(gw.url);
-      httpRequest({ host: u.hostname, port: u.port, path: '/api/keys/%zz' }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ id: String(res.headers['x-request-id']) }));
-      }).on('error', reject).end();
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    const lines = gw.logs.map((l) => JSON.parse(l) as Line).filter((l) => l.msg === 'request' && l.reqId === bad.id);
-    assert.equal(lines.length, 1);
-    assert.equal(lines[0]!.status, 400);
+    for (const path of ['/api/keys/%zz', '/v1/models/%zz']) {
+      const bad = await new Promise<{ id: string }>((resolve, reject) => {
+        const u = new URL(gw.url);
+        httpRequest({ host: u.hostname, port: u.port, path }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ id: String(res.headers['x-request-id']) }));
+        }).on('error', reject).end();
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      const lines = gw.logs.map((l) => JSON.parse(l) as Line).filter((l) => l.msg === 'request' && l.reqId === bad.id);
+      assert.equal(lines.length, 1, path);
+      assert.equal(lines[0]!.status, 400);
+      assert.equal(lines[0]!.route, null);
+    }
     assert.ok(!gw.logs.join('').includes('thing-with-a-token-abc123'), 'an unknown path is not written down');
   });
 
