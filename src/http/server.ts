@@ -146,6 +146,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       store = 'unreachable';
     }
     const ready = store === 'ok';
+    // Like every 503 Tollgate gives: the store may be back in a moment.
+    if (!ready) void reply.header('x-should-retry', 'true');
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not_ready',
       store: { dialect: deps.store.dialect, status: store },
