@@ -9,7 +9,7 @@ import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
 import { PERMISSION_MATRIX } from './permissions/matrix.ts';
-import { PUBLIC, routeAction, SELF, type RouteRule } from './permissions/route-permissions.ts';
+import { ACCOUNT, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
 import type { Principal } from './principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
 
@@ -90,7 +90,13 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
     const authorization = req.headers.authorization;
     const cookie = ra.gateway || authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
     req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
-    if (ra.rule !== SELF && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
+    if (ra.rule === ACCOUNT && req.access.via !== 'session') {
+      throw errors.forbidden(
+        'session_required',
+        'Changing how you sign in (password, two-factor authentication, recovery codes) and listing or ending sessions need you signed in with a session; a key cannot do it, so whoever holds a key cannot take the account over. Sign in at POST /api/auth/sign-in.',
+      );
+    }
+    if (!isSelfRule(ra.rule) && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
       throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
     }
   });
@@ -135,7 +141,7 @@ async function viaSession(req: FastifyRequest, ra: RouteAccess, cookie: string, 
   if (org?.ip_allowlist && !IpAllowlist.parse(JSON.parse(org.ip_allowlist)).allows(req.ip)) {
     throw errors.forbidden('ip_not_allowed', `Your organization does not allow access from ${req.ip}.`);
   }
-  if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && ra.rule !== SELF) {
+  if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && !isSelfRule(ra.rule)) {
     throw errors.forbidden('two_factor_required', 'Your organization requires two-factor authentication: enrol at POST /api/me/2fa first.');
   }
   return { actor: active.actor, via: 'session', principal: null, session: active };

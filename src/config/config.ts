@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowance, type OutboundAllowance } from '../http/outbound/address-policy.ts';
 
 /** Validated runtime configuration. Built once at start-up from the environment (see docs/configuration.md). */
 export interface Config {
@@ -57,6 +58,14 @@ export interface Config {
   sessionMaxMs: number;
   /** Session cookies get `Secure`: `auto` (when the request came over https), `on` or `off`. */
   secureCookies: 'auto' | 'on' | 'off';
+  /** Envelope encryption's master key, base64 of 32 bytes (TOLLGATE_MASTER_KEY); wins over the file. */
+  masterKey: string | undefined;
+  /** A file holding the master key (mode 0600); default `<dataDir>/master.key`. */
+  masterKeyFile: string | undefined;
+  /** The Ed25519 key (PKCS#8 PEM, mode 0600) that signs audit checkpoints; default `<dataDir>/audit-signing.key`. */
+  auditSigningKeyFile: string | undefined;
+  /** Private destinations tenant-set URLs (SSO issuers) may reach: none by default (TOLLGATE_OUTBOUND_ALLOW_PRIVATE). */
+  outboundAllowance: OutboundAllowance;
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -105,6 +114,17 @@ const EnvSchema = z.object({
   TOLLGATE_SESSION_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(525_600).default(720)),
   TOLLGATE_SESSION_MAX_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(8_760).default(168)),
   TOLLGATE_SECURE_COOKIES: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  TOLLGATE_MASTER_KEY: optionalString.refine((v) => v === undefined || (/^[A-Za-z0-9+/_-]{43}=?$/.test(v.trim())), { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' }),
+  TOLLGATE_MASTER_KEY_FILE: optionalString,
+  TOLLGATE_AUDIT_SIGNING_KEY_FILE: optionalString,
+  TOLLGATE_OUTBOUND_ALLOW_PRIVATE: optionalString.transform((v, ctx) => {
+    try {
+      return parseAllowance(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be 'on', 'off' or a comma-separated CIDR list: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  }),
 });
 
 /** Thrown when the environment does not describe a valid configuration; lists every bad variable. */
@@ -161,5 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: e.TOLLGATE_PUBLIC_RATE_LIMIT,
     sessionIdleMs: e.TOLLGATE_SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.TOLLGATE_SESSION_MAX_HOURS * 3_600_000,
+    masterKey: e.TOLLGATE_MASTER_KEY?.trim(),
+    masterKeyFile: e.TOLLGATE_MASTER_KEY_FILE === undefined ? undefined : resolve(e.TOLLGATE_MASTER_KEY_FILE),
+    auditSigningKeyFile: e.TOLLGATE_AUDIT_SIGNING_KEY_FILE === undefined ? undefined : resolve(e.TOLLGATE_AUDIT_SIGNING_KEY_FILE),
+    outboundAllowance: e.TOLLGATE_OUTBOUND_ALLOW_PRIVATE,
   };
 }

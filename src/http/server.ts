@@ -27,6 +27,8 @@ import type { UnpricedModels } from '../metering/unpriced-models.ts';
 import { usageRoutes } from '../metering/usage-routes.ts';
 import type { Store } from '../state/index.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { workspaceRoutes, type WorkspaceDeps } from '../workspace/index.ts';
+import type { OutboundFetch } from './outbound/index.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
@@ -58,12 +60,16 @@ export interface ServerDeps {
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
+  /** Fetch for tenant-set URLs (SSO issuers); refuses internal destinations. */
+  outbound: OutboundFetch;
   /** Sign-in throttle of the auth routes; default one kept in the store (shared by every instance). */
   loginThrottle?: LoginThrottle | undefined;
   /** Requests per minute one address may make to the public /api routes (sign-in, resets, invitations, SSO); 0: no limit. */
   publicRateLimitPerMinute?: number;
   /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
   trustProxy?: string | boolean;
+  /** The workspace API (conversations, templates, sharing); absent: not served. */
+  workspace?: WorkspaceDeps | undefined;
 }
 
 /** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready. Does not listen. */
@@ -177,6 +183,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         mailer: deps.mailer,
         publicUrl: deps.publicUrl,
         secureCookies: deps.secureCookies,
+        outbound: deps.outbound,
         ...(deps.loginThrottle ? { loginThrottle: deps.loginThrottle } : {}),
       };
       await keyRoutes(api, { keys: deps.keys, directory: deps.directory });
@@ -189,6 +196,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced, directory: deps.directory });
       await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
       await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
+      if (deps.workspace) await workspaceRoutes(api, deps.workspace);
     },
     { prefix: '/api' },
   );

@@ -1,5 +1,5 @@
 import type { Selectable, Transaction } from 'kysely';
-import type { Database, Store } from '../../state/index.ts';
+import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
 import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/schema-access.ts';
 import { TollgateError } from '../../http/errors.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
@@ -19,6 +19,8 @@ export interface NewUser {
   orgRole?: RoleName | null | undefined;
   passwordHash?: string | null | undefined;
   sso?: { issuer: string; subject: string } | undefined;
+  /** The person proved the address (a mailed invitation, SSO with a verified email); default false. */
+  emailVerified?: boolean | undefined;
 }
 
 /** A user as the API shows them: never a hash, a TOTP secret or recovery codes. */
@@ -28,6 +30,8 @@ export function userView(u: UserRow) {
     object: 'user' as const,
     org_id: u.org_id,
     email: u.email,
+    /** False until the person proved the address (a mailed link, or SSO with a verified email). */
+    email_verified: u.email_verified_at !== null,
     name: u.name,
     org_role: u.org_role,
     status: u.status,
@@ -68,7 +72,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  */
 export class Directory {
   readonly now: () => number;
-  /** Called after any change that can alter what someone may do (roles, status, allowlists). */
+  /**
+   * Called after any change that can alter what someone may do (roles, status, allowlists), on
+   * this instance at once; other processes hear of it through the change feed (published in the
+   * change's transaction, see `accessChanged`).
+   */
   onAccessChange: () => void = () => {};
 
   constructor(
@@ -132,6 +140,7 @@ export class Directory {
       recovery_codes: null,
       sso_issuer: input.sso?.issuer ?? null,
       sso_subject: input.sso?.subject ?? null,
+      email_verified_at: input.emailVerified === true ? at : null,
       last_sign_in_at: null,
       created_at: at,
       updated_at: at,
@@ -174,6 +183,7 @@ export class Directory {
         .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet({ role }))
         .execute();
       await this.record(t, ctx, before ? 'membership.role_changed' : 'membership.added', `${teamId}/${userId}`, before ? membershipView(before) : null, membershipView(row), at, ctx.orgId);
+      await this.accessChanged(t);
       return row;
     };
     const row = trx ? await write(trx) : await this.db.transaction().execute(write);
@@ -188,6 +198,7 @@ export class Directory {
       if (!before) return undefined;
       await t.deleteFrom('memberships').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
       await this.record(t, ctx, 'membership.removed', `${teamId}/${userId}`, membershipView(before), null, at, ctx.orgId);
+      await this.accessChanged(t);
       return before;
     });
     this.onAccessChange();
@@ -199,6 +210,11 @@ export class Directory {
     const user = await this.getUser(userId);
     if (!user || user.status !== 'active') return undefined;
     return actorOf(user, await this.memberships(userId));
+  }
+
+  /** Tells every process on the store, when `trx` commits, that cached principals may be stale. */
+  async accessChanged(trx: Transaction<Database>): Promise<void> {
+    await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
   }
 
   /** Writes a change record inside a transaction. */
@@ -260,6 +276,7 @@ export class Directory {
         .where('id', '=', id)
         .execute();
       await this.record(t, ctx, 'org.updated', id, orgView(before), orgView(after), at, id);
+      await this.accessChanged(t);
       return after;
     });
     if (updated) this.onAccessChange();
@@ -342,6 +359,7 @@ export class Directory {
       if (isActiveOwner(before) && !isActiveOwner(after)) await this.assertAnotherOwner(t, before, after.status === 'active' ? 'org_role' : 'status');
       await t.updateTable('users').set({ name: after.name, org_role: after.org_role, status: after.status, updated_at: at }).where('id', '=', id).execute();
       await this.record(t, ctx, 'user.updated', id, userView(before), userView(after), at, before.org_id);
+      if (before.org_role !== after.org_role || before.status !== after.status) await this.accessChanged(t);
       return { before, after };
     });
     if (!result) return undefined;

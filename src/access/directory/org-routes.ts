@@ -1,23 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../http/errors.ts';
+import { humanName } from '../../http/human-name.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
-import { parseDisplayName } from '../credentials/display-name.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
+import { assertMayReceiveAccountLink, callerKeyLimits } from '../key-issuance.ts';
 import { IpAllowlist } from '../network/index.ts';
 import { authorize } from '../permissions/authorize.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { orgView, userView, type OrgRow } from './directory.ts';
 import { conflict, EntityName, isOperator, isUniqueViolation } from './directory-lookups.ts';
-import { invitationUrl, mailInvitation } from './invitation-mail.ts';
+import { deliverInvitation, invitationUrl } from './invitation-mail.ts';
 import { Invitations, invitationView } from './invitations.ts';
 
 const CreateOrgBody = z.strictObject({
   name: EntityName,
   owner_email: z.string(),
-  owner_name: z.string().optional(),
+  owner_name: humanName.optional(),
 });
 
 const UpdateOrgBody = z.strictObject({
@@ -52,25 +53,30 @@ export async function orgRoutes(app: FastifyInstance, deps: AccessRouteDeps): Pr
       throw errors.forbidden('permission_denied', "Only owners of the home organization may perform 'orgs.create'.");
     }
     const email = parseEmailAddress(b.owner_email, 'owner_email');
-    const ownerName = b.owner_name === undefined ? undefined : parseDisplayName(b.owner_name, 'owner_name');
+    const ownerName = b.owner_name;
     if (await deps.directory.findUserByEmail(email)) throw emailInUse();
     const ctx = changeContextOf(req);
+    const delivery = deps.mailer ? 'mail' : 'link';
+    if (delivery === 'link') assertMayReceiveAccountLink(await callerKeyLimits(deps.keys, accessOf(req).principal));
     const created = await deps.directory
       .createOrgWithOwner({ name: b.name, ownerEmail: email, ownerName }, ctx, (t, c) =>
-        invitations.create({ orgId: c.org.id, teamId: c.team.id, email, role: 'owner', invitedBy: actor.userId }, { ...ctx, orgId: c.org.id }, t),
+        invitations.create({ orgId: c.org.id, teamId: c.team.id, email, role: 'owner', invitedBy: actor.userId, delivery }, { ...ctx, orgId: c.org.id }, t),
       )
       .catch((err: unknown) => {
         throw isUniqueViolation(err) ? emailInUse() : err;
       });
     const { invitation, token } = created.extra;
     const url = invitationUrl(req, deps.publicUrl, token);
-    const mailed = await mailInvitation(deps, { to: email, orgName: created.org.name, teamName: created.team.name, role: 'owner', url, expiresAt: invitation.expires_at });
+    const letter = { to: email, orgName: created.org.name, teamName: created.team.name, role: 'owner', url, expiresAt: invitation.expires_at };
+    const { mailed, link } = await deliverInvitation(deps, invitations, created.extra, letter, { ...ctx, orgId: created.org.id });
+    // A mail that failed withdrew the invitation: invite the owner again (POST /api/invitations) once mail works.
+    const current = (await invitations.get(invitation.id)) ?? invitation;
     return reply.code(201).send({
       org: orgView(created.org),
       owner: userView(created.owner),
-      invitation: invitationView(invitation, now()),
-      invitation_url: url,
+      invitation: invitationView(current, now()),
       mailed,
+      ...(link ? { invitation_url: link.url } : {}),
     });
   });
 

@@ -65,7 +65,7 @@ describe('organizations', () => {
   test('creating an organization: bad input and taken addresses', async () => {
     await expectError(as(gw, ADMIN_KEY, '/api/orgs', { body: { name: 'X', owner_email: 'nope' } }), 400, 'invalid_email', 'owner_email');
     await expectError(as(gw, ADMIN_KEY, '/api/orgs', { body: { owner_email: 'a@example.com' } }), 400, 'invalid_parameter', 'name');
-    await expectError(as(gw, ADMIN_KEY, '/api/orgs', { body: { name: 'n'.repeat(201), owner_email: 'a@example.com' } }), 400, 'invalid_parameter', 'name');
+    await expectError(as(gw, ADMIN_KEY, '/api/orgs', { body: { name: 'n'.repeat(201), owner_email: 'a@example.com' } }), 400, 'invalid_name', 'name');
     await expectError(as(gw, ADMIN_KEY, '/api/orgs', { body: { name: 'X', owner_email: 'owner@tollgate.localhost' } }), 409, 'email_in_use', 'owner_email');
     const team = await createTeam(gw, ADMIN_KEY, 'Ops');
     const admin = await join(gw, ADMIN_KEY, 'ops-admin@example.com', team, 'admin');
