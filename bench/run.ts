@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     OPENAI_BASE_URL: `${simUrl}/v1`,
     TOLLGATE_ADMIN_KEY: ADMIN_KEY,
     TOLLGATE_LOG_LEVEL: 'info',
+    // The load comes from one address with up to 256 paced connections plus probes; the pass-through proxy has no cap either.
+    TOLLGATE_MAX_CONNECTIONS_PER_ADDRESS: '0',
   });
   const tollgate = spawnNode('tollgate', {
     cwd: ROOT,

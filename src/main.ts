@@ -153,6 +153,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     upstreamMode,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
+    connections: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    },
     trustProxy: config.trustProxy,
     mailer,
     loginThrottle: options.loginThrottle,

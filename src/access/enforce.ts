@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { errors, TollgateError } from '../http/errors.ts';
 import type { ChangeContext } from './change-record.ts';
 import { constantTimeEqual } from './credentials/constant-time.ts';
@@ -45,7 +45,7 @@ export interface AccessDeps {
   sessions: SessionService;
   directory: Directory;
   /** Runs first for every /v1 route, before authentication (the gateway opens its request context). */
-  beforeGateway?: (req: FastifyRequest) => void;
+  beforeGateway?: (req: FastifyRequest, reply: FastifyReply) => void;
   /**
    * Counts a request to a public /api route (sign-in, password reset, invitations, SSO) against its
    * address; resolves the seconds to wait when the address is over its limit, else undefined.
@@ -79,10 +79,10 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
     opts.config = { ...(opts.config as object), access };
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const ra = req.routeOptions.config.access;
     if (!ra) return; // no route matched: the 404 handler answers
-    if (ra.gateway) deps.beforeGateway?.(req);
+    if (ra.gateway) deps.beforeGateway?.(req, reply);
     if (ra.rule === PUBLIC) {
       if (ra.scope === 'api' && deps.publicLimit) await limitPublic(req, deps.publicLimit);
       return;
@@ -108,7 +108,8 @@ async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => 
   throw new TollgateError('rate_limit_exceeded', `Too many requests to sign-in and account routes from ${req.ip}; try again in ${waitSeconds} s.`, {
     status: 429,
     type: 'rate_limit_error',
-    headers: { 'retry-after': String(waitSeconds) },
+    // The window is a minute: waiting Retry-After always helps.
+    headers: { 'retry-after': String(waitSeconds), 'x-should-retry': 'true' },
   });
 }
 

@@ -409,6 +409,7 @@ export class KeyService {
       endpoints: endpoints ? new Set(endpoints) : null,
       ipRule: orgList || keyList ? combineAllowlists(orgList, keyList) : null,
       expiresAt,
+      allowUnpricedModels: org?.allow_unpriced_models === 1,
     };
     // An expired grace period must not be served from cache past its end.
     const ttl = this.options.cacheTtlMs;

@@ -17,6 +17,14 @@ export interface Config {
   bodyLimitBytes: number;
   /** Largest total size of request headers node accepts before answering 431. */
   maxHeaderBytes: number;
+  /** A request's headers must arrive within this (slow or silent connections are cut). */
+  headersTimeoutMs: number;
+  /** A whole request, headers and body, must arrive within this; answering takes as long as it takes. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one client address may hold; 0: no cap. */
+  maxConnectionsPerAddress: number;
   /** A stream that sends nothing for this long is ended with an error. */
   streamIdleTimeoutMs: number;
   /** Time allowed for the upstream to send response headers. */
@@ -64,6 +72,8 @@ const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const positiveInt = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(fallback));
 
+const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
 const EnvSchema = z.object({
   HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
@@ -82,6 +92,10 @@ const EnvSchema = z.object({
   }),
   TOLLGATE_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
   TOLLGATE_MAX_HEADER_BYTES: positiveInt(16 * 1024),
+  TOLLGATE_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  TOLLGATE_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  TOLLGATE_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
+  TOLLGATE_MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
   TOLLGATE_STREAM_IDLE_TIMEOUT_MS: positiveInt(120_000),
   TOLLGATE_UPSTREAM_TIMEOUT_MS: positiveInt(600_000),
   TOLLGATE_KEY_CACHE_TTL_MS: positiveInt(30_000),
@@ -129,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.TOLLGATE_HEADERS_TIMEOUT_MS > e.TOLLGATE_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('invalid configuration:\n  TOLLGATE_HEADERS_TIMEOUT_MS: must not be longer than TOLLGATE_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
+  const trustProxy = e.TOLLGATE_TRUST_PROXY === undefined ? false : e.TOLLGATE_TRUST_PROXY === 'true' ? true : e.TOLLGATE_TRUST_PROXY;
   return {
     host: e.HOST,
     port: e.PORT,
@@ -140,6 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.TOLLGATE_ADMIN_KEY,
     bodyLimitBytes: e.TOLLGATE_BODY_LIMIT_BYTES,
     maxHeaderBytes: e.TOLLGATE_MAX_HEADER_BYTES,
+    headersTimeoutMs: e.TOLLGATE_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.TOLLGATE_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.TOLLGATE_KEEP_ALIVE_TIMEOUT_MS,
+    // Behind a trusted proxy every connection comes from the proxy: no cap unless one is set.
+    maxConnectionsPerAddress: e.TOLLGATE_MAX_CONNECTIONS_PER_ADDRESS ?? (trustProxy === false ? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS : 0),
     streamIdleTimeoutMs: e.TOLLGATE_STREAM_IDLE_TIMEOUT_MS,
     upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
     keyCacheTtlMs: e.TOLLGATE_KEY_CACHE_TTL_MS,
@@ -150,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reloadIntervalMs: e.TOLLGATE_RELOAD_INTERVAL_MS,
     orgName: e.TOLLGATE_ORG_NAME,
     ownerEmail: e.TOLLGATE_OWNER_EMAIL.toLowerCase(),
-    trustProxy: e.TOLLGATE_TRUST_PROXY === undefined ? false : e.TOLLGATE_TRUST_PROXY === 'true' ? true : e.TOLLGATE_TRUST_PROXY,
+    trustProxy,
     publicUrl: e.TOLLGATE_PUBLIC_URL?.replace(/\/+$/, ''),
     smtpUrl: e.TOLLGATE_SMTP_URL,
     mailFrom: e.TOLLGATE_MAIL_FROM,

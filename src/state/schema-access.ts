@@ -28,6 +28,8 @@ export interface OrgTable {
   ip_allowlist: string | null;
   /** JSON single sign-on settings (issuer, client, group rules); null: no SSO. */
   sso: string | null;
+  /** 1: models without a price are served under budgets (counted as unpriced); 0: refused while a budget applies. */
+  allow_unpriced_models: Generated<number>;
   created_at: number;
   updated_at: number;
 }

@@ -109,11 +109,11 @@ for (const kind of storeKinds()) {
     });
 
     test('a guessed or malformed token is 404; deleting the conversation ends its links; temporary ones cannot be shared', async () => {
-      for (const token of ['x', 'A'.repeat(43), '../../etc/passwd', 'A'.repeat(90)]) {
+      // A long token is just another unknown one (path parameters are checked by their routes, not cut at 100 characters).
+      for (const token of ['x', 'A'.repeat(43), '../../etc/passwd', 'A'.repeat(90), 'A'.repeat(500)]) {
         const r = await w.gw.call(`/api/shared/${encodeURIComponent(token)}`, { key: null });
-        assert.equal(r.status, 404, token);
+        assert.equal(r.status, 404, token.slice(0, 20));
       }
-      assert.equal((await w.gw.call(`/api/shared/${'A'.repeat(500)}`, { key: null })).status, 414, 'a path parameter over 100 characters');
       const d = await newConversation(w.gw, w.ana);
       await fails(as(w.gw, w.ana, `/api/conversations/${d.id}/shares`, { body: {} }), 400, 'invalid_parameter');
       const t = await turn(w.gw, w.ana, d.id, { content: 'short lived', parent_id: null });

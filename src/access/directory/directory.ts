@@ -55,6 +55,7 @@ export function orgView(o: OrgRow) {
     require_2fa: o.require_2fa === 1,
     ip_allowlist: o.ip_allowlist ? (JSON.parse(o.ip_allowlist) as string[]) : null,
     sso_enabled: o.sso !== null,
+    allow_unpriced_models: o.allow_unpriced_models === 1,
     created_at: new Date(o.created_at).toISOString(),
   };
 }
@@ -96,7 +97,7 @@ export class Directory {
 
   async createOrg(name: string, ctx: ChangeContext | null): Promise<OrgRow> {
     const at = this.now();
-    const row: OrgRow = { id: newId('org'), name, require_2fa: 0, ip_allowlist: null, sso: null, created_at: at, updated_at: at };
+    const row: OrgRow = { id: newId('org'), name, require_2fa: 0, ip_allowlist: null, sso: null, allow_unpriced_models: 0, created_at: at, updated_at: at };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('orgs').values(row).execute();
       await this.record(trx, ctx ?? { actorId: 'system', orgId: row.id }, 'org.created', row.id, null, orgView(row), at, row.id);
@@ -244,7 +245,7 @@ export class Directory {
     then: (trx: Transaction<Database>, created: { org: OrgRow; team: TeamRow; owner: UserRow }) => Promise<T>,
   ): Promise<{ org: OrgRow; team: TeamRow; owner: UserRow; extra: T }> {
     const at = this.now();
-    const org: OrgRow = { id: newId('org'), name: input.name, require_2fa: 0, ip_allowlist: null, sso: null, created_at: at, updated_at: at };
+    const org: OrgRow = { id: newId('org'), name: input.name, require_2fa: 0, ip_allowlist: null, sso: null, allow_unpriced_models: 0, created_at: at, updated_at: at };
     const team: TeamRow = { id: newId('team'), org_id: org.id, name: 'Default', created_at: at, updated_at: at };
     const inOrg: ChangeContext = { ...ctx, orgId: org.id };
     return this.db.transaction().execute(async (t) => {
@@ -268,7 +269,12 @@ export class Directory {
       if (patch.name !== undefined) after.name = patch.name;
       if (patch.require2fa !== undefined) after.require_2fa = patch.require2fa ? 1 : 0;
       if (patch.ipAllowlist !== undefined) after.ip_allowlist = patch.ipAllowlist?.length ? JSON.stringify(patch.ipAllowlist) : null;
-      await t.updateTable('orgs').set({ name: after.name, require_2fa: after.require_2fa, ip_allowlist: after.ip_allowlist, updated_at: at }).where('id', '=', id).execute();
+      if (patch.allowUnpricedModels !== undefined) after.allow_unpriced_models = patch.allowUnpricedModels ? 1 : 0;
+      await t
+        .updateTable('orgs')
+        .set({ name: after.name, require_2fa: after.require_2fa, ip_allowlist: after.ip_allowlist, allow_unpriced_models: after.allow_unpriced_models, updated_at: at })
+        .where('id', '=', id)
+        .execute();
       await this.record(t, ctx, 'org.updated', id, orgView(before), orgView(after), at, id);
       await this.accessChanged(t);
       return after;
@@ -388,6 +394,8 @@ export interface OrgPatch {
   require2fa?: boolean | undefined;
   /** Canonical CIDR blocks; null or empty: no allowlist. */
   ipAllowlist?: string[] | null | undefined;
+  /** Serve models without a price while a budget applies (counted as unpriced) instead of refusing them. */
+  allowUnpricedModels?: boolean | undefined;
 }
 
 export interface UserPatch {

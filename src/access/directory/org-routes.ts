@@ -26,12 +26,14 @@ const UpdateOrgBody = z.strictObject({
   require_2fa: z.boolean().optional(),
   /** Checked entry by entry by IpAllowlist.parse, so a bad entry is named `ip_allowlist[i]`. */
   ip_allowlist: z.array(z.unknown()).nullable().optional(),
+  /** Serve models without a price while a budget applies (counted as unpriced, alerted once) instead of refusing them. */
+  allow_unpriced_models: z.boolean().optional(),
 });
 
 documentRoute('GET /api/orgs', { summary: "List organizations: the caller's own; every organization for owners of the home organization." });
 documentRoute('POST /api/orgs', { summary: 'Create an organization with a Default team and an owner, who gets an invitation link (owners of the home organization only).', body: CreateOrgBody });
 documentRoute('GET /api/orgs/:id', { summary: 'Show an organization.' });
-documentRoute('PATCH /api/orgs/:id', { summary: 'Change the name, the 2FA requirement or the IP allowlist of the organization.', body: UpdateOrgBody });
+documentRoute('PATCH /api/orgs/:id', { summary: 'Change the name, the 2FA requirement, the IP allowlist or whether models without a price are served under budgets (owners).', body: UpdateOrgBody });
 
 /** /api/orgs: the caller's organization, its settings, and (for the operator) other organizations. */
 export async function orgRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
@@ -96,7 +98,7 @@ export async function orgRoutes(app: FastifyInstance, deps: AccessRouteDeps): Pr
     if (!org || org.id !== actor.orgId) throw orgNotFound(req.params.id);
     authorize(actor, 'org.settings.write', { orgId: org.id });
     const ipAllowlist = b.ip_allowlist === undefined || b.ip_allowlist === null ? b.ip_allowlist : checkedAllowlist(b.ip_allowlist, req.ip);
-    const updated = await deps.directory.updateOrg(org.id, { name: b.name, require2fa: b.require_2fa, ipAllowlist }, changeContextOf(req));
+    const updated = await deps.directory.updateOrg(org.id, { name: b.name, require2fa: b.require_2fa, ipAllowlist, allowUnpricedModels: b.allow_unpriced_models }, changeContextOf(req));
     if (!updated) throw orgNotFound(req.params.id);
     return orgView(updated);
   });

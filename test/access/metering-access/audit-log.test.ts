@@ -38,6 +38,8 @@ for (const kind of storeKinds()) {
         assert.equal(r.status, 201, JSON.stringify(r.json));
         return r.json.id;
       };
+      // Before any budget applies: under a budget an unpriced model is refused (the organization does not allow them).
+      assert.equal((await chat(w, w.keys.serviceA, 'acme-audit-unpriced')).status, 200);
       teamABudget = await budget(w.keys.adminA, 'team', w.teamA.id);
       teamBBudget = await budget(w.keys.owner, 'team', w.teamB.id);
       await api(w, w.keys.adminA, `/api/budgets/${teamABudget}`, { method: 'PATCH', body: { limit_usd: '60.00' } });
@@ -47,7 +49,6 @@ for (const kind of storeKinds()) {
       const rotated = await api<{ key: string }>(w, w.keys.adminA, `/api/keys/${newKey.id}/rotate`, { method: 'POST', body: {} });
       assert.equal(rotated.status, 200, JSON.stringify(rotated.json));
       rotatedSecret = rotated.json.key;
-      assert.equal((await chat(w, w.keys.serviceA, 'acme-audit-unpriced')).status, 200);
       await w.gw.tg.ledger.flush();
       // The unpriced-model event is written off the request path.
       for (let i = 0; i < 50; i++) {
