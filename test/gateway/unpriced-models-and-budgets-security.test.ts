@@ -38,7 +38,7 @@ describe('unpriced models and budgets (issue 8.4)', () => {
   const team = () => gw.tg.home.defaultTeam.id;
 
   before(async () => {
-    gw = await startGateway();
+    gw = await startGateway({ simulatorModels: [UNPRICED] });
   });
   after(() => gw.close());
 
