@@ -9,7 +9,7 @@ import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
 import { PERMISSION_MATRIX } from './permissions/matrix.ts';
-import { ACCOUNT, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
+import { ACCOUNT, isRouteRule, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
 import type { Principal } from './principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
 
@@ -68,8 +68,12 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
 
   app.addHook('onRoute', (opts: RouteOptions) => {
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    const declared = (opts.config as { route?: { permission: string } } | undefined)?.route?.permission;
+    if (declared !== undefined && !isRouteRule(declared)) throw new Error(`Route '${methods.join(',')} ${opts.url}' declares '${declared}', which is no action of the permission matrix nor public/self/account.`);
     const rules = methods.map((method) => {
-      const rule = routeAction(method, opts.url);
+      const listed = routeAction(method, opts.url);
+      if (declared !== undefined && listed !== undefined && listed !== declared) throw new Error(`Route '${method} ${opts.url}' declares '${declared}' but ROUTE_PERMISSIONS says '${listed}'.`);
+      const rule = declared ?? listed;
       if (rule === undefined) throw new Error(`Route '${method} ${opts.url}' has no entry in ROUTE_PERMISSIONS (src/access/permissions/route-permissions.ts).`);
       return rule;
     });

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { startTollgate, type Tollgate } from '../../src/main.ts';
+import { startTollgate, type Tollgate } from '../../src/app.ts';
 import { createSimulator, type ExtraModel, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { createSqliteStore, type TestStore } from './stores.ts';
 

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.ts';
-import { startTollgate } from '../../main.ts';
+import { startTollgate } from '../../app.ts';
 import { isAction } from './actions.ts';
 import { checkRouteCoverage, trackNewFastifyInstances, trackRoutes } from './route-coverage.ts';
 import { isSelfRule, PUBLIC, ROUTE_PERMISSIONS, routeAction } from './route-permissions.ts';

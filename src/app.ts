@@ -12,6 +12,13 @@ import { ConfigError, type Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer } from './http/server.ts';
+import { buildOpenApiDocument } from './http/openapi/document.ts';
+import type { AnyRoute } from './http/routes/index.ts';
+import { systemRoutes } from './http/system-routes.ts';
+import { accessDocs, installAccessControl, publicRateLimit } from './access/index.ts';
+import { gatewayContextOpener } from './gateway/routes.ts';
+import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
+import { usageRoutes } from './metering/usage-routes.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
@@ -24,6 +31,9 @@ import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKey
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
+
+/** The version the OpenAPI document states. */
+const VERSION = '0.1.0';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -41,6 +51,8 @@ export interface Tollgate {
   budgets: BudgetService;
   /** http://host:port once listening. */
   url: string;
+  /** Every route of the server, as declared (permission, schemas): the OpenAPI document and the isolation test read it. */
+  routes: readonly AnyRoute[];
   upstreamMode: 'simulator' | 'configured';
   upstreamUrl: string;
   /** The built-in simulator, when no upstream is configured. */
@@ -137,20 +149,46 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
   const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
 
-  const app = await buildServer({
+  const legacy: LegacyDeps = {
     log,
     store,
     keys,
     sessions,
     directory,
-    ledger,
     upstream,
     record,
     meter,
     catalog,
     budgets,
     unpriced,
-    upstreamMode,
+    mailer,
+    publicUrl: config.publicUrl,
+    secureCookies: config.secureCookies,
+    outbound,
+    loginThrottle: options.loginThrottle,
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
+  };
+  let openApi: string | undefined;
+  const routes: AnyRoute[] = [
+    ...systemRoutes({
+      readiness: async () => {
+        let storeStatus = 'ok';
+        try {
+          await store.ping();
+        } catch {
+          storeStatus = 'unreachable';
+        }
+        return {
+          ready: storeStatus === 'ok',
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+        };
+      },
+      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
+    }),
+    ...usageRoutes({ ledger, unpriced, directory }),
+  ];
+  const app = await buildServer({
+    log,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
     connections: {
@@ -160,16 +198,26 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     },
     trustProxy: config.trustProxy,
-    mailer,
-    loginThrottle: options.loginThrottle,
-    publicUrl: config.publicUrl,
-    secureCookies: config.secureCookies,
-    outbound,
-    publicRateLimitPerMinute: config.publicRateLimitPerMinute,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
+    routes,
+    checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
+    install: (server) =>
+      installAccessControl(server, {
+        keys,
+        sessions,
+        directory,
+        beforeGateway: gatewayContextOpener(record),
+        publicLimit: publicRateLimit(server, config.publicRateLimitPerMinute),
+      }),
+    registerLegacy: (server) => registerLegacyRoutes(server, legacy),
+    requestLog: {
+      actorOf: (req) => req.access?.actor.userId ?? null,
+      // /v1 requests are logged by the gateway's record stage, with their metering fields.
+      loggedElsewhere: (req) => (req.gateway !== null && req.gateway !== undefined ? true : req.url.startsWith('/v1/')),
+    },
   });
   const tollgate: Tollgate = {
     app,
+    routes: [...routes, ...legacyRouteDocs(routes)],
     store,
     keys,
     directory,
