@@ -9,15 +9,17 @@ import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
 import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
-import { makeRecorder } from './gateway/record.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
-import { buildServer } from './http/server.ts';
+import { buildServer, newRequestId } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/routes/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { accessDocs, installAccessControl, publicRateLimit } from './access/index.ts';
-import { gatewayContextOpener } from './gateway/routes.ts';
-import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
+import { gatewayRouteDocs } from './gateway/endpoints.ts';
+import { createGatewayHandler } from './gateway/gateway-handler.ts';
+import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
+import { createStages } from './gateway/pipeline/stages.ts';
+import { clientAddress } from './http/client-address.ts';import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
@@ -136,7 +138,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const unpriced = new UnpricedModels(store, log);
   const meter = config.metering ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
-  const record = makeRecorder(ledger, log, meter);
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
@@ -155,9 +156,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     keys,
     sessions,
     directory,
-    upstream,
-    record,
-    meter,
     catalog,
     budgets,
     unpriced,
@@ -185,8 +183,15 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
     }),
+    ...gatewayRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
   ];
+  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.bodyLimitBytes }), {
+    log,
+    keepAlive: meter && ((call) => meter.keepAlive(call)),
+    sendsCost: meter !== undefined,
+    profile: process.env['TOLLGATE_PROFILE'] === 'on',
+  });
   const app = await buildServer({
     log,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -205,14 +210,14 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         keys,
         sessions,
         directory,
-        beforeGateway: gatewayContextOpener(record),
         publicLimit: publicRateLimit(server, config.publicRateLimitPerMinute),
       }),
     registerLegacy: (server) => registerLegacyRoutes(server, legacy),
-    requestLog: {
-      actorOf: (req) => req.access?.actor.userId ?? null,
-      // /v1 requests are logged by the gateway's record stage, with their metering fields.
-      loggedElsewhere: (req) => (req.gateway !== null && req.gateway !== undefined ? true : req.url.startsWith('/v1/')),
+    requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
+    // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
+    raw: {
+      matches: (url) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'),
+      handler: createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.trustProxy) }),
     },
   });
   const tollgate: Tollgate = {

@@ -14,21 +14,15 @@ import type { AccessRouteDeps } from './access/route-deps.ts';
 import type { SecureCookies } from './access/sessions/session-cookie.ts';
 import type { SessionService } from './access/sessions/session-service.ts';
 import { ssoRoutes } from './access/sso/sso-routes.ts';
-import { toTollgateError } from './errors/index.ts';
-import type { Recorder } from './gateway/record.ts';
-import { gatewayRoutes } from './gateway/routes.ts';
-import { notFoundBody } from './http/server.ts';
 import { routeDoc } from './http/openapi/route-docs.ts';
 import { routeKeyOf, type AnyRoute } from './http/routes/index.ts';
 import { ACTION_TABLE, isAction } from './access/permissions/actions.ts';
 import { isSelfRule, ROUTE_PERMISSIONS } from './access/permissions/route-permissions.ts';
 import type { OutboundFetch } from './http/outbound/index.ts';
 import { budgetRoutes, type BudgetService } from './metering/budgets/index.ts';
-import type { Meter } from './metering/meter.ts';
 import { priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import type { UnpricedModels } from './metering/unpriced-models.ts';
 import type { Store } from './state/index.ts';
-import type { UpstreamClient } from './upstream/upstream-client.ts';
 import { workspaceRoutes, type WorkspaceDeps } from './workspace/index.ts';
 
 export interface LegacyDeps {
@@ -37,9 +31,6 @@ export interface LegacyDeps {
   keys: KeyService;
   sessions: SessionService;
   directory: Directory;
-  upstream: UpstreamClient;
-  record: Recorder;
-  meter: Meter | undefined;
   catalog: PriceCatalog;
   budgets: BudgetService;
   unpriced: UnpricedModels;
@@ -52,21 +43,6 @@ export interface LegacyDeps {
 }
 
 export async function registerLegacyRoutes(app: FastifyInstance, deps: LegacyDeps): Promise<void> {
-  app.decorateRequest('gateway', null);
-  app.decorateRequest('rawBody', undefined);
-  app.addHook('onError', async (req, _reply, err) => {
-    if (req.gateway) req.gateway.errorCode ??= toTollgateError(err).code;
-  });
-  await app.register(
-    async (v1) => {
-      v1.setNotFoundHandler(async (req, reply) => {
-        if (req.gateway) req.gateway.errorCode = 'unknown_url';
-        return reply.code(404).send(notFoundBody(req.method, req.url));
-      });
-      await gatewayRoutes(v1, { keys: deps.keys, upstream: deps.upstream, record: deps.record, meter: deps.meter });
-    },
-    { prefix: '/v1' },
-  );
   await app.register(
     async (api) => {
       const access: AccessRouteDeps = {

@@ -32,8 +32,8 @@ export interface ServerOptions {
   /** Registers what is not declared yet (transitional). */
   registerLegacy?: ((app: FastifyInstance) => Promise<void>) | undefined;
   requestLog: RequestLogOptions;
-  /** Requests whose path starts with `prefix` go to `handler` instead of Fastify. */
-  raw?: { prefix: string; handler: RawHandler } | undefined;
+  /** Requests whose URL `matches` go to `handler` instead of Fastify (the gateway's /v1). */
+  raw?: { matches: (url: string) => boolean; handler: RawHandler } | undefined;
   newRequestId?: () => string;
 }
 
@@ -63,8 +63,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     serverFactory: raw
       ? (handler) =>
           factory((req, res) => {
-            const url = req.url ?? '';
-            if (url.startsWith(raw.prefix)) raw.handler(req, res);
+            if (raw.matches(req.url ?? '')) raw.handler(req, res);
             else handler(req, res);
           })
       : factory,
