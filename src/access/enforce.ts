@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { errors, TollgateError } from '../http/errors.ts';
 import type { ChangeContext } from './change-record.ts';
 import { constantTimeEqual } from './credentials/constant-time.ts';
@@ -9,7 +9,7 @@ import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
 import { PERMISSION_MATRIX } from './permissions/matrix.ts';
-import { ACCOUNT, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
+import { ACCOUNT, isRouteRule, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
 import type { Principal } from './principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
 
@@ -27,8 +27,6 @@ export interface AccessContext {
 export interface RouteAccess {
   rule: RouteRule;
   scope: EndpointScope | undefined;
-  /** A /v1 route: key only, gateway context, precomputed gateway.call. */
-  gateway: boolean;
 }
 
 declare module 'fastify' {
@@ -44,8 +42,6 @@ export interface AccessDeps {
   keys: KeyService;
   sessions: SessionService;
   directory: Directory;
-  /** Runs first for every /v1 route, before authentication (the gateway opens its request context). */
-  beforeGateway?: (req: FastifyRequest, reply: FastifyReply) => void;
   /**
    * Counts a request to a public /api route (sign-in, password reset, invitations, SSO) against its
    * address; resolves the seconds to wait when the address is over its limit, else undefined.
@@ -56,7 +52,7 @@ export interface AccessDeps {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * THE enforcement point. Every route must be mapped in ROUTE_PERMISSIONS (registering an unmapped
+ * The enforcement point of the /api routes (the gateway pipeline authenticates /v1 itself). Every route must be mapped in ROUTE_PERMISSIONS (registering an unmapped
  * route throws at start-up: fail closed). Each request is authenticated (a key, or on /api a session
  * cookie with a CSRF token on state-changing methods), checked against IP allowlists, endpoint
  * scopes and the org's 2FA policy, and refused with 403 when no role of the caller grants the
@@ -68,27 +64,30 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
 
   app.addHook('onRoute', (opts: RouteOptions) => {
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    const declared = (opts.config as { route?: { permission: string } } | undefined)?.route?.permission;
+    if (declared !== undefined && !isRouteRule(declared)) throw new Error(`Route '${methods.join(',')} ${opts.url}' declares '${declared}', which is no action of the permission matrix nor public/self/account.`);
     const rules = methods.map((method) => {
-      const rule = routeAction(method, opts.url);
+      const listed = routeAction(method, opts.url);
+      if (declared !== undefined && listed !== undefined && listed !== declared) throw new Error(`Route '${method} ${opts.url}' declares '${declared}' but ROUTE_PERMISSIONS says '${listed}'.`);
+      const rule = declared ?? listed;
       if (rule === undefined) throw new Error(`Route '${method} ${opts.url}' has no entry in ROUTE_PERMISSIONS (src/access/permissions/route-permissions.ts).`);
       return rule;
     });
     // One config serves every method of the route, so they must need the same thing.
     if (new Set(rules).size > 1) throw new Error(`Route '${methods.join(',')} ${opts.url}' needs different permissions per method: register each method separately.`);
-    const access: RouteAccess = { rule: rules[0]!, scope: endpointScopeOf(opts.url), gateway: opts.url.startsWith('/v1/') };
+    const access: RouteAccess = { rule: rules[0]!, scope: endpointScopeOf(opts.url) };
     opts.config = { ...(opts.config as object), access };
   });
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (req) => {
     const ra = req.routeOptions.config.access;
     if (!ra) return; // no route matched: the 404 handler answers
-    if (ra.gateway) deps.beforeGateway?.(req, reply);
     if (ra.rule === PUBLIC) {
       if (ra.scope === 'api' && deps.publicLimit) await limitPublic(req, deps.publicLimit);
       return;
     }
     const authorization = req.headers.authorization;
-    const cookie = ra.gateway || authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
+    const cookie = authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
     req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
     if (ra.rule === ACCOUNT && req.access.via !== 'session') {
       throw errors.forbidden(
@@ -96,7 +95,7 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
         'Changing how you sign in (password, two-factor authentication, recovery codes) and listing or ending sessions need you signed in with a session; a key cannot do it, so whoever holds a key cannot take the account over. Sign in at POST /api/auth/sign-in.',
       );
     }
-    if (!isSelfRule(ra.rule) && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
+    if (!isSelfRule(ra.rule) && !holdsAnyGrant(req.access.actor, ra.rule)) {
       throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
     }
   });
@@ -120,9 +119,6 @@ async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: strin
   }
   if (principal.endpoints && ra.scope !== undefined && !principal.endpoints.has(ra.scope)) {
     throw errors.forbidden('endpoint_not_allowed', `This key is not allowed to call '${ra.scope}' endpoints.`);
-  }
-  if (ra.gateway && !principal.gatewayAllowed) {
-    throw errors.forbidden('permission_denied', "You do not have permission to perform 'gateway.call'.");
   }
   deps.keys.touch(principal, req.ip);
   return { actor: principal.actor, via: 'key', principal, session: null };

@@ -81,6 +81,8 @@ type Refusal = 'invalid_api_key' | 'revoked_api_key' | 'expired_api_key' | 'user
 /** A load's outcome: a principal (cached for at most `ttl` ms) or why the key is refused. */
 type Loaded = { principal: Principal; ttl: number } | { refusal: Refusal };
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 const REFUSALS: Record<Refusal, string> = {
   invalid_api_key: 'Incorrect API key provided.',
   revoked_api_key: 'This API key has been revoked.',
@@ -270,6 +272,20 @@ export class KeyService {
    * Resolves an `Authorization` header value to a principal, or throws a 401 TollgateError.
    * Served from an in-memory cache on the hot path; the store is read once per key per TTL.
    */
+  /**
+   * The principal of a key already in the cache and still valid, without waiting (the hot path);
+   * undefined otherwise: then `authenticate` decides (and says why it refuses).
+   */
+  cachedPrincipal(authorization: string | undefined): Principal | undefined {
+    if (authorization === undefined || authorization.length < 10 || (authorization.charCodeAt(0) | 32) !== 98 /* b */) return undefined;
+    const match = BEARER.exec(authorization);
+    const secret = match?.[1];
+    if (!secret || !looksLikeKey(secret)) return undefined;
+    const principal = this.valid.get(hashKeySecret(secret));
+    if (!principal || (principal.expiresAt !== null && principal.expiresAt <= this.now())) return undefined;
+    return principal;
+  }
+
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization) {
       throw errors.unauthorized(
@@ -277,7 +293,7 @@ export class KeyService {
         "You didn't provide an API key. Provide your Tollgate key in an Authorization header using Bearer auth (Authorization: Bearer tg-...).",
       );
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    const match = BEARER.exec(authorization);
     const secret = match?.[1];
     if (!secret || !looksLikeKey(secret)) {
       throw errors.unauthorized('invalid_api_key', 'Malformed API key: expected a Tollgate key (Bearer tg-...).');

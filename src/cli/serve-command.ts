@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
-import { startTollgate } from '../main.ts';
+import { startTollgate } from '../app.ts';
 
 /** `tollgate serve`: runs until SIGINT/SIGTERM, then drains and closes. */
 export async function serveCommand(config: Config): Promise<void> {

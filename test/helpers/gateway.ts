@@ -3,9 +3,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { startTollgate, type Tollgate } from '../../src/main.ts';
+import { startTollgate, type Tollgate } from '../../src/app.ts';
 import { createSimulator, type ExtraModel, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { createSqliteStore, type TestStore } from './stores.ts';
+
+// Every answer of a declared route is checked against its response schema in the tests, so the
+// OpenAPI document cannot drift from what the server sends.
+process.env['TOLLGATE_CHECK_RESPONSES'] ??= 'on';
 
 /** The upstream key the test simulator demands; it must never reach a client, a log or the ledger. */
 export const UPSTREAM_KEY = 'sk-upstream-test-0123456789abcdefSECRET';

@@ -9,9 +9,18 @@ import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
 import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
-import { makeRecorder } from './gateway/record.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
-import { buildServer } from './http/server.ts';
+import { buildServer, newRequestId } from './http/server.ts';
+import { buildOpenApiDocument } from './http/openapi/document.ts';
+import type { AnyRoute } from './http/routes/index.ts';
+import { systemRoutes } from './http/system-routes.ts';
+import { accessDocs, installAccessControl, publicRateLimit } from './access/index.ts';
+import { gatewayRouteDocs } from './gateway/endpoints.ts';
+import { createGatewayHandler } from './gateway/gateway-handler.ts';
+import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
+import { createStages } from './gateway/pipeline/stages.ts';
+import { clientAddress } from './http/client-address.ts';import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
+import { usageRoutes } from './metering/usage-routes.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
@@ -24,6 +33,9 @@ import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKey
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
+
+/** The version the OpenAPI document states. */
+const VERSION = '0.1.0';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -41,6 +53,8 @@ export interface Tollgate {
   budgets: BudgetService;
   /** http://host:port once listening. */
   url: string;
+  /** Every route of the server, as declared (permission, schemas): the OpenAPI document and the isolation test read it. */
+  routes: readonly AnyRoute[];
   upstreamMode: 'simulator' | 'configured';
   upstreamUrl: string;
   /** The built-in simulator, when no upstream is configured. */
@@ -124,7 +138,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const unpriced = new UnpricedModels(store, log);
   const meter = config.metering ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
-  const record = makeRecorder(ledger, log, meter);
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
@@ -137,20 +150,50 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
   const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
 
-  const app = await buildServer({
+  const legacy: LegacyDeps = {
     log,
     store,
     keys,
     sessions,
     directory,
-    ledger,
-    upstream,
-    record,
-    meter,
     catalog,
     budgets,
     unpriced,
-    upstreamMode,
+    mailer,
+    publicUrl: config.publicUrl,
+    secureCookies: config.secureCookies,
+    outbound,
+    loginThrottle: options.loginThrottle,
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
+  };
+  let openApi: string | undefined;
+  const routes: AnyRoute[] = [
+    ...systemRoutes({
+      readiness: async () => {
+        let storeStatus = 'ok';
+        try {
+          await store.ping();
+        } catch {
+          storeStatus = 'unreachable';
+        }
+        return {
+          ready: storeStatus === 'ok',
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+        };
+      },
+      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
+    }),
+    ...gatewayRouteDocs(),
+    ...usageRoutes({ ledger, unpriced, directory }),
+  ];
+  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.bodyLimitBytes }), {
+    log,
+    keepAlive: meter && ((call) => meter.keepAlive(call)),
+    sendsCost: meter !== undefined,
+    profile: process.env['TOLLGATE_PROFILE'] === 'on',
+  });
+  const app = await buildServer({
+    log,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
     connections: {
@@ -160,16 +203,26 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     },
     trustProxy: config.trustProxy,
-    mailer,
-    loginThrottle: options.loginThrottle,
-    publicUrl: config.publicUrl,
-    secureCookies: config.secureCookies,
-    outbound,
-    publicRateLimitPerMinute: config.publicRateLimitPerMinute,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
+    routes,
+    checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
+    install: (server) =>
+      installAccessControl(server, {
+        keys,
+        sessions,
+        directory,
+        publicLimit: publicRateLimit(server, config.publicRateLimitPerMinute),
+      }),
+    registerLegacy: (server) => registerLegacyRoutes(server, legacy),
+    requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
+    // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
+    raw: {
+      matches: (url) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'),
+      handler: createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.trustProxy) }),
+    },
   });
   const tollgate: Tollgate = {
     app,
+    routes: [...routes, ...legacyRouteDocs(routes)],
     store,
     keys,
     directory,
