@@ -30,7 +30,8 @@ Commands:
                         (key from TOLLGATE_API_KEY or --key); run again to resume
   help                  This text
 
-Configuration comes from the environment; see docs/configuration.md.
+Configuration comes from tollgate.yaml (TOLLGATE_CONFIG names the file; default ./tollgate.yaml,
+if present) and environment variables, which override it; see docs/configuration.md.
   PORT (default 8080), HOST (default 127.0.0.1), TOLLGATE_DATA_DIR (default ./data),
   DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, TOLLGATE_ADMIN_KEY, TOLLGATE_OWNER_EMAIL,
   TOLLGATE_LOG_LEVEL,
