@@ -25,6 +25,8 @@ Commands:
                         Set a user's password (from TOLLGATE_NEW_PASSWORD or standard input);
                         ends their sessions
   migrate               Create or update the database schema, then exit
+  config [--json]       Print the effective configuration (secrets masked) and where each value
+                        came from: default, the configuration file and line, or a variable
   batch run INPUT.jsonl --out OUTPUT.jsonl [--concurrency N] [--base-url URL] [--key KEY]
                         Send a file in OpenAI's batch input format through a Tollgate gateway
                         (key from TOLLGATE_API_KEY or --key); run again to resume
@@ -83,6 +85,10 @@ export async function main(argv: string[]): Promise<void> {
         // Loaded on demand: the other commands start without the batch runner's dependencies.
         const { batchCommand } = await import('./batch-command.ts');
         return await batchCommand(rest, fail);
+      }
+      case 'config': {
+        const { configCommand } = await import('./config-command.ts');
+        return configCommand(rest);
       }
       case 'migrate': {
         parseArgs({ args: rest, options: {} });
