@@ -151,6 +151,13 @@ describe('configuration: tollgate.yaml', () => {
     assert.match(message, new RegExp(`^  server \\(${env.TOLLGATE_CONFIG}, line 6\\): Invalid input: expected object, received number$`, 'm'));
   });
 
+  test('a blank number in the file is an error, not 0 (port "" must not mean "any free port")', () => {
+    const env = withFile('server:\n  port: ""\nhttp:\n  body_limit_bytes: " "\n');
+    const message = problems(env);
+    assert.match(message, /^ {2}server.port \(.*, line 2\): Invalid input: expected number, received NaN$/m);
+    assert.match(message, /^ {2}http.body_limit_bytes \(.*, line 4\): Invalid input: expected number, received NaN$/m);
+  });
+
   test('a bad value in the file that a variable overrides is the variable\'s to judge', () => {
     const env = withFile('server:\n  port: 70000\n', { PORT: 'eighty' });
     assert.match(problems(env), /^ {2}PORT: Invalid input: expected number, received NaN$/m);

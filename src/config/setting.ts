@@ -24,8 +24,12 @@ export function setting<S extends z.ZodType>(schema: S, meta: SettingMeta): S {
   return schema;
 }
 
-/** Environment variables are text: a string given for a number is read as one (`'lots'` becomes NaN and fails as before). */
-export const fromText = (v: unknown): unknown => (typeof v === 'string' ? Number(v) : v);
+/**
+ * Environment variables are text: a string given for a number is read as one (`'lots'` becomes NaN
+ * and fails as before). A blank string is NaN too, not `Number('')`'s 0: `port: ""` in the file
+ * must not mean "any free port".
+ */
+export const fromText = (v: unknown): unknown => (typeof v === 'string' ? (v.trim() === '' ? Number.NaN : Number(v)) : v);
 
 /** `on`/`off` (the environment's spelling) or a YAML boolean. */
 export const onOffText = (v: unknown): unknown => (v === 'on' ? true : v === 'off' ? false : v);
