@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Config } from '../config/index.ts';
+import { MASK, maskUrl, type Config } from '../config/index.ts';
 import { startTollgate } from '../app.ts';
 
 /** `tollgate serve`: runs until SIGINT/SIGTERM, then drains and closes. */
@@ -10,7 +10,7 @@ export async function serveCommand(config: Config): Promise<void> {
     `  OpenAI-compatible API: ${tg.url}/v1`,
     tg.upstreamMode === 'simulator'
       ? '  Upstream: built-in simulator (no OPENAI_API_KEY set; answers are simulated, not from OpenAI)'
-      : `  Upstream: ${tg.upstreamUrl}`,
+      : `  Upstream: ${maskUrl(tg.upstreamUrl, MASK)}`,
     `  Store: ${tg.store.dialect === 'sqlite' ? `SQLite in ${config.store.data_dir}` : 'PostgreSQL'}`,
   ];
   if (tg.generatedAdminKey) {

@@ -65,7 +65,8 @@ const store = z.strictObject({
 
 const upstream = z.strictObject({
   /** Any OpenAI-compatible server; unset (and no key): the built-in simulator. */
-  base_url: setting(z.string().refine((v) => URL.canParse(v), { message: 'must be a URL' }).optional(), { env: 'OPENAI_BASE_URL' }),
+  /** A URL secret: a proxy in front of the upstream may take its credential in the URL. */
+  base_url: setting(z.string().refine((v) => URL.canParse(v), { message: 'must be a URL' }).optional(), { env: 'OPENAI_BASE_URL', secret: 'url' }),
   /** The upstream key. Unset (and no base URL): the built-in simulator. */
   api_key: setting(z.string().min(1).optional(), { env: 'OPENAI_API_KEY', secret: 'value' }),
   /** Time allowed for the upstream to send response headers. */
@@ -101,8 +102,8 @@ const access = z.strictObject({
 });
 
 const budgetAlerts = z.strictObject({
-  /** Budget alerts are POSTed here (JSON, HMAC-signed with the secret). */
-  webhook_url: setting(httpUrl.optional(), { env: 'TOLLGATE_ALERT_WEBHOOK_URL' }),
+  /** Budget alerts are POSTed here (JSON, HMAC-signed with the secret). A URL secret: receivers often take a token in the query. */
+  webhook_url: setting(httpUrl.optional(), { env: 'TOLLGATE_ALERT_WEBHOOK_URL', secret: 'url' }),
   webhook_secret: setting(z.string().min(1).optional(), { env: 'TOLLGATE_ALERT_WEBHOOK_SECRET', secret: 'value' }),
 });
 
