@@ -15,7 +15,7 @@ import { buildServer } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/routes/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
-import { accessDocs, installAccessControl, publicRateLimit } from './access/index.ts';
+import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayContextOpener } from './gateway/routes.ts';
 import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
@@ -148,6 +148,20 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
   const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
+  const background = new BackgroundTasks(log);
+  const access: AccessRouteDeps = {
+    store,
+    directory,
+    keys,
+    sessions,
+    log,
+    mailer,
+    publicUrl: config.publicUrl,
+    secureCookies: config.secureCookies,
+    outbound,
+    background,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+  };
 
   const legacy: LegacyDeps = {
     log,
@@ -161,11 +175,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     catalog,
     budgets,
     unpriced,
-    mailer,
-    publicUrl: config.publicUrl,
-    secureCookies: config.secureCookies,
-    outbound,
-    loginThrottle: options.loginThrottle,
+    access,
     workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   };
   let openApi: string | undefined;
@@ -186,6 +196,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
     }),
     ...usageRoutes({ ledger, unpriced, directory }),
+    ...accessRoutes(access),
   ];
   const app = await buildServer({
     log,
@@ -238,6 +249,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        // Mails a route started after answering (password resets) go out before the mailer and the store close.
+        () => background.drain(),
         () => changes.close(),
         () => upstream.destroy(),
         () => chatRunner.close?.(),
