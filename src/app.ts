@@ -175,7 +175,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     catalog,
     budgets,
     unpriced,
-    access,
     workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   };
   let openApi: string | undefined;

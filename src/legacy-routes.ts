@@ -3,10 +3,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Directory } from './access/directory/directory.ts';
 import type { KeyService } from './access/key-service.ts';
-import { auditRoutes } from './access/audit/audit-routes.ts';
-import { directoryRoutes } from './access/directory/directory-routes.ts';
-import { invitationRoutes } from './access/directory/invitation-routes.ts';
-import type { AccessRouteDeps } from './access/route-deps.ts';
 import type { SessionService } from './access/sessions/session-service.ts';
 import { toTollgateError } from './errors/index.ts';
 import type { Recorder } from './gateway/record.ts';
@@ -36,7 +32,6 @@ export interface LegacyDeps {
   catalog: PriceCatalog;
   budgets: BudgetService;
   unpriced: UnpricedModels;
-  access: AccessRouteDeps;
   workspace?: WorkspaceDeps | undefined;
 }
 
@@ -58,10 +53,6 @@ export async function registerLegacyRoutes(app: FastifyInstance, deps: LegacyDep
   );
   await app.register(
     async (api) => {
-      const access = deps.access;
-      await directoryRoutes(api, access);
-      await invitationRoutes(api, access);
-      await auditRoutes(api, access);
       await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
       await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
       if (deps.workspace) await workspaceRoutes(api, deps.workspace);
