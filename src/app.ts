@@ -14,12 +14,13 @@ import { buildServer, newRequestId } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/routes/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
-import { accessDocs, installAccessControl, publicRateLimit } from './access/index.ts';
+import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/endpoints.ts';
 import { createGatewayHandler } from './gateway/gateway-handler.ts';
 import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
 import { createStages } from './gateway/pipeline/stages.ts';
-import { clientAddress } from './http/client-address.ts';import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
+import { clientAddress } from './http/client-address.ts';
+import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
@@ -151,6 +152,20 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true }), log });
   const outbound = createOutboundFetch({ allowance: { privateRanges: config.outbound.allow_private } });
+  const background = new BackgroundTasks(log);
+  const access: AccessRouteDeps = {
+    store,
+    directory,
+    keys,
+    sessions,
+    log,
+    mailer,
+    publicUrl: config.server.public_url,
+    secureCookies: config.access.sessions.secure_cookies,
+    outbound,
+    background,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+  };
 
   const legacy: LegacyDeps = {
     log,
@@ -161,11 +176,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     catalog,
     budgets,
     unpriced,
-    mailer,
-    publicUrl: config.server.public_url,
-    secureCookies: config.access.sessions.secure_cookies,
-    outbound,
-    loginThrottle: options.loginThrottle,
     workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url },
   };
   let openApi: string | undefined;
@@ -187,6 +197,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     }),
     ...gatewayRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
+    ...accessRoutes(access),
   ];
   const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes }), {
     log,
@@ -245,6 +256,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        // Mails a route started after answering (password resets) go out before the mailer and the store close.
+        () => background.drain(),
         () => changes.close(),
         () => upstream.destroy(),
         () => chatRunner.close?.(),
