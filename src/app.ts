@@ -14,16 +14,18 @@ import { buildServer, newRequestId } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/routes/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
-import { accessDocs, installAccessControl, publicRateLimit } from './access/index.ts';
+import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/endpoints.ts';
 import { createGatewayHandler } from './gateway/gateway-handler.ts';
 import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
 import { createStages } from './gateway/pipeline/stages.ts';
-import { clientAddress } from './http/client-address.ts';import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
+import { clientAddress } from './http/client-address.ts';
+import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
+import { refuseMeteringOffWithBudgets } from './metering/metering-off-guard.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
@@ -75,17 +77,17 @@ export interface StartOptions {
 }
 
 /**
- * Composition root: config → store → services → HTTP server, listening on config.host:config.port.
+ * Composition root: config → store → services → HTTP server, listening on config.server.host:port.
  * On SQLite the data directory is held for this server (a second server on it is refused with a
  * ConfigError); a port that cannot be listened on is a ConfigError too, saying what to change.
  * @example const tg = await startTollgate(loadConfig()); console.log(tg.url);
  */
 export async function startTollgate(config: Config, options: StartOptions = {}): Promise<Tollgate> {
-  const lock = config.databaseUrl ? undefined : lockConfiguredDataDir(config);
+  const lock = config.store.database_url ? undefined : lockConfiguredDataDir(config);
   try {
     // Before anything is created: a first start that then failed to listen would have made (and
     // never shown) the admin key.
-    if (options.listen !== false && config.port !== 0) await probeListen(config.host, config.port).catch((err: unknown) => Promise.reject(explainListenError(err, config)));
+    if (options.listen !== false && config.server.port !== 0) await probeListen(config.server.host, config.server.port).catch((err: unknown) => Promise.reject(explainListenError(err, config)));
     return await startWithDataDir(config, options, lock);
   } catch (err) {
     lock?.release();
@@ -95,60 +97,75 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
 
 async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
-  const store = openConfiguredStore(config, (err) => log.error({ err }, 'database connection error'));
+  const store = openConfiguredStore(config.store, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
+  if (!config.metering.enabled) await refuseMeteringOffWithBudgets(store).catch((err: unknown) => store.close().then(() => Promise.reject(err)));
 
   let simulator: Simulator | undefined;
   let upstreamMode: Tollgate['upstreamMode'] = 'configured';
-  let baseUrl = config.openaiBaseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  if (config.openaiApiKey === undefined && config.openaiBaseUrl === undefined) {
+  let baseUrl = config.upstream.base_url ?? OPENAI_DEFAULT_BASE_URL;
+  if (config.upstream.api_key === undefined && config.upstream.base_url === undefined) {
     simulator = createSimulator();
     baseUrl = `${await simulator.listen(0, '127.0.0.1')}/v1`;
     upstreamMode = 'simulator';
   }
   const upstream = new UpstreamClient({
     baseUrl,
-    apiKey: config.openaiApiKey,
-    headersTimeoutMs: config.upstreamTimeoutMs,
-    bodyIdleTimeoutMs: config.streamIdleTimeoutMs,
+    apiKey: config.upstream.api_key,
+    headersTimeoutMs: config.upstream.headers_timeout_ms,
+    bodyIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
   });
 
   const directory = new Directory(store);
-  const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
+  const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
   directory.onAccessChange = () => keys.invalidateAll();
   // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
-  const changes = createChangeFeed(store, { databaseUrl: config.databaseUrl, onError: (err) => log.warn({ err }, 'change feed') });
+  const changes = createChangeFeed(store, { databaseUrl: config.store.database_url, onError: (err) => log.warn({ err }, 'change feed') });
   await changes.start();
   changes.subscribe((topic) => {
     if (topic === ACCESS_TOPIC) keys.invalidateAll();
   });
-  const sessions = new SessionService(store, directory, { idleTtlMs: config.sessionIdleMs, absoluteTtlMs: config.sessionMaxMs });
-  const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey, generateAdminKey: true });
+  const sessions = new SessionService(store, directory, { idleTtlMs: config.access.sessions.idle_minutes * 60_000, absoluteTtlMs: config.access.sessions.max_hours * 3_600_000 });
+  const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
   const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
-    reloadIntervalMs: config.reloadIntervalMs,
+    reloadIntervalMs: config.metering.reload_interval_ms,
     onReloadError: (err) => log.error({ err }, 'price overrides could not be reloaded'),
   });
   const budgets = await createBudgetService(store, {
-    webhookUrl: config.alertWebhookUrl,
-    webhookSecret: config.alertWebhookSecret,
+    webhookUrl: config.metering.budget_alerts.webhook_url,
+    webhookSecret: config.metering.budget_alerts.webhook_secret,
     log,
-    reloadIntervalMs: config.reloadIntervalMs,
+    reloadIntervalMs: config.metering.reload_interval_ms,
   });
   const unpriced = new UnpricedModels(store, log);
-  const meter = config.metering ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
-  const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
+  const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
+  const retention = scheduleRetention(ledger, config.metering.ledger_retention_days, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
-  const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const mailer = config.mail.smtp_url ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from }) : undefined;
   // Workspace turns: until the core refactor admits them in-process, a loopback call to our own /v1.
   let ownUrl: string | undefined;
   const chatRunner =
     options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
-  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
-  const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
+  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true }), log });
+  const outbound = createOutboundFetch({ allowance: { privateRanges: config.outbound.allow_private } });
+  const background = new BackgroundTasks(log);
+  const access: AccessRouteDeps = {
+    store,
+    directory,
+    keys,
+    sessions,
+    log,
+    mailer,
+    publicUrl: config.server.public_url,
+    secureCookies: config.access.sessions.secure_cookies,
+    outbound,
+    background,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+  };
 
   const legacy: LegacyDeps = {
     log,
@@ -159,12 +176,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     catalog,
     budgets,
     unpriced,
-    mailer,
-    publicUrl: config.publicUrl,
-    secureCookies: config.secureCookies,
-    outbound,
-    loginThrottle: options.loginThrottle,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url },
   };
   let openApi: string | undefined;
   const routes: AnyRoute[] = [
@@ -185,8 +197,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     }),
     ...gatewayRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
+    ...accessRoutes(access),
   ];
-  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.bodyLimitBytes }), {
+  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes }), {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
     sendsCost: meter !== undefined,
@@ -194,15 +207,15 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const app = await buildServer({
     log,
-    bodyLimitBytes: config.bodyLimitBytes,
-    maxHeaderBytes: config.maxHeaderBytes,
+    bodyLimitBytes: config.http.body_limit_bytes,
+    maxHeaderBytes: config.http.max_header_bytes,
     connections: {
-      headersTimeoutMs: config.headersTimeoutMs,
-      requestTimeoutMs: config.requestTimeoutMs,
-      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
-      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      headersTimeoutMs: config.http.headers_timeout_ms,
+      requestTimeoutMs: config.http.request_timeout_ms,
+      keepAliveTimeoutMs: config.http.keep_alive_timeout_ms,
+      maxConnectionsPerAddress: config.http.max_connections_per_address,
     },
-    trustProxy: config.trustProxy,
+    trustProxy: config.server.trust_proxy,
     routes,
     checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
     install: (server) =>
@@ -210,14 +223,14 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         keys,
         sessions,
         directory,
-        publicLimit: publicRateLimit(server, config.publicRateLimitPerMinute),
+        publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
       }),
     registerLegacy: (server) => registerLegacyRoutes(server, legacy),
     requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
     // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
     raw: {
       matches: (url) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'),
-      handler: createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.trustProxy) }),
+      handler: createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.server.trust_proxy) }),
     },
   });
   const tollgate: Tollgate = {
@@ -243,6 +256,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        // Mails a route started after answering (password resets) go out before the mailer and the store close.
+        () => background.drain(),
         () => changes.close(),
         () => upstream.destroy(),
         () => chatRunner.close?.(),
@@ -271,7 +286,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   };
   try {
     if (options.listen !== false) {
-      tollgate.url = await app.listen({ host: config.host, port: config.port });
+      tollgate.url = await app.listen({ host: config.server.host, port: config.server.port });
       ownUrl = loopbackBaseUrl(app.server.address());
     } else {
       await app.ready();
@@ -286,12 +301,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
 /** Holds the SQLite data directory for this server; another server on it is a ConfigError naming its pid. */
 function lockConfiguredDataDir(config: Config): DataDirLock {
   try {
-    return lockDataDir(config.dataDir);
+    return lockDataDir(config.store.data_dir);
   } catch (err) {
     if (!(err instanceof DataDirInUseError)) throw err;
     const who = err.holder ? `another Tollgate (pid ${err.holder.pid} on ${err.holder.host}, started ${err.holder.since})` : 'another Tollgate';
     throw new ConfigError(
-      `${who} is already serving the data directory ${config.dataDir}: stop it first, or give this one its own directory with TOLLGATE_DATA_DIR (several servers can share one PostgreSQL store through DATABASE_URL)`,
+      `${who} is already serving the data directory ${config.store.data_dir}: stop it first, or give this one its own directory with TOLLGATE_DATA_DIR (several servers can share one PostgreSQL store through DATABASE_URL)`,
     );
   }
 }
@@ -307,15 +322,15 @@ function probeListen(host: string, port: number): Promise<void> {
 
 /** A listen error the operator can fix (busy port, privileged port, foreign address) as one line saying what to set. */
 function explainListenError(err: unknown, config: Config): unknown {
-  const where = `${config.host}:${config.port}`;
+  const where = `${config.server.host}:${config.server.port}`;
   switch ((err as { code?: unknown }).code) {
     case 'EADDRINUSE':
-      return new ConfigError(`port ${config.port} on ${config.host} is already in use (another Tollgate running?): stop that process or choose another port with PORT, e.g. PORT=${config.port === 65535 ? 8081 : config.port + 1}`);
+      return new ConfigError(`port ${config.server.port} on ${config.server.host} is already in use (another Tollgate running?): stop that process or choose another port with PORT, e.g. PORT=${config.server.port === 65535 ? 8081 : config.server.port + 1}`);
     case 'EACCES':
       return new ConfigError(`not allowed to listen on ${where} (ports below 1024 need privileges): choose another port with PORT, e.g. PORT=8080`);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new ConfigError(`HOST ${config.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`);
+      return new ConfigError(`HOST ${config.server.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`);
     default:
       return err;
   }
@@ -327,7 +342,7 @@ function explainListenError(err: unknown, config: Config): unknown {
  */
 function createLogger(config: Config): Logger {
   return pino(
-    { level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization'], remove: true } },
+    { level: config.logging.level, base: null, redact: { paths: ['req.headers.authorization'], remove: true } },
     pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -1,24 +1,13 @@
 // TRANSITIONAL (issue 10): the routes not yet declared with defineRoute, registered the old way.
 // Each module moves its routes to declarations; this file shrinks to nothing and is deleted.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { LoginThrottle } from './access/credentials/login-throttle.ts';
 import type { Directory } from './access/directory/directory.ts';
 import type { KeyService } from './access/key-service.ts';
-import { auditRoutes } from './access/audit/audit-routes.ts';
-import { authRoutes } from './access/auth/auth-routes.ts';
-import { directoryRoutes } from './access/directory/directory-routes.ts';
-import { invitationRoutes } from './access/directory/invitation-routes.ts';
-import { keyRoutes } from './access/key-routes.ts';
-import type { Mailer } from './access/mail/mailer.ts';
-import type { AccessRouteDeps } from './access/route-deps.ts';
-import type { SecureCookies } from './access/sessions/session-cookie.ts';
 import type { SessionService } from './access/sessions/session-service.ts';
-import { ssoRoutes } from './access/sso/sso-routes.ts';
 import { routeDoc } from './http/openapi/route-docs.ts';
 import { routeKeyOf, type AnyRoute } from './http/routes/index.ts';
 import { ACTION_TABLE, isAction } from './access/permissions/actions.ts';
 import { isSelfRule, ROUTE_PERMISSIONS } from './access/permissions/route-permissions.ts';
-import type { OutboundFetch } from './http/outbound/index.ts';
 import { budgetRoutes, type BudgetService } from './metering/budgets/index.ts';
 import { priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import type { UnpricedModels } from './metering/unpriced-models.ts';
@@ -34,35 +23,12 @@ export interface LegacyDeps {
   catalog: PriceCatalog;
   budgets: BudgetService;
   unpriced: UnpricedModels;
-  mailer: Mailer | undefined;
-  publicUrl: string | undefined;
-  secureCookies: SecureCookies;
-  outbound: OutboundFetch;
-  loginThrottle?: LoginThrottle | undefined;
   workspace?: WorkspaceDeps | undefined;
 }
 
 export async function registerLegacyRoutes(app: FastifyInstance, deps: LegacyDeps): Promise<void> {
   await app.register(
     async (api) => {
-      const access: AccessRouteDeps = {
-        store: deps.store,
-        directory: deps.directory,
-        keys: deps.keys,
-        sessions: deps.sessions,
-        log: deps.log as AccessRouteDeps['log'],
-        mailer: deps.mailer,
-        publicUrl: deps.publicUrl,
-        secureCookies: deps.secureCookies,
-        outbound: deps.outbound,
-        ...(deps.loginThrottle ? { loginThrottle: deps.loginThrottle } : {}),
-      };
-      await keyRoutes(api, { keys: deps.keys, directory: deps.directory });
-      await authRoutes(api, access);
-      await ssoRoutes(api, access);
-      await directoryRoutes(api, access);
-      await invitationRoutes(api, access);
-      await auditRoutes(api, access);
       await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
       await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
       if (deps.workspace) await workspaceRoutes(api, deps.workspace);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { errors, TollgateError } from '../http/errors.ts';
+import { fail } from '../errors/index.ts';
 import type { ChangeContext } from './change-record.ts';
 import { constantTimeEqual } from './credentials/constant-time.ts';
 import type { Directory, UserRow } from './directory/directory.ts';
@@ -90,13 +90,10 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
     const cookie = authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
     req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
     if (ra.rule === ACCOUNT && req.access.via !== 'session') {
-      throw errors.forbidden(
-        'session_required',
-        'Changing how you sign in (password, two-factor authentication, recovery codes) and listing or ending sessions need you signed in with a session; a key cannot do it, so whoever holds a key cannot take the account over. Sign in at POST /api/auth/sign-in.',
-      );
+      throw fail('session_required');
     }
     if (!isSelfRule(ra.rule) && !holdsAnyGrant(req.access.actor, ra.rule)) {
-      throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
+      throw fail('permission_denied', { what: `perform '${ra.rule}'` });
     }
   });
 }
@@ -104,21 +101,17 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
 async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => Promise<number | undefined>): Promise<void> {
   const waitSeconds = await limit(req);
   if (waitSeconds === undefined) return;
-  throw new TollgateError('rate_limit_exceeded', `Too many requests to sign-in and account routes from ${req.ip}; try again in ${waitSeconds} s.`, {
-    status: 429,
-    type: 'rate_limit_error',
-    // The window is a minute: waiting Retry-After always helps.
-    headers: { 'retry-after': String(waitSeconds), 'x-should-retry': 'true' },
-  });
+  // The window is a minute: waiting Retry-After always helps.
+  throw fail('rate_limit_exceeded', { address: req.ip, seconds: waitSeconds }, { headers: { 'retry-after': String(waitSeconds) } });
 }
 
 async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: string | undefined, deps: AccessDeps): Promise<AccessContext> {
   const principal = await deps.keys.authenticate(authorization);
   if (principal.ipRule && !principal.ipRule.allows(req.ip)) {
-    throw errors.forbidden('ip_not_allowed', `Requests with this key are not allowed from ${req.ip}.`);
+    throw fail('ip_not_allowed', { who: 'Requests with this key are', address: req.ip });
   }
   if (principal.endpoints && ra.scope !== undefined && !principal.endpoints.has(ra.scope)) {
-    throw errors.forbidden('endpoint_not_allowed', `This key is not allowed to call '${ra.scope}' endpoints.`);
+    throw fail('endpoint_not_allowed', { scope: ra.scope });
   }
   deps.keys.touch(principal, req.ip);
   return { actor: principal.actor, via: 'key', principal, session: null };
@@ -126,19 +119,19 @@ async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: strin
 
 async function viaSession(req: FastifyRequest, ra: RouteAccess, cookie: string, deps: AccessDeps): Promise<AccessContext> {
   const active = await deps.sessions.authenticate(cookie);
-  if (!active) throw errors.unauthorized('session_invalid', 'Your session has ended or is not valid; sign in again.');
+  if (!active) throw fail('session_invalid');
   if (!SAFE_METHODS.has(req.method)) {
     const presented = req.headers[CSRF_HEADER];
     if (typeof presented !== 'string' || !constantTimeEqual(presented, active.session.csrf_token)) {
-      throw errors.forbidden('csrf_token_invalid', `State-changing requests made with a session must carry the session's CSRF token in the '${CSRF_HEADER}' header.`);
+      throw fail('csrf_token_invalid');
     }
   }
   const org = await deps.directory.getOrg(active.user.org_id);
   if (org?.ip_allowlist && !IpAllowlist.parse(JSON.parse(org.ip_allowlist)).allows(req.ip)) {
-    throw errors.forbidden('ip_not_allowed', `Your organization does not allow access from ${req.ip}.`);
+    throw fail('ip_not_allowed', { who: "Your organization's members are", address: req.ip });
   }
   if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && !isSelfRule(ra.rule)) {
-    throw errors.forbidden('two_factor_required', 'Your organization requires two-factor authentication: enrol at POST /api/me/2fa first.');
+    throw fail('two_factor_required');
   }
   return { actor: active.actor, via: 'session', principal: null, session: active };
 }

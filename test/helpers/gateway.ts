@@ -76,7 +76,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : {}),
     ...options.env,
   };
-  const config: Config = loadConfig(env);
+  // Only what the test sets: a tollgate.yaml left in the working directory must not change it.
+  const config: Config = loadConfig(env, { findFile: false });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -84,8 +85,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       cb();
     },
   });
-  const logger = pino({ level: config.logLevel, base: null }, sink);
-  const tg = await startTollgate(config, { logger, ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}) });
+  const logger = pino({ level: config.logging.level, base: null }, sink);
+  let tg: Tollgate;
+  try {
+    tg = await startTollgate(config, { logger, ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}) });
+  } catch (err) {
+    // A start that is refused (a test of a ConfigError) leaves nothing running behind it.
+    await sim.close();
+    if (!options.store) await store.dispose();
+    throw err;
+  }
   const url = tg.url;
 
   const call: TestGateway['call'] = (path, init = {}) => {

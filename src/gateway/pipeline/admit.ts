@@ -1,7 +1,6 @@
 import type { KeyService } from '../../access/key-service.ts';
 import type { Principal } from '../../access/principal.ts';
 import { fail } from '../../errors/index.ts';
-import { errors } from '../../http/errors.ts';
 import { parseJsonBody } from '../../http/json-body.ts';
 import type { Meter } from '../../metering/meter.ts';
 import type { GatewayBody } from '../body-schemas.ts';
@@ -32,10 +31,10 @@ export function admitStage(deps: AdmitDeps): Stage {
       if (!target) throw fail('unknown_url', { method: call.method, path: call.endpoint });
       const principal = call.principal!;
       if (principal.ipRule && !principal.ipRule.allows(call.ip)) {
-        throw errors.forbidden('ip_not_allowed', `Requests with this key are not allowed from ${call.ip}.`);
+        throw fail('ip_not_allowed', { who: 'Requests with this key are', address: call.ip });
       }
       if (principal.endpoints && !principal.endpoints.has(target.scope)) throw fail('endpoint_not_allowed', { scope: target.scope });
-      if (!principal.gatewayAllowed) throw errors.forbidden('permission_denied', "You do not have permission to perform 'gateway.call'.");
+      if (!principal.gatewayAllowed) throw fail('permission_denied', { what: "perform 'gateway.call'" });
       deps.keys.touch(principal, call.ip);
 
       if (target.method === 'GET') {
