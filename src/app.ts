@@ -19,6 +19,7 @@ import { gatewayRouteDocs } from './gateway/endpoints.ts';
 import { createGatewayHandler } from './gateway/gateway-handler.ts';
 import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
 import { createStages } from './gateway/pipeline/stages.ts';
+import type { Stage } from './gateway/pipeline/stage.ts';
 import { clientAddress } from './http/client-address.ts';
 import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
@@ -74,6 +75,8 @@ export interface StartOptions {
   loginThrottle?: LoginThrottle;
   /** Runs workspace chat turns; default the temporary HTTP adapter that calls this Tollgate's own /v1. */
   chatRunner?: ChatRunner;
+  /** Changes the gateway's stage list before it is used (tests; see src/gateway/pipeline/stages.ts). */
+  stages?: (stages: Stage[]) => Stage[];
 }
 
 /**
@@ -199,7 +202,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
   ];
-  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes }), {
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
+  const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
     sendsCost: meter !== undefined,
