@@ -19,10 +19,10 @@ import { accessDocs, installAccessControl, publicRateLimit } from './access/inde
 import { gatewayContextOpener } from './gateway/routes.ts';
 import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
-import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
+import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
-import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
+import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
@@ -160,7 +160,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     meter,
     catalog,
     budgets,
-    unpriced,
     mailer,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
@@ -186,6 +185,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
     }),
     ...usageRoutes({ ledger, unpriced, directory }),
+    ...priceRoutes({ catalog, directory }),
+    ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
   ];
   const app = await buildServer({
     log,

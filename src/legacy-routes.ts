@@ -23,10 +23,9 @@ import { routeKeyOf, type AnyRoute } from './http/routes/index.ts';
 import { ACTION_TABLE, isAction } from './access/permissions/actions.ts';
 import { isSelfRule, ROUTE_PERMISSIONS } from './access/permissions/route-permissions.ts';
 import type { OutboundFetch } from './http/outbound/index.ts';
-import { budgetRoutes, type BudgetService } from './metering/budgets/index.ts';
+import type { BudgetService } from './metering/budgets/index.ts';
 import type { Meter } from './metering/meter.ts';
-import { priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
-import type { UnpricedModels } from './metering/unpriced-models.ts';
+import type { PriceCatalog } from './metering/prices/index.ts';
 import type { Store } from './state/index.ts';
 import type { UpstreamClient } from './upstream/upstream-client.ts';
 import { workspaceRoutes, type WorkspaceDeps } from './workspace/index.ts';
@@ -42,7 +41,6 @@ export interface LegacyDeps {
   meter: Meter | undefined;
   catalog: PriceCatalog;
   budgets: BudgetService;
-  unpriced: UnpricedModels;
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
@@ -87,8 +85,6 @@ export async function registerLegacyRoutes(app: FastifyInstance, deps: LegacyDep
       await directoryRoutes(api, access);
       await invitationRoutes(api, access);
       await auditRoutes(api, access);
-      await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
-      await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
       if (deps.workspace) await workspaceRoutes(api, deps.workspace);
     },
     { prefix: '/api' },
