@@ -27,7 +27,7 @@ import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
-import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
@@ -158,14 +158,11 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     upstream,
     record,
     meter,
-    catalog,
-    budgets,
     mailer,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
     outbound,
     loginThrottle: options.loginThrottle,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   };
   let openApi: string | undefined;
   const routes: AnyRoute[] = [
@@ -187,6 +184,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...usageRoutes({ ledger, unpriced, directory }),
     ...priceRoutes({ catalog, directory }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
+    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl }),
   ];
   const app = await buildServer({
     log,

@@ -23,12 +23,9 @@ import { routeKeyOf, type AnyRoute } from './http/routes/index.ts';
 import { ACTION_TABLE, isAction } from './access/permissions/actions.ts';
 import { isSelfRule, ROUTE_PERMISSIONS } from './access/permissions/route-permissions.ts';
 import type { OutboundFetch } from './http/outbound/index.ts';
-import type { BudgetService } from './metering/budgets/index.ts';
 import type { Meter } from './metering/meter.ts';
-import type { PriceCatalog } from './metering/prices/index.ts';
 import type { Store } from './state/index.ts';
 import type { UpstreamClient } from './upstream/upstream-client.ts';
-import { workspaceRoutes, type WorkspaceDeps } from './workspace/index.ts';
 
 export interface LegacyDeps {
   log: FastifyRequest['log'];
@@ -39,14 +36,11 @@ export interface LegacyDeps {
   upstream: UpstreamClient;
   record: Recorder;
   meter: Meter | undefined;
-  catalog: PriceCatalog;
-  budgets: BudgetService;
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
   outbound: OutboundFetch;
   loginThrottle?: LoginThrottle | undefined;
-  workspace?: WorkspaceDeps | undefined;
 }
 
 export async function registerLegacyRoutes(app: FastifyInstance, deps: LegacyDeps): Promise<void> {
@@ -85,7 +79,6 @@ export async function registerLegacyRoutes(app: FastifyInstance, deps: LegacyDep
       await directoryRoutes(api, access);
       await invitationRoutes(api, access);
       await auditRoutes(api, access);
-      if (deps.workspace) await workspaceRoutes(api, deps.workspace);
     },
     { prefix: '/api' },
   );
