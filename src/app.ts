@@ -21,18 +21,17 @@ import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
 import { createStages } from './gateway/pipeline/stages.ts';
 import type { Stage } from './gateway/pipeline/stage.ts';
 import { clientAddress } from './http/client-address.ts';
-import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
-import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
+import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
 import { refuseMeteringOffWithBudgets } from './metering/metering-off-guard.ts';
-import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
+import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
-import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
@@ -170,17 +169,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   };
 
-  const legacy: LegacyDeps = {
-    log,
-    store,
-    keys,
-    sessions,
-    directory,
-    catalog,
-    budgets,
-    unpriced,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url },
-  };
   let openApi: string | undefined;
   const routes: AnyRoute[] = [
     ...systemRoutes({
@@ -196,11 +184,14 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
           details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
         };
       },
-      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
+      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
     }),
     ...gatewayRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
+    ...priceRoutes({ catalog, directory }),
+    ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
+    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
   ];
   const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
@@ -229,7 +220,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         directory,
         publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
       }),
-    registerLegacy: (server) => registerLegacyRoutes(server, legacy),
     requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
     // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
     raw: {
@@ -239,7 +229,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const tollgate: Tollgate = {
     app,
-    routes: [...routes, ...legacyRouteDocs(routes)],
+    routes,
     store,
     keys,
     directory,
