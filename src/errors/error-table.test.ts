@@ -28,7 +28,7 @@ test('every row is consistent: a 4xx/5xx status, an OpenAI type matching it, a m
     if (spec.status === 429 && spec.type !== 'rate_limit_error') bad.push(`${code}: 429 is a rate_limit_error`);
     if (spec.status >= 500 && spec.type === 'invalid_request_error') bad.push(`${code}: a 5xx is not the caller's fault`);
     // `invalid_request` carries a framework's own sentence ({reason}) as it is.
-    if (spec.message !== '{reason}' && !/[.?!)]$/.test(spec.message.trim())) bad.push(`${code}: message should end with a full stop`);
+    if (spec.message !== '{reason}' && !/[.?!)}]$/.test(spec.message.trim())) bad.push(`${code}: message should end with a full stop`);
   }
   assert.deepEqual(bad, []);
 });
