@@ -1,9 +1,12 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { GatewayCall } from './call-context.ts';
 
 /** Microseconds of CPU per request, by stage, over the calls seen (streamed and not kept apart). */
 export interface StageProfileSummary {
   json: { requests: number; usPerRequest: Record<string, number> };
   stream: { requests: number; usPerRequest: Record<string, number> };
+  /** Event-loop delay since the first call finished (start-up excluded), ms. */
+  loopDelayMs: { p99: number; max: number };
 }
 
 /**
@@ -15,8 +18,18 @@ export interface StageProfileSummary {
 export class StageProfile {
   private readonly totals = { json: new Map<string, number>(), stream: new Map<string, number>() };
   private readonly counts = { json: 0, stream: 0 };
+  private readonly loop = monitorEventLoopDelay({ resolution: 5 });
+  private started = false;
+
+  constructor() {
+    this.loop.enable();
+  }
 
   add(call: GatewayCall): void {
+    if (!this.started) {
+      this.started = true;
+      this.loop.reset(); // start-up (migrations, first compilations) is not serving
+    }
     const timings = call.timings;
     if (!timings) return;
     const kind = call.stream ? 'stream' : 'json';
@@ -32,6 +45,7 @@ export class StageProfile {
       for (const [name, total] of this.totals[kind]) usPerRequest[name] = n === 0 ? 0 : Math.round((total / n) * 10) / 10;
       return { requests: n, usPerRequest };
     };
-    return { json: per('json'), stream: per('stream') };
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    return { json: per('json'), stream: per('stream'), loopDelayMs: { p99: ms(this.loop.percentile(99)), max: ms(this.loop.max) } };
   }
 }
