@@ -19,19 +19,20 @@ import { gatewayRouteDocs } from './gateway/endpoints.ts';
 import { createGatewayHandler } from './gateway/gateway-handler.ts';
 import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
 import { createStages } from './gateway/pipeline/stages.ts';
+import type { Stage } from './gateway/pipeline/stage.ts';
+import { StageProfile } from './gateway/pipeline/stage-profile.ts';
 import { clientAddress } from './http/client-address.ts';
-import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
-import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
+import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
 import { refuseMeteringOffWithBudgets } from './metering/metering-off-guard.ts';
-import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
+import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
-import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
@@ -74,6 +75,8 @@ export interface StartOptions {
   loginThrottle?: LoginThrottle;
   /** Runs workspace chat turns; default the temporary HTTP adapter that calls this Tollgate's own /v1. */
   chatRunner?: ChatRunner;
+  /** Changes the gateway's stage list before it is used (tests; see src/gateway/pipeline/stages.ts). */
+  stages?: (stages: Stage[]) => Stage[];
 }
 
 /**
@@ -114,6 +117,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     apiKey: config.upstream.api_key,
     headersTimeoutMs: config.upstream.headers_timeout_ms,
     bodyIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
+    connections: config.upstream.connections,
   });
 
   const directory = new Directory(store);
@@ -167,17 +171,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   };
 
-  const legacy: LegacyDeps = {
-    log,
-    store,
-    keys,
-    sessions,
-    directory,
-    catalog,
-    budgets,
-    unpriced,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url },
-  };
   let openApi: string | undefined;
   const routes: AnyRoute[] = [
     ...systemRoutes({
@@ -193,17 +186,22 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
           details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
         };
       },
-      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
+      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
     }),
     ...gatewayRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
+    ...priceRoutes({ catalog, directory }),
+    ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
+    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
   ];
-  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes }), {
+  const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
+  const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
     sendsCost: meter !== undefined,
-    profile: process.env['TOLLGATE_PROFILE'] === 'on',
+    profile: stageProfile && ((call) => stageProfile.add(call)),
   });
   const app = await buildServer({
     log,
@@ -225,7 +223,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         directory,
         publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
       }),
-    registerLegacy: (server) => registerLegacyRoutes(server, legacy),
     requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
     // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
     raw: {
@@ -235,7 +232,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const tollgate: Tollgate = {
     app,
-    routes: [...routes, ...legacyRouteDocs(routes)],
+    routes,
     store,
     keys,
     directory,
@@ -256,6 +253,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        // The bench reads this line (TOLLGATE_PROFILE=on): CPU µs per request by gateway stage.
+        () => void (stageProfile && log.info({ stageProfile: stageProfile.summary() }, 'gateway stage profile')),
         // Mails a route started after answering (password resets) go out before the mailer and the store close.
         () => background.drain(),
         () => changes.close(),

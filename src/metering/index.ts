@@ -30,3 +30,4 @@ export {
 } from './token-estimate.ts';
 export type { EstimateEndpoint } from './token-estimate.ts';
 export { formatPricePerMillion, formatUsd, parseUsd, type Nanos } from './money.ts';
+export { PricePerMillion, UsdAmount } from './money-schema.ts';
