@@ -31,6 +31,7 @@ import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
 import { openApiRoute } from './openapi/openapi-route.ts';
+import { webAppRoutes } from './web-app.ts';
 
 export interface ServerDeps {
   log: Logger;
@@ -61,7 +62,7 @@ export interface ServerDeps {
   trustProxy?: string | boolean;
 }
 
-/** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready. Does not listen. */
+/** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready, the web app at /. Does not listen. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -157,6 +158,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  await webAppRoutes(app);
   return app;
 }
 

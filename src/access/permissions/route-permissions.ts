@@ -92,6 +92,19 @@ export const ROUTE_PERMISSIONS = {
   'DELETE /api/invitations/:id': 'users.invite',
   'GET /api/invitations/accept': PUBLIC,
   'POST /api/invitations/accept': PUBLIC,
+
+  // The web app (src/http/web-app.ts): its page paths answer index.html, its hashed files; no data.
+  'GET /': PUBLIC,
+  'GET /sign-in': PUBLIC,
+  'GET /invite': PUBLIC,
+  'GET /reset-password': PUBLIC,
+  'GET /share/:token': PUBLIC,
+  'GET /c/:id': PUBLIC,
+  'GET /settings': PUBLIC,
+  'GET /settings/*': PUBLIC,
+  'GET /admin': PUBLIC,
+  'GET /admin/*': PUBLIC,
+  'GET /assets/*': PUBLIC,
 } as const satisfies Record<string, Action | typeof PUBLIC | typeof SELF>;
 
 /** What a route requires: an action of the matrix, PUBLIC or SELF. */

@@ -17,6 +17,7 @@ export function buildOpenApiDocument(version: string): Json {
   const paths: Record<string, Json> = {};
   for (const [key, rule] of Object.entries(ROUTE_PERMISSIONS)) {
     const [method, url] = key.split(' ') as [string, string];
+    if (!isApiUrl(url)) continue;
     const path = url.replace(/:([A-Za-z]+)/g, '{$1}');
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = operation(key, url, rule);
@@ -69,6 +70,11 @@ function operation(key: string, url: string, rule: string): Json {
   if (isGateway) op['externalDocs'] = { description: 'Same request and response as the OpenAI API', url: 'https://platform.openai.com/docs/api-reference' };
   if (doc?.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } };
   return op;
+}
+
+/** The routes the document describes: the gateway, the API and the probes; not the web app's pages and files. */
+function isApiUrl(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/v1/') || url === '/health' || url === '/ready';
 }
 
 function tagOf(url: string): string {

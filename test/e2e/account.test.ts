@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertAccessible } from './support/axe.ts';
+import { screenshot } from './support/browser.ts';
+import { assertNoProblems, createUser, linkIn, nextTotpCode, signInThroughPage, startE2e, type E2e } from './support/app.ts';
+
+// The account flows in a real browser: an invitation mailed by a real SMTP server, accepted with a
+// new password; two-factor enrolment with the QR code's key; signing in with the TOTP step; a
+// password reset by mail; single sign-on found from the email's domain.
+describe('web app: joining, signing in and securing an account (Chromium)', () => {
+  let e2e: E2e;
+  before(async () => {
+    e2e = await startE2e();
+  });
+  after(() => e2e.close());
+
+  test('an invited person opens the mailed link, chooses a password and lands in the workspace', async () => {
+    const { gw, smtp, url } = e2e;
+    const email = 'lea@example.com';
+    const res = await gw.call('/api/invitations', { body: { email, team_id: gw.tg.home.defaultTeam.id, role: 'member' } });
+    assert.equal(res.status, 201, await res.clone().text());
+    const mail = await smtp.waitFor(email);
+    const link = linkIn(mail.text, `${url}/invite?token=`);
+
+    const { page, problems, context } = await e2e.browser.newContext();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Join Default' }).waitFor();
+    assert.ok(!page.url().includes('token='), 'the token is taken out of the address bar');
+    assert.equal(await page.getByLabel('Email').inputValue(), email);
+    await assertAccessible(page, 'invitation page');
+    await screenshot(page, 'invite');
+
+    await page.getByLabel('Your name').fill('Lea Smith');
+    await page.getByLabel('Choose a password').fill('short');
+    await page.getByLabel('Repeat the password').click();
+    await page.getByText('Use at least 12 characters').waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Create my account and join' }).isDisabled(), 'a weak password cannot be sent');
+    await page.getByLabel('Choose a password').fill('a long enough passphrase');
+    await page.getByLabel('Repeat the password').fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Create my account and join' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.getByRole('button', { name: `Account: ${email}` }).waitFor();
+
+    // The link worked once: opening it again says so in words.
+    const second = await context.newPage();
+    await second.goto(link);
+    await second.getByText('This invitation link is no longer valid').waitFor();
+    assertNoProblems(problems);
+    await context.close();
+  });
+
+  test('two-factor enrolment with the QR code, then signing in asks for the code', async () => {
+    const { gw, url } = e2e;
+    const u = await createUser(gw);
+    const { page, problems, context } = await e2e.browser.newContext();
+    await signInThroughPage(page, e2e, u);
+    await page.goto(`${url}/settings/security`);
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    assert.match(secret, /^[A-Z2-7]{16,}$/);
+    await assertAccessible(page, 'two-factor enrolment');
+    await screenshot(page, 'two-factor-enrolment');
+
+    await page.getByLabel('Code from the app').fill('000000');
+    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+    await page.getByText('That code did not work').waitFor();
+    await page.getByLabel('Code from the app').fill(await nextTotpCode(gw, u.user.id, secret));
+    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+    const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+    await codes.first().waitFor();
+    assert.equal(await codes.count(), 10);
+    await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+    await page.getByText('On', { exact: true }).waitFor();
+
+    // Sign out, then sign in again: the TOTP step appears and a wrong code is explained.
+    await page.getByRole('button', { name: `Account: ${u.email}` }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Tollgate' }).waitFor();
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByLabel('Password').fill(u.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('Authentication code').waitFor();
+    await assertAccessible(page, 'sign-in, second factor');
+    await page.getByLabel('Authentication code').fill('123456');
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await page.getByText('That code did not work').waitFor();
+    await page.getByLabel('Authentication code').fill(await nextTotpCode(gw, u.user.id, secret));
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    assertNoProblems(problems);
+    await context.close();
+  });
+
+  test('a wrong password is explained, and a password reset by mail works once', async () => {
+    const { gw, smtp, url } = e2e;
+    const u = await createUser(gw);
+    const { page, problems, context } = await e2e.browser.newContext();
+    await page.goto(`${url}/sign-in`);
+    await assertAccessible(page, 'sign-in');
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('That email and password do not match an account').waitFor();
+
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const mail = await smtp.waitFor(u.email);
+    const link = linkIn(mail.text, `${url}/reset-password?token=`);
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    assert.ok(!page.url().includes('token='), 'the token is taken out of the address bar');
+    await assertAccessible(page, 'reset password');
+    await page.getByLabel('New password').fill('my brand new passphrase');
+    await page.getByLabel('Repeat the password').fill('my brand new passphrase');
+    await page.getByRole('button', { name: 'Set the password' }).click();
+    await page.getByRole('heading', { name: 'Your password is set' }).waitFor();
+    await signInThroughPage(page, e2e, { ...u, password: 'my brand new passphrase' });
+
+    const again = await context.newPage();
+    await again.goto(link);
+    await again.getByLabel('New password').fill('yet another passphrase');
+    await again.getByLabel('Repeat the password').fill('yet another passphrase');
+    await again.getByRole('button', { name: 'Set the password' }).click();
+    await again.getByText('This link has expired or was already used').waitFor();
+    assertNoProblems(problems);
+    await context.close();
+  });
+
+  test('an address whose domain signs in with SSO is offered "Sign in with SSO"', async () => {
+    const { gw, url } = e2e;
+    const orgId = gw.tg.home.org.id;
+    const put = await gw.call(`/api/orgs/${orgId}/sso`, { method: 'PUT', body: { issuer: 'https://idp.corp.example', client_id: 'tollgate', allowed_email_domains: ['corp.example'] } });
+    assert.equal(put.status, 200, await put.clone().text());
+    const { page, problems, context } = await e2e.browser.newContext();
+    await page.goto(`${url}/sign-in?next=%2Fadmin%2Fusage`);
+    await page.getByLabel('Email').fill('ana@elsewhere.example');
+    await page.waitForTimeout(700);
+    assert.equal(await page.getByRole('link', { name: 'Sign in with SSO' }).count(), 0, 'no SSO for a domain nobody signs in');
+    await page.getByLabel('Email').fill('ana@corp.example');
+    const sso = page.getByRole('link', { name: 'Sign in with SSO' });
+    await sso.waitFor();
+    assert.equal(await sso.getAttribute('href'), `/api/auth/sso/${orgId}/start?return_to=${encodeURIComponent('/admin/usage')}`);
+    await page.getByText('signs in corp.example addresses with single sign-on').waitFor();
+    assertNoProblems(problems);
+    await context.close();
+    await gw.call(`/api/orgs/${orgId}/sso`, { method: 'DELETE' });
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The workspace API as /work/contracts/conversations-api.md describes it (draft 1). Its routes are
+ * built on another branch; until they are in this server's OpenAPI document, the app calls them with
+ * `request` (http.ts) and these types.
+ */
+
+export interface ConversationSummary {
+  id: string;
+  object: 'conversation';
+  title: string | null;
+  model: string;
+  folder: string | null;
+  tags: string[];
+  pinned: boolean;
+  archived: boolean;
+  temporary: boolean;
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+  cost_usd: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface Conversation extends ConversationSummary {
+  current_leaf_id: string | null;
+}
+
+export interface CursorList<T> {
+  object: 'list';
+  data: T[];
+  next_cursor: string | null;
+}
+
+export type MessageStatus = 'complete' | 'error' | 'stopped';
+
+export interface Message {
+  id: string;
+  object: 'conversation.message';
+  conversation_id: string;
+  parent_id: string | null;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  model: string | null;
+  status: MessageStatus;
+  error: { code: string; message: string } | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  cost_usd: string | null;
+  latency_ms: number | null;
+  request_id: string | null;
+  created_at: string;
+}
+
+export interface SearchHit {
+  conversation_id: string;
+  title: string | null;
+  message_id: string | null;
+  snippet: string;
+  updated_at: string;
+}
+
+export interface Folder {
+  name: string;
+  count: number;
+}
+
+export interface EstimateBudget {
+  limit_usd: string;
+  spent_usd: string;
+  remaining_usd: string;
+  period: string;
+  resets_at: string | null;
+}
+
+export interface Estimate {
+  model: string;
+  prompt_tokens: number;
+  expected_completion_tokens: number;
+  cost_usd: string;
+  context_window: number;
+  budget: EstimateBudget | null;
+}
+
+export interface CatalogModel {
+  id: string;
+  input_usd_per_1m: string;
+  output_usd_per_1m: string;
+  cached_input_usd_per_1m: string | null;
+  context_window: number;
+  max_output_tokens: number;
+  capabilities: string[];
+}
+
+export type TemplateCategory = 'business' | 'technical' | 'creative';
+export const TEMPLATE_CATEGORIES: readonly TemplateCategory[] = ['business', 'technical', 'creative'];
+
+export interface TemplateVariable {
+  name: string;
+  type: 'text' | 'select' | 'number';
+  options?: string[];
+  default?: string | number;
+  required: boolean;
+}
+
+export interface Template {
+  id: string;
+  object: 'template';
+  name: string;
+  category: TemplateCategory;
+  content: string;
+  variables: TemplateVariable[];
+  scope: 'personal' | 'team';
+  team_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Share {
+  id: string;
+  object: 'share';
+  url: string;
+  token: string;
+  created_at: string;
+}
+
+export interface SharedConversation {
+  title: string | null;
+  model: string;
+  messages: Message[];
+}
+
+/** Events of a streamed chat turn (text/event-stream). */
+export type ChatEvent =
+  | { event: 'message.created'; data: { message: Message } }
+  | { event: 'message.delta'; data: { id: string; delta: string } }
+  | { event: 'message.completed'; data: { message: Message } }
+  | { event: 'error'; data: { error: { message: string; type: string; param: string | null; code: string | null } } };
