@@ -30,7 +30,7 @@ export function AppHeader({ children }: { children?: ReactNode }) {
   return (
     <header className="flex h-12 shrink-0 items-center gap-3 border-b border-line px-3">
       <Link to="/" aria-label="Tollgate workspace" className="rounded">
-        <Logo />
+        <Logo compactOnSmall />
       </Link>
       <nav aria-label="Main" className="flex items-center gap-1">
         <NavLink to="/" end className={link}>

@@ -118,7 +118,7 @@ function AuditDetail({ e }: { e: AuditEvent }) {
   const block = (title: string, v: unknown) => (
     <div className="min-w-0 flex-1">
       <p className="text-xs font-medium text-fg-muted">{title}</p>
-      <pre className="mt-1 max-h-72 overflow-auto rounded bg-bg p-2 font-mono text-xs">{v === null || v === undefined ? '—' : JSON.stringify(v, null, 2)}</pre>
+      <pre tabIndex={0} aria-label={title} className="mt-1 max-h-72 overflow-auto rounded bg-bg p-2 font-mono text-xs">{v === null || v === undefined ? '—' : JSON.stringify(v, null, 2)}</pre>
     </div>
   );
   return (

@@ -15,7 +15,7 @@ import { ErrorState, LoadingState, Notice } from '../../ui/states.tsx';
 import { useToast } from '../../ui/toast.tsx';
 import { useNames } from './use-names.ts';
 
-const LABELS = { issuer: 'Issuer', client_id: 'Client ID', client_secret: 'Client secret', scopes: 'Scopes', groups_claim: 'Groups claim', group_rules: 'Group rules', default_team_id: 'Default team', default_role: 'Default role', allowed_email_domains: 'Allowed email domains' };
+const LABELS = { issuer: 'Issuer URL', client_id: 'Client ID', client_secret: 'Client secret', scopes: 'Scopes', groups_claim: 'Groups claim', group_rules: 'Group rules', default_team_id: 'Default team', default_role: 'Default role', allowed_email_domains: 'Allowed email domains' };
 
 /** Admin › Single sign-on: the organization's OpenID Connect provider, its group → team rules and who may sign in. */
 export function SsoPage() {

@@ -35,7 +35,7 @@ function CodeBlock({ children, ...rest }: ComponentProps<'pre'>) {
           <span aria-live="polite">{copied ? 'Copied' : 'Copy code'}</span>
         </button>
       </div>
-      <pre {...rest} className="overflow-x-auto p-3 font-mono text-[13px] leading-relaxed">
+      <pre {...rest} tabIndex={0} className="overflow-x-auto p-3 font-mono text-[13px] leading-relaxed">
         {children}
       </pre>
     </div>

@@ -30,7 +30,7 @@ export function SpendToday() {
             {formatUsd(values.at(-1) ?? 0n)}
           </p>
           <p className="text-xs text-fg-muted">
-            {formatInt(today?.data?.requests ?? 0)} requests in {scope} · yesterday {formatUsd(yesterday)}
+            {formatInt(today?.data?.requests ?? 0)} {today?.data?.requests === 1 ? "request" : "requests"} in {scope} · yesterday {formatUsd(yesterday)}
           </p>
           <Suspense fallback={<div className="h-20" />}>
             <TrendChart points={days.map((d, i) => ({ day: d.day, nanos: Number(values[i] ?? 0n) }))} />

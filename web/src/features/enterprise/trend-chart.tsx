@@ -11,7 +11,7 @@ export default function TrendChart({ points }: { points: TrendPoint[] }) {
   return (
     <div className="h-20 w-full" aria-hidden>
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={points} margin={{ top: 4, right: 0, bottom: 0, left: 0 }}>
+        <AreaChart accessibilityLayer={false} data={points} margin={{ top: 4, right: 0, bottom: 0, left: 0 }}>
           <XAxis dataKey="day" hide />
           <Tooltip
             formatter={(v) => [formatUsd(BigInt(Math.round(Number(v)))), 'Spend']}

@@ -38,7 +38,7 @@ export function IntelligencePanel() {
           <p className="text-xs text-fg-muted">{formatInt(used)} tokens. The size of this model’s context window is not known.</p>
         )}
       </PanelSection>
-      <PanelSection title="Model">
+      <PanelSection title="Model card">
         <div className="flex items-center justify-between gap-2">
           <p className="font-medium" data-testid="model-card-name">{model}</p>
           {price.data?.source === 'override' && <Badge tone="accent">negotiated price</Badge>}

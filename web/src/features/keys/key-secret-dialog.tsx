@@ -28,7 +28,7 @@ export function KeySecretDialog({ created, onClose, rotated }: { created: ApiKey
             <Notice tone="info">The old secret keeps working until {new Date(created.previous_secret_expires_at).toLocaleString()}.</Notice>
           )}
           <p className="text-sm text-fg-muted">Use it with any OpenAI SDK:</p>
-          <pre className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs">{`const client = new OpenAI({ baseURL: '${base}', apiKey: process.env.TOLLGATE_KEY });`}</pre>
+          <pre tabIndex={0} aria-label="Example" className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs">{`const client = new OpenAI({ baseURL: '${base}', apiKey: process.env.TOLLGATE_KEY });`}</pre>
         </div>
       )}
     </Dialog>

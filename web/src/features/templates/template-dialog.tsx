@@ -81,7 +81,7 @@ function FillVariables({ template, onBack, onInsert }: { template: Template; onB
         render.mutate();
       }}
     >
-      <pre className="max-h-32 overflow-y-auto rounded-md bg-subtle p-2 text-xs whitespace-pre-wrap">{template.content}</pre>
+      <pre tabIndex={0} aria-label="Template text" className="max-h-32 overflow-y-auto rounded-md bg-subtle p-2 text-xs whitespace-pre-wrap">{template.content}</pre>
       {template.variables.map((v) => (
         <Field key={v.name} label={`${v.name}${v.required ? '' : ' (optional)'}`} error={render.error && isApiError(render.error) && render.error.param?.includes(v.name) ? describeError(render.error) : null}>
           {(p) =>

@@ -21,7 +21,8 @@ function keyOf(row: UsageRow, dim: Dimension): string {
     case 'day':
       return localDayKey(new Date(row.created_at));
     case 'model':
-      return row.model_served ?? row.model_requested ?? 'unknown';
+      // The model people asked for (gpt-4o), not the snapshot that served it (gpt-4o-2024-08-06).
+      return row.model_requested ?? row.model_served ?? 'unknown';
     case 'key':
       return row.key_id ?? 'no key';
     case 'user':

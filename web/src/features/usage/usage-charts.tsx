@@ -10,7 +10,7 @@ export function DayChart({ groups }: { groups: UsageGroup[] }) {
   return (
     <div className="h-56 w-full" aria-hidden>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid vertical={false} stroke="var(--color-line)" />
           <XAxis dataKey="day" tick={{ fontSize: 11, fill: 'var(--color-fg-muted)' }} />
           <YAxis tickFormatter={usd} tick={{ fontSize: 11, fill: 'var(--color-fg-muted)' }} width={70} />
@@ -28,7 +28,7 @@ export function BreakdownChart({ groups, label }: { groups: UsageGroup[]; label:
   return (
     <div className="w-full" style={{ height: Math.max(80, data.length * 28 + 20) }} aria-hidden>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} layout="vertical" margin={{ top: 0, right: 8, bottom: 0, left: 8 }}>
+        <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 0, right: 8, bottom: 0, left: 8 }}>
           <XAxis type="number" hide />
           <YAxis type="category" dataKey="name" width={140} tick={{ fontSize: 11, fill: 'var(--color-fg-muted)' }} />
           <Tooltip formatter={(v) => [usd(v), 'Cost']} contentStyle={{ fontSize: 12, background: 'var(--color-bg)', border: '1px solid var(--color-line)' }} />

@@ -58,22 +58,27 @@ function WorkspaceLayout() {
   return (
     <div className="flex h-full flex-col">
       <AppHeader>
-        <IconButton label="Keyboard shortcuts" onClick={() => setHelp(true)}>
+        {/* On a narrow window the side panels become drawers, opened from here (above them). */}
+        <IconButton label="Conversations" aria-expanded={leftOpen} onClick={() => { setLeftOpen(!leftOpen); setRightOpen(false); }} className="md:hidden">
+          <PanelLeft className="size-4" aria-hidden />
+        </IconButton>
+        <IconButton label="Insights and spend" aria-expanded={rightOpen} onClick={() => { setRightOpen(!rightOpen); setLeftOpen(false); }} className="lg:hidden">
+          <PanelRight className="size-4" aria-hidden />
+        </IconButton>
+        <IconButton label="Keyboard shortcuts" onClick={() => setHelp(true)} className="max-sm:hidden">
           <Keyboard className="size-4" aria-hidden />
         </IconButton>
       </AppHeader>
-      <div className="relative flex min-h-0 flex-1">
-        <div className="absolute top-2 left-2 z-20 md:hidden">
-          <IconButton label="Conversations" aria-expanded={leftOpen} onClick={() => setLeftOpen(!leftOpen)} className="bg-bg shadow">
-            <PanelLeft className="size-4" aria-hidden />
-          </IconButton>
-        </div>
-        <div className="absolute top-2 right-2 z-20 lg:hidden">
-          <IconButton label="Insights and spend" aria-expanded={rightOpen} onClick={() => setRightOpen(!rightOpen)} className="bg-bg shadow">
-            <PanelRight className="size-4" aria-hidden />
-          </IconButton>
-        </div>
-        {(leftOpen || rightOpen) && <div className="fixed inset-0 z-20 bg-black/30 lg:hidden" aria-hidden onClick={() => { setLeftOpen(false); setRightOpen(false); }} />}
+      <div
+        className="relative flex min-h-0 flex-1"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && (leftOpen || rightOpen)) {
+            setLeftOpen(false);
+            setRightOpen(false);
+          }
+        }}
+      >
+        {(leftOpen || rightOpen) && <div className="fixed inset-x-0 top-12 bottom-0 z-20 bg-black/30 lg:hidden" aria-hidden onClick={() => { setLeftOpen(false); setRightOpen(false); }} />}
         <div className={cx('z-30 h-full max-md:fixed max-md:top-12 max-md:bottom-0 max-md:left-0 max-md:h-auto max-md:shadow-xl', !leftOpen && 'max-md:hidden')}>
           <ConversationsPanel onNavigate={() => setLeftOpen(false)} />
         </div>
