@@ -74,12 +74,16 @@ export interface EstimateBudget {
 }
 
 export interface Estimate {
+  object: 'conversation.estimate';
   model: string;
   prompt_tokens: number;
   expected_completion_tokens: number;
-  cost_usd: string;
-  context_window: number;
-  budget: EstimateBudget | null;
+  /** Null for a model without a price. */
+  cost_usd: string | null;
+  context_window: number | null;
+  max_output_tokens: number | null;
+  capabilities: string[];
+  budget: (EstimateBudget & { id: string; scope: string }) | null;
 }
 
 export interface CatalogModel {
@@ -119,15 +123,22 @@ export interface Template {
 export interface Share {
   id: string;
   object: 'share';
-  url: string;
-  token: string;
+  conversation_id: string;
+  leaf_message_id: string;
+  /** Shown once, when the link is made; null in lists. */
+  url: string | null;
+  token: string | null;
   created_at: string;
+  revoked_at: string | null;
 }
 
+/** What a share link shows: no ids, no costs, nobody's name. */
 export interface SharedConversation {
+  object: 'shared_conversation';
   title: string | null;
   model: string;
-  messages: Message[];
+  shared_at: string;
+  messages: { role: Message['role']; content: string; model: string | null; status: MessageStatus; created_at: string }[];
 }
 
 /** Events of a streamed chat turn (text/event-stream). */
@@ -135,4 +146,6 @@ export type ChatEvent =
   | { event: 'message.created'; data: { message: Message } }
   | { event: 'message.delta'; data: { id: string; delta: string } }
   | { event: 'message.completed'; data: { message: Message } }
-  | { event: 'error'; data: { error: { message: string; type: string; param: string | null; code: string | null } } };
+  | { event: 'conversation.updated'; data: { conversation: Conversation } }
+  /** `message`: the stored assistant reply with status "error", when there is one. */
+  | { event: 'error'; data: { error: { message: string; type: string; param: string | null; code: string | null }; message?: Message | null } };

@@ -114,8 +114,10 @@ export function useShares(conversationId: string | undefined, enabled: boolean) 
     retry: retryUnlessMissing,
   });
 }
-export const createShare = (conversationId: string) => request<Share>(`/api/conversations/${encodeURIComponent(conversationId)}/shares`, { body: {} });
-export const revokeShare = (id: string) => request<unknown>(`/api/shares/${encodeURIComponent(id)}`, { method: 'DELETE' });
+/** Makes a read-only link to a branch (default: the conversation's current leaf); its URL is answered once. */
+export const createShare = (conversationId: string, messageId?: string) =>
+  request<Share>(`/api/conversations/${encodeURIComponent(conversationId)}/shares`, { body: messageId ? { message_id: messageId } : {} });
+export const revokeShare = (id: string) => request<Share>(`/api/shares/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
 export function useSharedConversation(token: string) {
   return useQuery({

@@ -15,7 +15,7 @@ import { useToast } from '../../ui/toast.tsx';
 import { ShareDialog } from './share-dialog.tsx';
 
 /** The open conversation's title (click to rename), its cost, and its actions: export, share, pin, archive, delete. */
-export function ChatHeader({ conversation }: { conversation: Conversation }) {
+export function ChatHeader({ conversation, leafId }: { conversation: Conversation; leafId: string | undefined }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
@@ -97,7 +97,7 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
           <Trash2 className="size-4" aria-hidden /> Delete
         </MenuItem>
       </Menu>
-      <ShareDialog conversationId={conversation.id} open={sharing} onOpenChange={setSharing} />
+      <ShareDialog conversationId={conversation.id} leafId={leafId} open={sharing} onOpenChange={setSharing} />
     </div>
   );
 }

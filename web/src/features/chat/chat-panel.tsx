@@ -78,7 +78,7 @@ export function ChatPanel() {
 
   return (
     <section aria-label="Chat" data-testid="chat-panel" className="flex min-w-0 flex-1 flex-col">
-      {conversation && <ChatHeader key={conversation.id} conversation={conversation} />}
+      {conversation && <ChatHeader key={conversation.id} conversation={conversation} leafId={ws.branch.at(-1)?.id} />}
       {backendMissing && (
         <Notice tone="info" className="m-3">
           Chat is not available on this server yet: conversations arrive with the workspace service. You can already see what a message would cost; keys, usage and

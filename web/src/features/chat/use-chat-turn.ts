@@ -82,9 +82,18 @@ export function useChatTurn() {
             addMessage(conversationId, e.data.message);
             ws.setLeaf(conversationId, e.data.message.id);
             lastId = e.data.message.id;
+          } else if (e.event === 'conversation.updated') {
+            qc.setQueryData(conversationKeys.detail(conversationId), e.data.conversation);
           } else if (e.event === 'error') {
             const err = e.data.error;
-            setTurnError({ error: new ApiError(400, err.code, err.message, err.param, err.type), afterId: lastId });
+            if (e.data.message) {
+              // The reply is stored with status "error": it shows in the thread, with Regenerate.
+              addMessage(conversationId, e.data.message);
+              ws.setLeaf(conversationId, e.data.message.id);
+              lastId = e.data.message.id;
+            } else {
+              setTurnError({ error: new ApiError(400, err.code, err.message, err.param, err.type), afterId: lastId });
+            }
           }
         });
       } catch (err) {

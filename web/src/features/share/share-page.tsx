@@ -1,6 +1,7 @@
 import { useParams } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { useSharedConversation } from '../../api/workspace.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { Logo } from '../../ui/logo.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states.tsx';
 import { MessageContent } from '../chat/message-content.tsx';
@@ -24,10 +25,10 @@ export default function SharePage() {
     body = (
       <article aria-label="Shared conversation" data-testid="shared-conversation">
         <h1 className="text-xl font-semibold">{shared.data.title || 'Shared conversation'}</h1>
-        <p className="mt-1 text-sm text-fg-muted">Read-only · {shared.data.model}</p>
+        <p className="mt-1 text-sm text-fg-muted">Read-only · {shared.data.model} · shared {formatDateTime(shared.data.shared_at)}</p>
         <ol className="mt-6 flex flex-col gap-4">
-          {shared.data.messages.map((m) => (
-            <li key={m.id} className={m.role === 'user' ? 'self-end rounded-lg bg-accent-soft px-3 py-2 whitespace-pre-wrap' : ''} aria-label={m.role === 'user' ? 'Question' : 'Answer'}>
+          {shared.data.messages.map((m, i) => (
+            <li key={i} className={m.role === 'user' ? 'self-end rounded-lg bg-accent-soft px-3 py-2 whitespace-pre-wrap' : ''} aria-label={m.role === 'user' ? 'Question' : 'Answer'}>
               {m.role === 'user' ? m.content : <MessageContent text={m.content} />}
             </li>
           ))}
