@@ -19,12 +19,19 @@ const BY_CODE: Record<string, (e: ApiError) => string> = {
   invalid_or_expired_token: () => 'This link has expired or was already used. Ask for a new one.',
   weak_password: () => 'Choose a password of 12 to 256 characters (a few words make a good one).',
   incorrect_password: () => 'Your current password is not right.',
-  budget_exceeded: (e) => `You have reached a spending limit. ${e.message}`,
-  insufficient_quota: (e) => `You have reached a spending limit. ${e.message}`,
+  budget_exceeded: (e) => `You have reached a spending limit. ${readableBudget(e.message)}`,
+  insufficient_quota: (e) => `You have reached a spending limit. ${readableBudget(e.message)}`,
   model_not_allowed: (e) => e.message.replace('This key is', 'You are'),
   unknown_url: () => 'This part of Tollgate is not available on this server yet.',
   sso_not_found: () => 'No organization signs in this email domain with single sign-on.',
 };
+
+/** The server's budget refusal without internal ids, with its reset time in the person's own clock. */
+function readableBudget(message: string): string {
+  return message
+    .replace(/ \(bud_[A-Za-z0-9]+\)/g, '')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+}
 
 function waitText(seconds: number | null): string {
   if (seconds === null) return 'a moment';

@@ -103,6 +103,9 @@ export function useChatTurn() {
           ws.setLeaf(conversationId, null);
         } else {
           setTurnError({ error: err, afterId: lastId });
+          // Refused before anything was stored (bad input, no permission): give the text back.
+          const pending = turn.pendingUser;
+          if (pending !== null && lastId === turn.showAfter) ws.setDraft((d) => d || pending);
         }
       } finally {
         cancelAnimationFrame(frame.current);

@@ -109,6 +109,14 @@ function Group({ title, children }: { title: string; children: React.ReactNode }
   );
 }
 
+/** The snippet with the words searched for marked (the server sends plain text). */
+function Highlight({ text, query }: { text: string; query: string }) {
+  const words = query.split(/\s+/).filter((w) => w.length > 1).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (words.length === 0) return <>{text}</>;
+  const parts = text.split(new RegExp(`(${words.join('|')})`, 'gi'));
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <mark key={i} className="rounded bg-warn-soft px-0.5 text-fg">{p}</mark> : p))}</>;
+}
+
 function SearchResults({ q, search, onOpen }: { q: string; search: ReturnType<typeof useConversationSearch>; onOpen: (() => void) | undefined }) {
   if (search.isPending) return <LoadingState label="Searching…" />;
   if (search.error || !search.data) return <ErrorState error={search.error} />;
@@ -124,7 +132,9 @@ function SearchResults({ q, search, onOpen }: { q: string; search: ReturnType<ty
             className="block rounded-md px-2 py-1.5 hover:bg-muted"
           >
             <span className="block truncate text-sm font-medium">{h.title || 'New conversation'}</span>
-            <span className="line-clamp-2 text-xs text-fg-muted">{h.snippet}</span>
+            <span className="line-clamp-2 text-xs text-fg-muted">
+              <Highlight text={h.snippet} query={q} />
+            </span>
           </Link>
         </li>
       ))}

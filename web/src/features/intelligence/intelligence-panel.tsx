@@ -30,7 +30,7 @@ export function IntelligencePanel() {
           <>
             <Meter value={used / window} label="Context window used" valueText={`${formatInt(used)} of ${formatInt(window)} tokens`} />
             <p className="mt-1.5 text-xs text-fg-muted" data-testid="context-used">
-              {formatInt(used)} of {formatInt(window)} tokens ({formatPercent(used / window)}) · {branch.length} message{branch.length === 1 ? '' : 's'} in this branch
+              {tokens ? `${formatInt(used)} of ${formatInt(window)} tokens (${formatPercent(used / window)})` : 'Counting…'} · {branch.length} message{branch.length === 1 ? '' : 's'} in this branch
               {tokens && tokens.draftTokens > 0 && ` + your draft (${formatInt(tokens.draftTokens)})`}
             </p>
           </>

@@ -1,4 +1,5 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { templateKeys } from '../../api/query-keys.ts';
 import { useEffect, useState } from 'react';
 import { renderTemplate, useTemplates } from '../../api/workspace.ts';
 import { TEMPLATE_CATEGORIES, type Template } from '../../api/workspace-types.ts';
@@ -23,7 +24,12 @@ interface Props {
 /** Picks a template (by category), asks for its variables, and inserts the text the server renders. */
 export function TemplateDialog({ open, initial, onOpenChange, onInsert }: Props) {
   const [chosen, setChosen] = useState<Template | null>(initial);
+  const qc = useQueryClient();
   useEffect(() => setChosen(initial), [initial, open]);
+  // Teammates may have added templates since the list was loaded.
+  useEffect(() => {
+    if (open) void qc.invalidateQueries({ queryKey: templateKeys.all });
+  }, [open, qc]);
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={chosen ? chosen.name : 'Insert a template'} description={chosen ? 'Fill in the blanks; the text goes into your message.' : 'Reusable prompts, yours and your teams’.'} wide>
       {chosen ? <FillVariables template={chosen} onBack={() => setChosen(null)} onInsert={(t) => { onInsert(t); onOpenChange(false); }} /> : <TemplateList onChoose={setChosen} />}

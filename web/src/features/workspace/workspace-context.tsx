@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type Dispatch, type ReactNode, type RefObject, type SetStateAction } from 'react';
 import { useConversation, useMessages } from '../../api/workspace.ts';
 import type { Conversation, Message, Template } from '../../api/workspace-types.ts';
 import { branchTo, buildTree, type MessageTree } from '../chat/message-tree.ts';
@@ -20,7 +20,7 @@ interface WorkspaceValue {
   modelInfo: ModelChoice | undefined;
   setModel: (id: string) => void;
   draft: string;
-  setDraft: (text: string) => void;
+  setDraft: Dispatch<SetStateAction<string>>;
   /** Adds text to the draft (a template) and puts the cursor in the composer. */
   insertIntoDraft: (text: string) => void;
   tokens: TokenCount | null;
