@@ -1,4 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { downloadBlob } from '../lib/download.ts';
 import { isApiError } from './api-error.ts';
 import { request } from './http.ts';
 import { conversationKeys, modelKeys, sharedKeys, templateKeys } from './query-keys.ts';
@@ -133,12 +134,5 @@ export async function downloadExport(conversationId: string, format: 'md' | 'jso
   const blob = await res.blob();
   const disposition = res.headers.get('content-disposition') ?? '';
   const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? `conversation.${format}`;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = decodeURIComponent(name);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(decodeURIComponent(name), blob);
 }

@@ -1,4 +1,5 @@
 import { Download } from 'lucide-react';
+import { downloadBlob } from '../../lib/download.ts';
 import { Button } from '../../ui/button.tsx';
 import { CopyButton } from '../../ui/copy-button.tsx';
 import { Notice } from '../../ui/states.tsx';
@@ -6,14 +7,7 @@ import { Notice } from '../../ui/states.tsx';
 /** Recovery codes, shown once: to copy, download or write down. */
 export function RecoveryCodes({ codes }: { codes: string[] }) {
   const text = codes.join('\n');
-  function download() {
-    const url = URL.createObjectURL(new Blob([`Tollgate recovery codes (each works once)\n\n${text}\n`], { type: 'text/plain' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'tollgate-recovery-codes.txt';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 5000);
-  }
+  const download = () => downloadBlob('tollgate-recovery-codes.txt', new Blob([`Tollgate recovery codes (each works once)\n\n${text}\n`], { type: 'text/plain' }));
   return (
     <div className="flex flex-col gap-3">
       <Notice tone="warn">

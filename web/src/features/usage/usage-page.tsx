@@ -12,7 +12,10 @@ import { EmptyState, ErrorState, LoadingState, Notice } from '../../ui/states.ts
 import { Table } from '../../ui/table.tsx';
 import { useNames } from '../admin/use-names.ts';
 import { aggregate, type Dimension, type UsageGroup } from './usage-aggregate.ts';
-import { downloadCsv, toCsv } from './csv.ts';
+import { downloadBlob } from '../../lib/download.ts';
+import { toCsv } from './csv.ts';
+
+const downloadCsv = (name: string, csv: string) => downloadBlob(name, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
 
 const DayChart = lazy(() => import('./usage-charts.tsx').then((m) => ({ default: m.DayChart })));
 const BreakdownChart = lazy(() => import('./usage-charts.tsx').then((m) => ({ default: m.BreakdownChart })));
