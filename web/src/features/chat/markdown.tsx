@@ -1,8 +1,9 @@
 import { Check, Copy } from 'lucide-react';
-import { isValidElement, useState, type ComponentProps, type ReactNode } from 'react';
+import { isValidElement, memo, useState, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import ReactMarkdown from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
+import { markdownCache, rememberMarkdown } from './markdown-cache.ts';
 
 /** Text of a React tree (the code inside a highlighted <pre>), for the copy button. */
 function textOf(node: ReactNode): string {
@@ -42,27 +43,40 @@ function CodeBlock({ children, ...rest }: ComponentProps<'pre'>) {
   );
 }
 
-/**
- * A message rendered as Markdown (GitHub flavour) with highlighted code and a copy button per block.
- * Raw HTML in the text is shown as text, never rendered; links open in a new tab without a referrer.
- */
-export default function Markdown({ text }: { text: string }) {
-  return (
+const REMARK = [remarkGfm];
+// Only fenced code that names its language is highlighted: guessing the language runs every grammar
+// over every block, which made a long thread slow to open and to scroll.
+const REHYPE = [[rehypeHighlight, { detect: false }]] as const;
+
+/** Renders Markdown to React elements once per text (react-markdown's Markdown is a pure function). */
+export function renderMarkdown(text: string): ReactElement {
+  const hit = markdownCache.get(text);
+  if (hit) return hit;
+  const element = (
     <div className="prose-chat">
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
-        rehypePlugins={[[rehypeHighlight, { detect: true, ignoreMissing: true }]]}
-        components={{
+      {ReactMarkdown({
+        children: text,
+        remarkPlugins: REMARK,
+        rehypePlugins: REHYPE as never,
+        components: {
           pre: CodeBlock,
           a: ({ children, href }) => (
             <a href={href} target="_blank" rel="noopener noreferrer">
               {children}
             </a>
           ),
-        }}
-      >
-        {text}
-      </ReactMarkdown>
+        },
+      })}
     </div>
   );
+  rememberMarkdown(text, element);
+  return element;
 }
+
+/**
+ * A message rendered as Markdown (GitHub flavour) with highlighted code and a copy button per block.
+ * Raw HTML in the text is shown as text, never rendered; links open in a new tab without a referrer.
+ */
+export default memo(function Markdown({ text }: { text: string }) {
+  return renderMarkdown(text);
+});

@@ -17,13 +17,15 @@ interface Props {
   branchIndex: number;
   branchCount: number;
   busy: boolean;
+  /** The thread is scrolling fast: draw cheaply (see MessageContent). */
+  scrolling?: boolean;
   onBranch: (message: Message, delta: -1 | 1) => void;
   onEdit: (message: Message, content: string) => void;
   onRegenerate: (message: Message) => void;
 }
 
 /** One message of the thread: text, reply details, and its actions (copy, edit, regenerate, ‹ 2/3 ›). */
-export const MessageItem = memo(function MessageItem({ message: m, branchIndex, branchCount, busy, onBranch, onEdit, onRegenerate }: Props) {
+export const MessageItem = memo(function MessageItem({ message: m, branchIndex, branchCount, busy, scrolling = false, onBranch, onEdit, onRegenerate }: Props) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(m.content);
   const user = m.role === 'user';
@@ -50,7 +52,7 @@ export const MessageItem = memo(function MessageItem({ message: m, branchIndex, 
         ) : user ? (
           <div className="whitespace-pre-wrap">{m.content}</div>
         ) : (
-          <MessageContent text={m.content} />
+          <MessageContent text={m.content} cheap={scrolling} />
         )}
         {m.status === 'stopped' && <Badge tone="warn" className="mt-1">Stopped</Badge>}
         {m.status === 'error' && m.error && (

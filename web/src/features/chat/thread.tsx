@@ -34,7 +34,9 @@ export function Thread({ conversationKey, branch, tree, streaming, footer, onBra
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => 140,
-    overscan: 6,
+    // Open at the end: the first render draws the last messages, not the first ones.
+    initialOffset: () => count * 140,
+    overscan: 4,
     getItemKey: (i) => (i < branch.length ? branch[i]!.id : i === branch.length && streaming ? 'streaming' : 'footer'),
   });
 
@@ -77,6 +79,8 @@ export function Thread({ conversationKey, branch, tree, streaming, footer, onBra
                   branchIndex={siblingsOf(tree, branch[row.index]!).index}
                   branchCount={siblingsOf(tree, branch[row.index]!).count}
                   busy={streaming !== null}
+                  // Cheap drawing only while the person scrolls through the thread, not while it follows the end.
+                  scrolling={virtualizer.isScrolling && !stick.current}
                   onBranch={onBranch}
                   onEdit={onEdit}
                   onRegenerate={onRegenerate}
