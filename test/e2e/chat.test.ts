@@ -138,6 +138,7 @@ describe('web app: chatting with the cost in view (Chromium)', () => {
   test('searches and finds the conversation (Ctrl+K)', async (t) => {
     if (!needsBackend(t)) return;
     await page.goto(`${e2e.url}/`);
+    await page.getByTestId('composer').waitFor();
     await page.keyboard.press('Control+k');
     await page.keyboard.type('walrus');
     const results = page.getByTestId('search-results');
