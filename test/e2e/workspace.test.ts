@@ -46,7 +46,7 @@ describe('web app: workspace panels and usage analytics (Chromium)', () => {
     const cost = parseUsd(row.cost_usd)!;
     assert.ok(cost > 0n);
     await page.reload();
-    await page.getByText(/requests in your organization/).waitFor();
+    await page.getByText(/requests? in your organization/).waitFor();
     const after = shownNanos((await spend.textContent())!);
     assert.ok(after > before, `spend today went from ${before} to ${after}`);
     // Shown rounded to four significant digits: the increase is the request's cost.
