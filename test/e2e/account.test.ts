@@ -130,6 +130,48 @@ describe('web app: joining, signing in and securing an account (Chromium)', () =
     await context.close();
   });
 
+  test('own sessions: another browser is signed out from the sessions page and is told so; own keys', async () => {
+    const { gw, url } = e2e;
+    const u = await createUser(gw);
+    const laptop = await e2e.browser.newContext();
+    const phone = await e2e.browser.newContext();
+    await signInThroughPage(laptop.page, e2e, u);
+    await signInThroughPage(phone.page, e2e, u);
+    await laptop.page.goto(`${url}/settings/sessions`);
+    const rows = laptop.page.getByRole('table', { name: 'Your sessions' }).getByRole('row');
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3, 'a header and two sessions');
+    await laptop.page.getByText('This browser').waitFor();
+    await assertAccessible(laptop.page, 'sessions');
+    await laptop.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await laptop.page.getByText('That browser is signed out.').waitFor();
+    // The phone finds out at its next request, and says so instead of breaking.
+    await phone.page.goto(`${url}/settings/profile`);
+    await phone.page.getByText('Your session has ended. Sign in again to continue.').waitFor();
+    assert.match(phone.page.url(), /\/sign-in\?next=%2Fsettings%2Fprofile/);
+    assertNoProblems(phone.problems);
+
+    await laptop.page.goto(`${url}/settings/keys`);
+    await laptop.page.getByText('No keys yet').waitFor();
+    await laptop.page.getByRole('button', { name: 'Create key' }).click();
+    await laptop.page.getByRole('dialog', { name: 'Create a key' }).getByLabel('Name').fill('my laptop');
+    assert.equal(await laptop.page.getByLabel('Kind').count(), 0, 'a member makes personal keys only');
+    await laptop.page.getByRole('dialog', { name: 'Create a key' }).getByRole('button', { name: 'Create key' }).click();
+    const secret = (await laptop.page.getByTestId('key-secret').textContent())!.trim();
+    const models = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(models.status, 200, 'the personal key works');
+    await laptop.page.getByRole('button', { name: 'Done' }).click();
+    await assertAccessible(laptop.page, 'own keys');
+    await laptop.page.goto(`${url}/settings/profile`);
+    await laptop.page.getByLabel('Display name').fill('Renamed Person');
+    await laptop.page.getByRole('button', { name: 'Save' }).click();
+    await laptop.page.getByText('Your name is saved.').waitFor();
+    await assertAccessible(laptop.page, 'profile');
+    assertNoProblems(laptop.problems);
+    await laptop.context.close();
+    await phone.context.close();
+  });
+
   test('an address whose domain signs in with SSO is offered "Sign in with SSO"', async () => {
     const { gw, url } = e2e;
     const orgId = gw.tg.home.org.id;
