@@ -147,6 +147,20 @@ describe('web app: chatting with the cost in view (Chromium)', () => {
     await page.getByTestId('message-user').filter({ hasText: 'walrus' }).waitFor();
   });
 
+  test('files the conversation in a folder and pins it', async (t) => {
+    if (!needsBackend(t)) return;
+    await page.getByRole('button', { name: 'Conversation actions' }).click();
+    await page.getByRole('menuitem', { name: 'Move to a folder…' }).click();
+    await page.getByLabel('Folder name').fill('Research');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.getByText('Moved to Research.').waitFor();
+    await page.getByLabel('Folder').locator('option', { hasText: 'Research (1)' }).waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Conversation actions' }).click();
+    await page.getByRole('menuitem', { name: 'Pin' }).click();
+    await page.getByLabel('Search conversations (Ctrl+K)').fill('');
+    await page.getByRole('region', { name: 'Pinned' }).getByTestId('conversation-link').waitFor();
+  });
+
   test('exports the conversation as Markdown', async (t) => {
     if (!needsBackend(t)) return;
     await page.getByRole('button', { name: 'Conversation actions' }).click();

@@ -1,9 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Archive, Download, MoreHorizontal, Pin, Share2, Trash2 } from 'lucide-react';
+import { Archive, Download, Folder, MoreHorizontal, Pin, Share2, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { conversationKeys } from '../../api/query-keys.ts';
-import { deleteConversation, downloadExport, updateConversation } from '../../api/workspace.ts';
+import { deleteConversation, downloadExport, updateConversation, useFolders } from '../../api/workspace.ts';
+import { Dialog } from '../../ui/dialog.tsx';
+import { Field } from '../../ui/field.tsx';
 import type { Conversation } from '../../api/workspace-types.ts';
 import { describeError } from '../../lib/error-text.ts';
 import { formatInt } from '../../lib/format.ts';
@@ -22,12 +24,16 @@ export function ChatHeader({ conversation, leafId }: { conversation: Conversatio
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(conversation.title ?? '');
   const [sharing, setSharing] = useState(false);
+  const [filing, setFiling] = useState(false);
+  const [folder, setFolder] = useState(conversation.folder ?? '');
+  const folders = useFolders();
 
   async function patch(body: Parameters<typeof updateConversation>[1], done?: string) {
     try {
       const updated = await updateConversation(conversation.id, body);
       qc.setQueryData(conversationKeys.detail(conversation.id), updated);
       await qc.invalidateQueries({ queryKey: conversationKeys.lists() });
+      if ('folder' in body) await qc.invalidateQueries({ queryKey: conversationKeys.folders() });
       if (done) toast(done);
     } catch (err) {
       toast(describeError(err), 'danger');
@@ -74,6 +80,9 @@ export function ChatHeader({ conversation, leafId }: { conversation: Conversatio
         <MenuItem onSelect={() => void exportAs('json')}><Download className="size-4" aria-hidden /> JSON</MenuItem>
         <MenuItem onSelect={() => void exportAs('pdf')}><Download className="size-4" aria-hidden /> PDF</MenuItem>
         <MenuSeparator />
+        <MenuItem onSelect={() => { setFolder(conversation.folder ?? ''); setFiling(true); }}>
+          <Folder className="size-4" aria-hidden /> {conversation.folder ? `In folder ${conversation.folder}…` : 'Move to a folder…'}
+        </MenuItem>
         <MenuItem onSelect={() => void patch({ pinned: !conversation.pinned }, conversation.pinned ? 'Unpinned.' : 'Pinned.')}>
           <Pin className="size-4" aria-hidden /> {conversation.pinned ? 'Unpin' : 'Pin'}
         </MenuItem>
@@ -97,6 +106,23 @@ export function ChatHeader({ conversation, leafId }: { conversation: Conversatio
           <Trash2 className="size-4" aria-hidden /> Delete
         </MenuItem>
       </Menu>
+      <Dialog
+        open={filing}
+        onOpenChange={setFiling}
+        title="Folder"
+        description="Conversations with the same folder are listed together."
+        footer={
+          <>
+            {conversation.folder && <Button onClick={() => { setFiling(false); void patch({ folder: null }, 'Taken out of its folder.'); }}>No folder</Button>}
+            <Button variant="primary" disabled={!folder.trim()} onClick={() => { setFiling(false); void patch({ folder: folder.trim() }, `Moved to ${folder.trim()}.`); }}>Move</Button>
+          </>
+        }
+      >
+        <Field label="Folder name">
+          {(p) => <Input {...p} list="folder-names" value={folder} onChange={(e) => setFolder(e.target.value)} maxLength={100} autoFocus />}
+        </Field>
+        <datalist id="folder-names">{(folders.data?.data ?? []).map((f) => <option key={f.name} value={f.name} />)}</datalist>
+      </Dialog>
       <ShareDialog conversationId={conversation.id} leafId={leafId} open={sharing} onOpenChange={setSharing} />
     </div>
   );
