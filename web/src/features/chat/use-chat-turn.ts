@@ -33,7 +33,11 @@ export interface TurnError {
  * was streamed, marked stopped).
  */
 export function useChatTurn() {
-  const ws = useWorkspace();
+  // Read through a ref: the callbacks stay the same across renders, so the thread's memoized
+  // messages do not redraw on every streamed frame.
+  const wsNow = useWorkspace();
+  const wsRef = useRef(wsNow);
+  wsRef.current = wsNow;
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [streaming, setStreaming] = useState<StreamingTurn | null>(null);
@@ -58,15 +62,15 @@ export function useChatTurn() {
       abort.current = controller;
       textRef.current = '';
       setTurnError(null);
-      ws.setLeaf(conversationId, turn.showAfter ?? BEFORE_FIRST);
-      setStreaming({ pendingUser: turn.pendingUser, assistantId: null, text: '', model: ws.model });
+      wsRef.current.setLeaf(conversationId, turn.showAfter ?? BEFORE_FIRST);
+      setStreaming({ pendingUser: turn.pendingUser, assistantId: null, text: '', model: wsRef.current.model });
       let lastId: string | null = turn.showAfter;
       try {
         const response = await start(controller.signal);
         await readEventStream(response, (e: ChatEvent) => {
           if (e.event === 'message.created') {
             addMessage(conversationId, e.data.message);
-            ws.setLeaf(conversationId, e.data.message.id);
+            wsRef.current.setLeaf(conversationId, e.data.message.id);
             lastId = e.data.message.id;
             setStreaming((s) => s && { ...s, pendingUser: null });
           } else if (e.event === 'message.delta') {
@@ -80,7 +84,7 @@ export function useChatTurn() {
             }
           } else if (e.event === 'message.completed') {
             addMessage(conversationId, e.data.message);
-            ws.setLeaf(conversationId, e.data.message.id);
+            wsRef.current.setLeaf(conversationId, e.data.message.id);
             lastId = e.data.message.id;
           } else if (e.event === 'conversation.updated') {
             qc.setQueryData(conversationKeys.detail(conversationId), e.data.conversation);
@@ -89,7 +93,7 @@ export function useChatTurn() {
             if (e.data.message) {
               // The reply is stored with status "error": it shows in the thread, with Regenerate.
               addMessage(conversationId, e.data.message);
-              ws.setLeaf(conversationId, e.data.message.id);
+              wsRef.current.setLeaf(conversationId, e.data.message.id);
               lastId = e.data.message.id;
             } else {
               setTurnError({ error: new ApiError(400, err.code, err.message, err.param, err.type), afterId: lastId });
@@ -100,12 +104,12 @@ export function useChatTurn() {
         if ((err as Error).name === 'AbortError') {
           // The server stored the stopped reply; show it as stored.
           await qc.invalidateQueries({ queryKey: conversationKeys.messages(conversationId) });
-          ws.setLeaf(conversationId, null);
+          wsRef.current.setLeaf(conversationId, null);
         } else {
           setTurnError({ error: err, afterId: lastId });
           // Refused before anything was stored (bad input, no permission): give the text back.
           const pending = turn.pendingUser;
-          if (pending !== null && lastId === turn.showAfter) ws.setDraft((d) => d || pending);
+          if (pending !== null && lastId === turn.showAfter) wsRef.current.setDraft((d) => d || pending);
         }
       } finally {
         cancelAnimationFrame(frame.current);
@@ -120,16 +124,16 @@ export function useChatTurn() {
         setTimeout(() => void qc.invalidateQueries({ queryKey: conversationKeys.lists() }), 4000);
       }
     },
-    [ws, qc, addMessage],
+    [qc, addMessage],
   );
 
   /** Sends the draft after the shown branch, creating the conversation first when none is open. */
   const send = useCallback(
     async (content: string) => {
-      let id = ws.conversationId;
+      let id = wsRef.current.conversationId;
       if (!id) {
         try {
-          const created = await createConversation({ model: ws.model });
+          const created = await createConversation({ model: wsRef.current.model });
           id = created.id;
           qc.setQueryData(conversationKeys.detail(id), created);
           qc.setQueryData<List<Message>>(conversationKeys.messages(id), { object: 'list', data: [] });
@@ -138,38 +142,38 @@ export function useChatTurn() {
           setTurnError({ error: err, afterId: null });
           return false;
         }
-      } else if (ws.conversation && ws.conversation.model !== ws.model) {
-        void updateConversation(id, { model: ws.model }).catch(() => undefined);
+      } else if (wsRef.current.conversation && wsRef.current.conversation.model !== wsRef.current.model) {
+        void updateConversation(id, { model: wsRef.current.model }).catch(() => undefined);
       }
-      const parentId = ws.branch.at(-1)?.id ?? null;
+      const parentId = wsRef.current.branch.at(-1)?.id ?? null;
       const conversationId = id;
-      void run(conversationId, (signal) => postTurn({ conversationId, content, parentId, model: ws.model }, signal), { pendingUser: content, showAfter: parentId });
+      void run(conversationId, (signal) => postTurn({ conversationId, content, parentId, model: wsRef.current.model }, signal), { pendingUser: content, showAfter: parentId });
       return true;
     },
-    [ws, qc, navigate, run],
+    [qc, navigate, run],
   );
 
   /** Sends an edited copy of a user message as its sibling: a new branch. */
   const edit = useCallback(
     (message: Message, content: string) => {
-      const conversationId = ws.conversationId;
+      const conversationId = wsRef.current.conversationId;
       if (!conversationId) return;
-      void run(conversationId, (signal) => postTurn({ conversationId, content, parentId: message.parent_id, model: ws.model }, signal), {
+      void run(conversationId, (signal) => postTurn({ conversationId, content, parentId: message.parent_id, model: wsRef.current.model }, signal), {
         pendingUser: content,
         showAfter: message.parent_id,
       });
     },
-    [ws, run],
+    [run],
   );
 
   /** Asks for another reply to the same message: a new assistant sibling. */
   const regenerate = useCallback(
     (message: Message) => {
-      const conversationId = ws.conversationId;
+      const conversationId = wsRef.current.conversationId;
       if (!conversationId) return;
-      void run(conversationId, (signal) => postRegenerate(conversationId, message.id, ws.model, signal), { pendingUser: null, showAfter: message.parent_id });
+      void run(conversationId, (signal) => postRegenerate(conversationId, message.id, wsRef.current.model, signal), { pendingUser: null, showAfter: message.parent_id });
     },
-    [ws, run],
+    [run],
   );
 
   const stop = useCallback(() => abort.current?.abort(), []);
