@@ -57,10 +57,15 @@ describe('web app: chatting with the cost in view (Chromium)', () => {
     await spend.waitFor();
     const spendBefore = shownNanos(await spend.textContent());
     await page.getByLabel('Model', { exact: true }).selectOption('gpt-4o-mini');
+    // The simulator sends this reply's stream events 80 ms apart, so it can be seen arriving.
+    e2e.gw.sim.faults.push({ kind: 'latency', ms: 0, chunk_ms: 80, match: { path: '/v1/chat/completions', model: 'gpt-4o-mini' } });
     await page.getByTestId('composer').fill('Explain in two sentences what a toll gate is. Mention the word lighthouse.');
     await page.getByTestId('composer').press('Enter');
-    // The reply streams: the bubble is there before the reply is complete.
-    await page.getByTestId('message-streaming').waitFor();
+    // The reply streams: part of it is shown, then more of it, before it is complete.
+    const streaming = page.getByTestId('message-streaming');
+    await streaming.filter({ hasNotText: 'Thinking…' }).waitFor();
+    const early = (await streaming.textContent())!;
+    await streaming.filter({ hasNotText: early }).waitFor();
     await screenshot(page, 'chat-streaming', '[data-testid="chat-panel"]');
     await page.getByTestId('message-assistant').first().waitFor();
     assert.match(page.url(), /\/c\/[^/]+$/, 'the new conversation has its own address');
