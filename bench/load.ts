@@ -101,6 +101,8 @@ export interface PacedRun {
   seconds: number;
   /** Samples sent in this first stretch are discarded. */
   warmupSeconds: number;
+  /** Per-request headers (e.g. a different key each time), merged over the target's. */
+  headersFor?: ((i: number) => Record<string, string>) | undefined;
 }
 
 /**
@@ -120,10 +122,10 @@ export async function runPaced(target: Target, work: Workload, run: PacedRun): P
   const warmupEnd = run.warmupSeconds * 1000;
   const inflight = new Set<Promise<void>>();
 
-  const one = async (measured: boolean) => {
+  const one = async (measured: boolean, i: number) => {
     const t0 = performance.now();
     try {
-      const res = await pool.request({ method: 'POST', path: work.path, headers, body: work.body });
+      const res = await pool.request({ method: 'POST', path: work.path, headers: run.headersFor ? { ...headers, ...run.headersFor(i) } : headers, body: work.body });
       await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
       const ms = performance.now() - t0;
       if (!measured) return;
@@ -147,7 +149,7 @@ export async function runPaced(target: Target, work: Workload, run: PacedRun): P
       lagMaxMs = Math.max(lagMaxMs, elapsed - (sent * 1000) / run.rate);
       while (sent < due) {
         const sentAt = (sent * 1000) / run.rate;
-        const p = one(sentAt >= warmupEnd);
+        const p = one(sentAt >= warmupEnd, sent);
         inflight.add(p);
         void p.finally(() => inflight.delete(p));
         sent++;

@@ -39,6 +39,7 @@ export async function measureMeterCpu(body: Record<string, unknown>, requests = 
     stream: false,
     body: structuredClone(body),
     usage: undefined,
+    upstreamStatus: 200,
     serviceTier: 'default',
     streamedText: '',
     errorCode: null,

@@ -20,6 +20,7 @@ import { renderReport, TARGET_KEYS, writeReport, type Results, type Settings, ty
 import { measureLedgerStall } from './ledger-stall.ts';
 import { measureMeterCpu } from './metering-micro.ts';
 import { addBenchBudget, measureMetering, renderMeteringSection } from './metering.ts';
+import { measureKeySpray, renderKeySpraySection } from './key-spray.ts';
 import { sampleTtfb, summarizeTtfb, type TtfbSamples } from './ttfb.ts';
 
 const ADMIN_KEY = 'tg-bench-admin-key-0123456789abcdef';
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
     OPENAI_BASE_URL: `${simUrl}/v1`,
     TOLLGATE_ADMIN_KEY: ADMIN_KEY,
     TOLLGATE_LOG_LEVEL: 'info',
+    // The load comes from one address with up to 256 paced connections plus probes; the pass-through proxy has no cap either.
+    TOLLGATE_MAX_CONNECTIONS_PER_ADDRESS: '0',
   });
   const tollgate = spawnNode('tollgate', {
     cwd: ROOT,
@@ -127,6 +130,13 @@ async function main(): Promise<void> {
     pin,
     log,
   );
+  pin(false);
+  const keySpray = await measureKeySpray(
+    targets.tollgate,
+    CHAT,
+    { legitKeys: 50, legitRate: 200, seconds: quick ? 2 : 5, sprayKeys: quick ? 10_000 : 100_000, sprayRate: quick ? 1_000 : 2_000 },
+    log,
+  );
 
   await stopAll();
   log('in-process meter cost (reserve + complete), 20,000 requests');
@@ -141,7 +151,7 @@ async function main(): Promise<void> {
     `\n## Ledger writes\n\nIn-process: recording ${stall.rows.toLocaleString('en-US')} ledger rows at 1,000 per second into SQLite ` +
     `(batched inserts every 50 ms, write-ahead-log checkpoints on a worker thread) delays the event loop by ` +
     `p50 ${stall.p50Ms.toFixed(2)} ms, p99 ${stall.p99Ms.toFixed(2)} ms, max ${stall.maxMs.toFixed(2)} ms (monitorEventLoopDelay, 1 ms resolution).\n`;
-  const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}`;
+  const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}\n${renderKeySpraySection(keySpray)}`;
   process.stdout.write(`${markdown}\n`);
   if (quick || flags.profile) {
     log(`${quick ? '--quick' : '--profile'}: report not written to bench/results/`);

@@ -1,8 +1,10 @@
 // Runs every *.test.ts under src/ and test/ with node's test runner (through tsx).
 // Usage: npm test [-- path-filter ...]
+// Ends with a line saying which stores were tested and one saying whether the OpenAPI checks ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { register } from 'tsx/esm/api';
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -36,4 +38,25 @@ function ensureWebBuild() {
 
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+console.log(`\n${storesLine(process.env.TOLLGATE_TEST_DATABASE_URL)}\n${await openApiLine()}`);
 process.exit(r.status ?? 1);
+
+/** Which stores the store tests ran on; PostgreSQL named by host and port only (never the password). */
+function storesLine(pgUrl) {
+  if (!pgUrl) return 'Stores tested: SQLite only (set TOLLGATE_TEST_DATABASE_URL=postgres://… to run the PostgreSQL variants too; see docs/development.md)';
+  try {
+    const u = new URL(pgUrl);
+    return `Stores tested: SQLite and PostgreSQL at ${u.hostname}:${u.port || 5432}`;
+  } catch {
+    return 'Stores tested: SQLite and PostgreSQL (TOLLGATE_TEST_DATABASE_URL is not a URL)';
+  }
+}
+
+/** Whether the OpenAPI conformance checks had OpenAI's description, from the resolver the tests use. */
+async function openApiLine() {
+  register();
+  const { isCi, openApiSpecStatus } = await import('../src/upstream/simulator/openapi-spec.ts');
+  const status = openApiSpecStatus();
+  if (status.found) return `OpenAPI conformance checks: against ${status.path}`;
+  return `OpenAPI conformance checks: ${isCi() ? 'failed, the description is missing (CI=true)' : 'skipped'}. ${status.help}`;
+}

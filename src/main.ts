@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { KeyService } from './access/key-service.ts';
@@ -6,17 +7,23 @@ import type { LoginThrottle } from './access/credentials/login-throttle.ts';
 import { Directory } from './access/directory/directory.ts';
 import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
-import type { Config } from './config/index.ts';
+import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
+import { ConfigError, type Config } from './config/index.ts';
 import { makeRecorder } from './gateway/record.ts';
+import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer } from './http/server.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
-import { openStore, sqlitePathIn, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
+
+/** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
+export { openConfiguredStore } from './state/index.ts';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -49,13 +56,30 @@ export interface StartOptions {
   listen?: boolean;
   /** Sign-in throttle (tests inject one with a fake clock); default an in-process one. */
   loginThrottle?: LoginThrottle;
+  /** Runs workspace chat turns; default the temporary HTTP adapter that calls this Tollgate's own /v1. */
+  chatRunner?: ChatRunner;
 }
 
 /**
  * Composition root: config → store → services → HTTP server, listening on config.host:config.port.
+ * On SQLite the data directory is held for this server (a second server on it is refused with a
+ * ConfigError); a port that cannot be listened on is a ConfigError too, saying what to change.
  * @example const tg = await startTollgate(loadConfig()); console.log(tg.url);
  */
 export async function startTollgate(config: Config, options: StartOptions = {}): Promise<Tollgate> {
+  const lock = config.databaseUrl ? undefined : lockConfiguredDataDir(config);
+  try {
+    // Before anything is created: a first start that then failed to listen would have made (and
+    // never shown) the admin key.
+    if (options.listen !== false && config.port !== 0) await probeListen(config.host, config.port).catch((err: unknown) => Promise.reject(explainListenError(err, config)));
+    return await startWithDataDir(config, options, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
   const store = openConfiguredStore(config, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
@@ -78,6 +102,12 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
   directory.onAccessChange = () => keys.invalidateAll();
+  // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
+  const changes = createChangeFeed(store, { databaseUrl: config.databaseUrl, onError: (err) => log.warn({ err }, 'change feed') });
+  await changes.start();
+  changes.subscribe((topic) => {
+    if (topic === ACCESS_TOPIC) keys.invalidateAll();
+  });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.sessionIdleMs, absoluteTtlMs: config.sessionMaxMs });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey, generateAdminKey: true });
   const generatedAdminKey = home.generatedAdminKey;
@@ -98,6 +128,14 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
   const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  // Workspace turns: until the core refactor admits them in-process, a loopback call to our own /v1.
+  let ownUrl: string | undefined;
+  const chatRunner =
+    options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
+  const temporaryCleanup = scheduleTemporaryCleanup(store, log);
+  // Links audit records into the hash chain within a second of their commit and signs checkpoints.
+  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
+  const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
 
   const app = await buildServer({
     log,
@@ -115,21 +153,22 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     upstreamMode,
     bodyLimitBytes: config.bodyLimitBytes,
     maxHeaderBytes: config.maxHeaderBytes,
+    connections: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    },
     trustProxy: config.trustProxy,
     mailer,
     loginThrottle: options.loginThrottle,
     publicUrl: config.publicUrl,
     secureCookies: config.secureCookies,
+    outbound,
     publicRateLimitPerMinute: config.publicRateLimitPerMinute,
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
   });
-  let url = '';
-  if (options.listen !== false) {
-    url = await app.listen({ host: config.host, port: config.port });
-  } else {
-    await app.ready();
-  }
-
-  return {
+  const tollgate: Tollgate = {
     app,
     store,
     keys,
@@ -139,7 +178,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     ledger,
     catalog,
     budgets,
-    url,
+    url: '',
     upstreamMode,
     upstreamUrl: baseUrl,
     simulator,
@@ -147,10 +186,13 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
     async close() {
       clearInterval(retention);
       clearInterval(housekeeping);
+      clearInterval(temporaryCleanup);
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        () => changes.close(),
         () => upstream.destroy(),
+        () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
         () => catalog.close(),
@@ -158,7 +200,10 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
         () => unpriced.close(),
         () => simulator?.close(),
         () => mailer?.close(),
+        () => auditChain.stop(),
+        () => outbound.close(),
         () => store.close(),
+        () => lock?.release(),
       ];
       const failures: unknown[] = [];
       for (const step of steps) {
@@ -171,6 +216,56 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
       if (failures.length > 0) throw new AggregateError(failures, 'Tollgate did not close cleanly');
     },
   };
+  try {
+    if (options.listen !== false) {
+      tollgate.url = await app.listen({ host: config.host, port: config.port });
+      ownUrl = loopbackBaseUrl(app.server.address());
+    } else {
+      await app.ready();
+    }
+  } catch (err) {
+    await tollgate.close().catch(() => {});
+    throw explainListenError(err, config);
+  }
+  return tollgate;
+}
+
+/** Holds the SQLite data directory for this server; another server on it is a ConfigError naming its pid. */
+function lockConfiguredDataDir(config: Config): DataDirLock {
+  try {
+    return lockDataDir(config.dataDir);
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError)) throw err;
+    const who = err.holder ? `another Tollgate (pid ${err.holder.pid} on ${err.holder.host}, started ${err.holder.since})` : 'another Tollgate';
+    throw new ConfigError(
+      `${who} is already serving the data directory ${config.dataDir}: stop it first, or give this one its own directory with TOLLGATE_DATA_DIR (several servers can share one PostgreSQL store through DATABASE_URL)`,
+    );
+  }
+}
+
+/** Resolves if host:port can be listened on now (the port is let go at once). */
+function probeListen(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+/** A listen error the operator can fix (busy port, privileged port, foreign address) as one line saying what to set. */
+function explainListenError(err: unknown, config: Config): unknown {
+  const where = `${config.host}:${config.port}`;
+  switch ((err as { code?: unknown }).code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`port ${config.port} on ${config.host} is already in use (another Tollgate running?): stop that process or choose another port with PORT, e.g. PORT=${config.port === 65535 ? 8081 : config.port + 1}`);
+    case 'EACCES':
+      return new ConfigError(`not allowed to listen on ${where} (ports below 1024 need privileges): choose another port with PORT, e.g. PORT=8080`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ConfigError(`HOST ${config.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`);
+    default:
+      return err;
+  }
 }
 
 /**
@@ -212,11 +307,4 @@ function scheduleRetention(ledger: UsageLedger, days: number, log: Logger): Node
   const timer = setInterval(prune, 3_600_000);
   timer.unref();
   return timer;
-}
-
-/** The store the configuration names: PostgreSQL for a `DATABASE_URL`, else SQLite in the data directory. */
-export function openConfiguredStore(config: Config, onConnectionError?: (err: Error) => void): Store {
-  return config.databaseUrl
-    ? openStore({ databaseUrl: config.databaseUrl, ...(onConnectionError ? { onConnectionError } : {}) })
-    : openStore({ sqlitePath: sqlitePathIn(config.dataDir) });
 }

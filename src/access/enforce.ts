@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { errors, TollgateError } from '../http/errors.ts';
 import type { ChangeContext } from './change-record.ts';
 import { constantTimeEqual } from './credentials/constant-time.ts';
@@ -9,7 +9,7 @@ import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
 import { PERMISSION_MATRIX } from './permissions/matrix.ts';
-import { PUBLIC, routeAction, SELF, type RouteRule } from './permissions/route-permissions.ts';
+import { ACCOUNT, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
 import type { Principal } from './principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
 
@@ -45,7 +45,7 @@ export interface AccessDeps {
   sessions: SessionService;
   directory: Directory;
   /** Runs first for every /v1 route, before authentication (the gateway opens its request context). */
-  beforeGateway?: (req: FastifyRequest) => void;
+  beforeGateway?: (req: FastifyRequest, reply: FastifyReply) => void;
   /**
    * Counts a request to a public /api route (sign-in, password reset, invitations, SSO) against its
    * address; resolves the seconds to wait when the address is over its limit, else undefined.
@@ -79,10 +79,10 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
     opts.config = { ...(opts.config as object), access };
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const ra = req.routeOptions.config.access;
     if (!ra) return; // no route matched: the 404 handler answers
-    if (ra.gateway) deps.beforeGateway?.(req);
+    if (ra.gateway) deps.beforeGateway?.(req, reply);
     if (ra.rule === PUBLIC) {
       if (ra.scope === 'api' && deps.publicLimit) await limitPublic(req, deps.publicLimit);
       return;
@@ -90,7 +90,13 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
     const authorization = req.headers.authorization;
     const cookie = ra.gateway || authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
     req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
-    if (ra.rule !== SELF && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
+    if (ra.rule === ACCOUNT && req.access.via !== 'session') {
+      throw errors.forbidden(
+        'session_required',
+        'Changing how you sign in (password, two-factor authentication, recovery codes) and listing or ending sessions need you signed in with a session; a key cannot do it, so whoever holds a key cannot take the account over. Sign in at POST /api/auth/sign-in.',
+      );
+    }
+    if (!isSelfRule(ra.rule) && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
       throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
     }
   });
@@ -102,7 +108,8 @@ async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => 
   throw new TollgateError('rate_limit_exceeded', `Too many requests to sign-in and account routes from ${req.ip}; try again in ${waitSeconds} s.`, {
     status: 429,
     type: 'rate_limit_error',
-    headers: { 'retry-after': String(waitSeconds) },
+    // The window is a minute: waiting Retry-After always helps.
+    headers: { 'retry-after': String(waitSeconds), 'x-should-retry': 'true' },
   });
 }
 
@@ -134,7 +141,7 @@ async function viaSession(req: FastifyRequest, ra: RouteAccess, cookie: string, 
   if (org?.ip_allowlist && !IpAllowlist.parse(JSON.parse(org.ip_allowlist)).allows(req.ip)) {
     throw errors.forbidden('ip_not_allowed', `Your organization does not allow access from ${req.ip}.`);
   }
-  if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && ra.rule !== SELF) {
+  if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && !isSelfRule(ra.rule)) {
     throw errors.forbidden('two_factor_required', 'Your organization requires two-factor authentication: enrol at POST /api/me/2fa first.');
   }
   return { actor: active.actor, via: 'session', principal: null, session: active };

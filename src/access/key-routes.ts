@@ -1,19 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../http/errors.ts';
+import { humanName } from '../http/human-name.ts';
 import { documentRoute } from '../http/openapi/route-docs.ts';
 import { parseInput } from '../http/parse-input.ts';
 import type { Directory } from './directory/directory.ts';
 import { accessOf, changeContextOf } from './enforce.ts';
+import { assertMayHoldSecret, assertMayIssueServiceKey, assertNotBroader, callerKeyLimits, limitsOfKey, withCallerDefaults, type KeyLimits } from './key-issuance.ts';
 import { ENDPOINT_SCOPES } from './key-scopes.ts';
 import type { KeyService, KeyView } from './key-service.ts';
 import { IpAllowlist } from './network/index.ts';
 import { authorize, type Actor, type Target } from './permissions/index.ts';
-import { assertCanAssignRole } from './permissions/role-assignment.ts';
 import { visibility } from './permissions/visibility.ts';
 
 const MAX_GRACE_SECONDS = 30 * 86_400;
-const name = z.string().trim().min(1).max(200);
+const name = humanName;
 const models = z.array(z.string().trim().min(1).max(200)).min(1).max(500).nullable();
 const endpoints = z.array(z.enum(ENDPOINT_SCOPES)).min(1).nullable();
 const cidrs = z.array(z.string().max(100)).max(1000).nullable();
@@ -89,10 +90,19 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
       authorize(actor, 'keys.create', { orgId: actor.orgId, teamId, ownerUserId: actor.userId });
     } else {
       if (teamId === null) throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a service key belongs to a team.", 'team_id');
-      const role = b.role ?? 'member';
-      authorize(actor, 'keys.create', { orgId: actor.orgId, teamId });
-      assertCanAssignRole(actor, { orgId: actor.orgId, teamId }, null, role);
+      assertMayIssueServiceKey(actor, actor.orgId, teamId, b.role ?? 'member');
     }
+    const caller = await callerKeyLimits(deps.keys, principal);
+    const limits = withCallerDefaults(
+      {
+        allowedModels: b.allowed_models,
+        endpoints: b.endpoints,
+        ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist).entries,
+        expiresAt: b.expires_at === undefined ? undefined : expires,
+      },
+      caller,
+    );
+    assertNotBroader(limits, caller);
     const { key, secret } = await deps.keys.create(
       {
         name: b.name,
@@ -100,10 +110,10 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
         teamId,
         userId: kind === 'personal' ? actor.userId : null,
         role: kind === 'service' ? (b.role ?? 'member') : undefined,
-        allowedModels: b.allowed_models,
-        endpoints: b.endpoints,
-        ipAllowlist: b.ip_allowlist ? IpAllowlist.parse(b.ip_allowlist).entries : null,
-        expiresAt: expires,
+        allowedModels: limits.allowedModels ? [...limits.allowedModels] : null,
+        endpoints: limits.endpoints ? [...limits.endpoints] : null,
+        ipAllowlist: limits.ipAllowlist ? [...limits.ipAllowlist] : null,
+        expiresAt: limits.expiresAt,
       },
       changeContextOf(req),
     );
@@ -125,26 +135,34 @@ export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; 
   app.patch<{ Params: { id: string } }>('/keys/:id', async (req) => {
     const b = parseInput(UpdateKeyBody, req.body);
     const key = await loadKey(deps.keys, req.params.id);
-    authorize(accessOf(req).actor, 'keys.update', keyTarget(key));
-    if (b.ip_allowlist) IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist');
-    const updated = await deps.keys.update(
-      key.id,
-      {
-        name: b.name,
-        allowedModels: b.allowed_models,
-        endpoints: b.endpoints,
-        ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist).entries,
-        expiresAt: b.expires_at === undefined ? undefined : checkExpiry(b.expires_at, now()),
-      },
-      changeContextOf(req),
-    );
-    return updated;
+    const { actor, principal } = accessOf(req);
+    authorize(actor, 'keys.update', keyTarget(key));
+    const patch = {
+      name: b.name,
+      allowedModels: b.allowed_models,
+      endpoints: b.endpoints,
+      ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist').entries,
+      expiresAt: b.expires_at === undefined ? undefined : checkExpiry(b.expires_at, now()),
+    };
+    // A restricted key may narrow keys it reaches, never widen one past itself (its own included).
+    const current = limitsOfKey(key);
+    const after: KeyLimits = {
+      allowedModels: patch.allowedModels === undefined ? current.allowedModels : patch.allowedModels,
+      endpoints: patch.endpoints === undefined ? current.endpoints : patch.endpoints,
+      ipAllowlist: patch.ipAllowlist === undefined ? current.ipAllowlist : patch.ipAllowlist,
+      expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
+    };
+    assertNotBroader(after, await callerKeyLimits(deps.keys, principal));
+    return deps.keys.update(key.id, patch, changeContextOf(req));
   });
 
   app.post<{ Params: { id: string } }>('/keys/:id/rotate', async (req) => {
     const b = parseInput(RotateBody, req.body);
     const key = await loadKey(deps.keys, req.params.id);
-    authorize(accessOf(req).actor, 'keys.update', keyTarget(key));
+    const { actor, principal } = accessOf(req);
+    authorize(actor, 'keys.update', keyTarget(key));
+    assertMayHoldSecret(actor, key);
+    assertNotBroader(limitsOfKey(key), await callerKeyLimits(deps.keys, principal));
     const rotated = await deps.keys.rotate(key.id, (b.grace_period_seconds ?? 86_400) * 1000, changeContextOf(req));
     if (!rotated) throw notFound(req.params.id);
     return { ...rotated.key, key: rotated.secret };

@@ -1,6 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { errors } from '../http/errors.ts';
-import type { ApiKeyTable, Database, Store } from '../state/index.ts';
+import { ACCESS_TOPIC, publishChange, type ApiKeyTable, type Database, type Store } from '../state/index.ts';
 import type { RoleName } from '../state/schema-access.ts';
 import { changeRecord, newId, type ChangeContext } from './change-record.ts';
 import type { Directory } from './directory/directory.ts';
@@ -66,20 +67,21 @@ export interface KeyPatch {
 export interface KeyServiceOptions {
   /** How long an authentication result is cached in memory. Revocation on this instance is immediate. */
   cacheTtlMs: number;
+  /** Most valid keys kept in memory (least recently used dropped first). Default 10,000. */
+  cacheMax?: number;
+  /** Most refusals (unknown, revoked, expired keys) kept in memory, apart from valid keys. Default 1,000. */
+  refusalCacheMax?: number;
   /** How often last-used times are written to the store. */
   touchFlushMs?: number;
   now?: () => number;
 }
 
-interface CacheEntry {
-  principal: Principal | null;
-  /** Why there is no principal: the 401 code. */
-  refusal: 'invalid_api_key' | 'revoked_api_key' | 'expired_api_key' | 'user_disabled';
-  until: number;
-}
+type Refusal = 'invalid_api_key' | 'revoked_api_key' | 'expired_api_key' | 'user_disabled';
 
-const CACHE_MAX = 10_000;
-const REFUSALS: Record<CacheEntry['refusal'], string> = {
+/** A load's outcome: a principal (cached for at most `ttl` ms) or why the key is refused. */
+type Loaded = { principal: Principal; ttl: number } | { refusal: Refusal };
+
+const REFUSALS: Record<Refusal, string> = {
   invalid_api_key: 'Incorrect API key provided.',
   revoked_api_key: 'This API key has been revoked.',
   expired_api_key: 'This API key has expired.',
@@ -89,9 +91,18 @@ const REFUSALS: Record<CacheEntry['refusal'], string> = {
 /**
  * Creates, lists, rotates, revokes and authenticates Tollgate keys. Authentication is served from
  * memory: a key's principal (its actor, scopes and the org allowlist) is built once per cache period.
+ *
+ * Two bounded LRU caches with a TTL: valid keys, and (small, apart) refusals. A spray of random
+ * keys only ever touches the refusal cache, so it cannot evict a valid key; concurrent misses for
+ * one key share one load. (lru-cache's fetchMethod is not used for the valid cache because its
+ * in-flight placeholder takes a slot, so a spray of misses would still evict valid keys.)
  */
 export class KeyService {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly valid: LRUCache<string, Principal>;
+  private readonly refused: LRUCache<string, Refusal>;
+  private readonly loading = new Map<string, Promise<Loaded>>();
+  /** Bumped by every invalidation: a load that started before it is not cached. */
+  private generation = 0;
   private readonly touched = new Map<string, { at: number; ip: string | undefined }>();
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
@@ -102,6 +113,10 @@ export class KeyService {
     private readonly options: KeyServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
+    const ttl = Math.max(1, options.cacheTtlMs);
+    const perf = { now: () => this.now() };
+    this.valid = new LRUCache<string, Principal>({ max: options.cacheMax ?? 10_000, ttl, ttlResolution: 0, perf });
+    this.refused = new LRUCache<string, Refusal>({ max: options.refusalCacheMax ?? 1_000, ttl, ttlResolution: 0, perf });
     this.timer = setInterval(() => void this.flushTouches(), options.touchFlushMs ?? 5_000);
     this.timer.unref();
   }
@@ -136,7 +151,7 @@ export class KeyService {
       await trx.insertInto('api_keys').values(row).execute();
       await this.record(trx, ctx, 'key.created', row.id, null, toView(row), row.created_at);
     });
-    this.cache.delete(row.hash);
+    this.forgetHash(row.hash);
     return { key: toView(row), secret };
   }
 
@@ -180,6 +195,7 @@ export class KeyService {
       await this.store.db.transaction().execute(async (trx) => {
         await trx.updateTable('api_keys').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
         await this.record(trx, ctx, 'key.revoked', id, before, toView(row), row.revoked_at!);
+        await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
       });
     }
     this.forget(row);
@@ -205,6 +221,7 @@ export class KeyService {
         .where('id', '=', id)
         .execute();
       await this.record(trx, ctx, 'key.updated', id, before, toView(next), at);
+      await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
     });
     this.forget(row);
     return toView(next);
@@ -237,13 +254,16 @@ export class KeyService {
         .where('id', '=', id)
         .execute();
       await this.record(trx, ctx, 'key.rotated', id, before, toView(next), at, { grace_seconds: Math.round(graceMs / 1000) });
+      await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
     });
     return { key: toView(next), secret };
   }
 
   /** Drops every cached authentication (after a change of roles, user status or allowlists). */
   invalidateAll(): void {
-    this.cache.clear();
+    this.generation++;
+    this.valid.clear();
+    this.refused.clear();
   }
 
   /**
@@ -264,14 +284,38 @@ export class KeyService {
     }
     const hash = hashKeySecret(secret);
     const now = this.now();
-    let entry = this.cache.get(hash);
-    if (!entry || entry.until <= now) entry = await this.load(hash, now);
-    const principal = entry.principal;
-    if (!principal) throw errors.unauthorized(entry.refusal, REFUSALS[entry.refusal]);
+    let principal = this.valid.get(hash) ?? (await this.lookUp(hash));
     if (principal.expiresAt !== null && principal.expiresAt <= now) {
-      throw errors.unauthorized('expired_api_key', REFUSALS.expired_api_key);
+      // Cached past its end (an expiry, or a rotated secret's grace): the store says which refusal.
+      this.valid.delete(hash);
+      principal = await this.lookUp(hash);
+      if (principal.expiresAt !== null && principal.expiresAt <= now) throw errors.unauthorized('expired_api_key', REFUSALS.expired_api_key);
     }
     return principal;
+  }
+
+  /** A cache miss: a remembered refusal, or one load shared by every concurrent request for the key. */
+  private async lookUp(hash: string): Promise<Principal> {
+    const refusal = this.refused.get(hash);
+    if (refusal) throw errors.unauthorized(refusal, REFUSALS[refusal]);
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.load(hash, this.now()).then(
+        (loaded) => {
+          if (generation === this.generation) {
+            if ('principal' in loaded) this.valid.set(hash, loaded.principal, { ttl: loaded.ttl });
+            else this.refused.set(hash, loaded.refusal);
+          }
+          return loaded;
+        },
+      );
+      pending.finally(() => this.loading.delete(hash)).catch(() => {});
+      this.loading.set(hash, pending);
+    }
+    const loaded = await pending;
+    if ('refusal' in loaded) throw errors.unauthorized(loaded.refusal, REFUSALS[loaded.refusal]);
+    return loaded.principal;
   }
 
   /** Notes a use of the key that was admitted (written with the next flush of last-used times). */
@@ -305,29 +349,32 @@ export class KeyService {
   }
 
   private forget(row: KeyRow): void {
-    this.cache.delete(row.hash);
-    if (row.previous_hash) this.cache.delete(row.previous_hash);
+    this.forgetHash(row.hash);
+    if (row.previous_hash) this.forgetHash(row.previous_hash);
+  }
+
+  private forgetHash(hash: string): void {
+    // A load in flight for this key started before the change: it must not be cached.
+    if (this.loading.has(hash)) this.generation++;
+    this.valid.delete(hash);
+    this.refused.delete(hash);
   }
 
   private async record(trx: Transaction<Database>, ctx: ChangeContext, action: string, target: string, before: unknown, after: unknown, at: number, details?: Record<string, unknown>) {
     await trx.insertInto('audit_events').values(changeRecord(ctx, { action, target, before, after, details }, at)).execute();
   }
 
-  private async load(hash: string, now: number): Promise<CacheEntry> {
+  private async load(hash: string, now: number): Promise<Loaded> {
     const row = await this.store.db
       .selectFrom('api_keys')
       .selectAll()
       .where((eb) => eb.or([eb('hash', '=', hash), eb('previous_hash', '=', hash)]))
       .executeTakeFirst();
-    const entry = await this.entryFor(row, hash, now);
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, entry);
-    return entry;
+    return this.entryFor(row, hash, now);
   }
 
-  private async entryFor(row: KeyRow | undefined, hash: string, now: number): Promise<CacheEntry> {
-    const until = now + this.options.cacheTtlMs;
-    const refuse = (refusal: CacheEntry['refusal']): CacheEntry => ({ principal: null, refusal, until });
+  private async entryFor(row: KeyRow | undefined, hash: string, now: number): Promise<Loaded> {
+    const refuse = (refusal: Refusal): Loaded => ({ refusal });
     if (!row || row.org_id === null) return refuse('invalid_api_key');
     if (row.revoked_at !== null) return refuse('revoked_api_key');
     let expiresAt = row.expires_at;
@@ -336,6 +383,7 @@ export class KeyService {
       if (row.previous_expires_at === null || row.previous_expires_at <= now) return refuse('invalid_api_key');
       expiresAt = expiresAt === null ? row.previous_expires_at : Math.min(expiresAt, row.previous_expires_at);
     }
+    if (expiresAt !== null && expiresAt <= now) return refuse(row.hash === hash ? 'expired_api_key' : 'invalid_api_key');
     let actor: Actor | undefined;
     if (row.user_id !== null) {
       actor = await this.directory.loadActor(row.user_id);
@@ -361,9 +409,11 @@ export class KeyService {
       endpoints: endpoints ? new Set(endpoints) : null,
       ipRule: orgList || keyList ? combineAllowlists(orgList, keyList) : null,
       expiresAt,
+      allowUnpricedModels: org?.allow_unpriced_models === 1,
     };
     // An expired grace period must not be served from cache past its end.
-    return { principal, refusal: 'invalid_api_key', until: expiresAt === null ? until : Math.min(until, Math.max(expiresAt, now + 1)) };
+    const ttl = this.options.cacheTtlMs;
+    return { principal, ttl: Math.max(1, expiresAt === null ? ttl : Math.min(ttl, expiresAt - now)) };
   }
 }
 

@@ -24,6 +24,8 @@ export interface Principal {
   ipRule: IpRule | null;
   /** When the presented secret stops working: the key's expiry, or a rotated secret's grace end. */
   expiresAt: number | null;
+  /** The organization serves models without a price under budgets (else they are refused while a budget applies). */
+  allowUnpricedModels: boolean;
 }
 
 /** Decides whether a model id is allowed; patterns are exact ids or a prefix ending in `*`. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { OutboundFetch } from '../http/outbound/index.ts';
 import type { Store } from '../state/index.ts';
 import type { LoginThrottle } from './credentials/login-throttle.ts';
 import type { Directory } from './directory/directory.ts';
@@ -19,6 +20,8 @@ export interface AccessRouteDeps {
   /** Base of links in mail and of the SSO callback; undefined: derived from the request. */
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
+  /** The fetch for URLs a tenant sets (SSO issuers): no internal destinations (TOLLGATE_OUTBOUND_ALLOW_PRIVATE). */
+  outbound: OutboundFetch;
   /** Slows and locks repeated failed sign-ins; default a StoreLoginThrottle (shared by every instance on the same database). */
   loginThrottle?: LoginThrottle;
   now?: () => number;

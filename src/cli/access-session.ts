@@ -3,8 +3,7 @@ import type { ChangeContext } from '../access/change-record.ts';
 import { Directory } from '../access/directory/directory.ts';
 import { KeyService } from '../access/key-service.ts';
 import type { Config } from '../config/index.ts';
-import { openConfiguredStore } from '../main.ts';
-import type { Store } from '../state/index.ts';
+import { openConfiguredStore, type Store } from '../state/index.ts';
 
 /** What an operator command works with: the store, the directory, keys, the home org, and `system` as actor. */
 export interface CliAccess {

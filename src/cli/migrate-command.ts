@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.ts';
-import { openConfiguredStore } from '../main.ts';
+import { openConfiguredStore } from '../state/index.ts';
 
 /** `tollgate migrate`: applies pending migrations and exits. */
 export async function migrateCommand(config: Config): Promise<void> {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { startTollgate } from '../main.ts';
 
@@ -18,9 +19,16 @@ export async function serveCommand(config: Config): Promise<void> {
       '  Admin key (shown once, store it now):',
       `    ${tg.generatedAdminKey}`,
       '',
-      '  Try it:',
-      `    curl ${tg.url}/v1/chat/completions -H "Authorization: Bearer ${tg.generatedAdminKey}" \\`,
+      '  Try it (in another terminal):',
+      `    export TOLLGATE_KEY=${tg.generatedAdminKey}`,
+      `    curl ${tg.url}/v1/chat/completions -H "Authorization: Bearer $TOLLGATE_KEY" \\`,
       `      -H "Content-Type: application/json" -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`,
+    );
+  } else {
+    lines.push(
+      '',
+      config.adminKey === undefined ? '  Admin key: shown once, on the first start. Lost it? Make a new one (the owner\'s) with:' : '  Admin key: TOLLGATE_ADMIN_KEY. Another one (the owner\'s) with:',
+      `    ${newKeyCommand(config)}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -34,4 +42,14 @@ export async function serveCommand(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+}
+
+/** The command that makes a new personal key of the owner against the store this server uses (secrets are never printed). */
+export function newKeyCommand(config: Config): string {
+  const env = config.databaseUrl ? 'DATABASE_URL=<the same URL> ' : config.dataDir === resolve('data') ? '' : `TOLLGATE_DATA_DIR=${shellWord(config.dataDir)} `;
+  return `${env}npx tollgate keys create --name "admin key"`;
+}
+
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }

@@ -6,6 +6,8 @@ import { SessionService } from '../access/sessions/session-service.ts';
 import type { Config } from '../config/index.ts';
 import { TollgateError } from '../http/errors.ts';
 import { withCliAccess } from './access-session.ts';
+import { loadDirectoryNames } from './directory-names.ts';
+import { userListings, userTable } from './user-listing.ts';
 import { fail } from './main.ts';
 
 /**
@@ -16,10 +18,13 @@ export async function usersCommand(config: Config, args: string[], readStdin: ()
   const [sub, ...rest] = args;
   await withCliAccess(config, async ({ store, directory, home, ctx }) => {
     if (sub === 'list') {
-      parseArgs({ args: rest, options: {} });
-      const users = await store.db.selectFrom('users').selectAll().orderBy('created_at').execute();
-      if (users.length === 0) process.stdout.write('no users\n');
-      else console.table(users.map((u) => ({ id: u.id, email: u.email, name: u.name, org: u.org_id, org_role: u.org_role ?? '', status: u.status, password: u.password_hash ? 'set' : '', '2fa': u.totp_enabled_at ? 'on' : '' })));
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
+      const users = await store.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
+      const names = await loadDirectoryNames(store, directory);
+      const rows = userListings(users, await directory.membershipsOf(users.map((u) => u.id)), names);
+      if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else if (rows.length === 0) process.stdout.write('no users\n');
+      else process.stdout.write(userTable(rows, names.manyOrgs));
     } else if (sub === 'create') {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, 'org-role': { type: 'string' }, team: { type: 'string' }, role: { type: 'string' } } });
       const email = checked(() => parseEmailAddress(values.email));

@@ -3,7 +3,8 @@ import { z } from 'zod';
 // Only the fields the gateway itself relies on are checked; everything else passes through to the
 // upstream untouched, so new OpenAI parameters work without a Tollgate release.
 
-const model = z.string().min(1);
+// Its form (length, characters) is checked by checkModelName, with a clearer error than a schema gives.
+const model = z.string();
 const streamOptions = z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional();
 const tokenArray = z.array(z.number().int());
 

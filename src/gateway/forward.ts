@@ -34,6 +34,11 @@ export interface ForwardDeps {
  * and fills the context with what the meter stage needs. A client that disconnects aborts the upstream call.
  */
 export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: GatewayContext, plan: ForwardPlan, deps: ForwardDeps): Promise<void> {
+  if (reply.raw.destroyed) {
+    // The client left before the call (e.g. while its budget was reserved): do not call the upstream for nobody.
+    ctx.errorCode = 'client_closed';
+    throw errors.upstream('client_closed', 'The client closed the connection.', 499);
+  }
   const abort = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) abort.abort();
@@ -51,6 +56,7 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
     }
     throw unreachable(err);
   }
+  ctx.upstreamStatus = res.statusCode;
   const upstreamId = res.headers['x-request-id'];
   if (typeof upstreamId === 'string') ctx.upstreamRequestId = upstreamId;
 
@@ -69,6 +75,7 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
         ctx,
         abort: () => abort.abort(),
         onChunk: deps.meter ? () => deps.meter!.keepAlive(ctx) : undefined,
+        trailers: deps.meter ? { names: COST_HEADER, values: () => costHeader(deps.meter!, ctx) } : undefined,
         headers: { 'x-request-id': ctx.requestId, ...passedHeaders(res.headers) },
       });
     } finally {
@@ -99,9 +106,20 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ctx: Gat
   if (typeof body.service_tier === 'string') ctx.serviceTier = body.service_tier;
   ctx.usage = readUsage(body.usage);
   reply.code(res.statusCode).headers(passedHeaders(res.headers)).header('content-type', 'application/json');
-  const total = deps.meter?.complete(ctx).cost?.total;
-  if (total !== undefined && total !== null) reply.header('x-tollgate-cost-usd', formatUsd(total));
+  const cost = deps.meter ? costHeader(deps.meter, ctx) : undefined;
+  if (cost) reply.headers(cost);
   await reply.send(plan.transform ? JSON.stringify(plan.transform(parsed)) : buf);
+}
+
+const COST_HEADER = 'x-tollgate-cost-usd';
+
+/**
+ * The cost header of a finished request (meters it: idempotent), or undefined when the cost is
+ * unknown (a model without a price). Sent as a header, or as a trailer at the end of a stream.
+ */
+function costHeader(meter: Meter, ctx: GatewayContext): Record<string, string> | undefined {
+  const total = meter.complete(ctx).cost?.total;
+  return total === undefined || total === null ? undefined : { [COST_HEADER]: formatUsd(total) };
 }
 
 function unreachable(err: unknown) {

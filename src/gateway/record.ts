@@ -6,7 +6,8 @@ import type { GatewayContext } from './request-context.ts';
 
 /**
  * The meter and record stages: cost and budget settlement, then one ledger row and one log line per
- * /v1 request, exactly once, whatever way the request ended. No message content is logged.
+ * /v1 request, exactly once, whatever way the request ended. The line has the fields of every
+ * request line (http/request-log.ts) and the gateway's own; no message content is logged.
  */
 export function makeRecorder(ledger: UsageLedger, log: Logger, meter: Meter | undefined) {
   return function record(ctx: GatewayContext, status: number): void {
@@ -52,11 +53,13 @@ export function makeRecorder(ledger: UsageLedger, log: Logger, meter: Meter | un
     log.info(
       {
         reqId: ctx.requestId,
-        key: ctx.principal?.keyPrefix,
-        endpoint: ctx.endpoint,
-        model: ctx.modelRequested,
+        method: ctx.method,
+        route: ctx.route,
         status,
         ms: latency,
+        actor: ctx.principal?.actor.userId ?? null,
+        key: ctx.principal?.keyPrefix,
+        model: ctx.modelRequested,
         stream: ctx.stream || undefined,
         tokensIn: u?.prompt,
         tokensOut: u?.completion,

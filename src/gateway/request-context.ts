@@ -9,6 +9,10 @@ export interface GatewayContext {
   startedAt: number;
   /** Date.now() at arrival. */
   receivedAt: number;
+  method: string;
+  /** The route pattern (`/v1/models/:id`), or null when no route matched. */
+  route: string | null;
+  /** What the ledger calls the endpoint: the route pattern, or the path asked for when none matched. */
   endpoint: string;
   principal: Principal | undefined;
   modelRequested: string | null;
@@ -16,6 +20,8 @@ export interface GatewayContext {
   stream: boolean;
   usage: TokenUsage | undefined;
   upstreamRequestId: string | null;
+  /** The HTTP status the upstream answered with; null while (or when) it never answered. */
+  upstreamStatus: number | null;
   /** The tier the upstream says it served (`service_tier`): what is billed. */
   serviceTier: string | null;
   /** The validated request body, kept for token estimates (budgets, streams without usage). */
@@ -29,18 +35,21 @@ export interface GatewayContext {
   recorded: boolean;
 }
 
-export function newContext(requestId: string, endpoint: string): GatewayContext {
+export function newContext(requestId: string, method: string, route: string | null, path: string): GatewayContext {
   return {
     requestId,
     startedAt: performance.now(),
     receivedAt: Date.now(),
-    endpoint,
+    method,
+    route,
+    endpoint: route ?? path,
     principal: undefined,
     modelRequested: null,
     modelServed: null,
     stream: false,
     usage: undefined,
     upstreamRequestId: null,
+    upstreamStatus: null,
     serviceTier: null,
     body: undefined,
     streamedText: '',

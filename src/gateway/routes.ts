@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyService } from '../access/key-service.ts';
 import type { Principal } from '../access/principal.ts';
+import { requestTimedOut } from '../http/client-error.ts';
 import { errors } from '../http/errors.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { GatewayBody } from './body-schemas.ts';
 import { documentRoute } from '../http/openapi/route-docs.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { forward } from './forward.ts';
+import { checkModelName } from './model-name.ts';
 import type { Meter } from '../metering/meter.ts';
 import type { Recorder } from './record.ts';
 import { newContext, type GatewayContext } from './request-context.ts';
@@ -34,23 +36,19 @@ declare module 'fastify' {
 
 /**
  * The /v1 gateway. Every request passes: authenticate (onRequest, before the body is read) →
- * validate → admit → call upstream → meter → record (onResponse, or when a stream ends).
+ * validate → admit → call upstream → meter → record (when the response is done with, however it ended).
  */
 export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (req.gateway) {
       // A known route: the access layer opened the context and authenticated the key.
       req.gateway.principal = req.access!.principal!;
       return;
     }
-    // No such route: authenticate anyway, so the ledger row names the caller, then answer 404.
-    const ctx = newContext(req.id, routePath(req));
-    req.gateway = ctx;
+    // No such route: open a context anyway, so the 404 is recorded (naming the caller when the key is good).
+    const ctx = (req.gateway = contextOf(req));
+    recordWhenClosed(ctx, reply, deps.record);
     ctx.principal = await deps.keys.authenticate(req.headers.authorization);
-  });
-
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.gateway) deps.record(req.gateway, reply.statusCode);
   });
 
   const forwardDeps = { upstream: deps.upstream, finish: deps.record, meter: deps.meter };
@@ -76,6 +74,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 
   app.get<{ Params: { id: string } }>('/models/:id', async (req, reply) => {
     const ctx = req.gateway!;
+    checkModelName(req.params.id);
     ctx.modelRequested = req.params.id;
     admitModel(ctx.principal!, req.params.id);
     await forward(req, reply, ctx, { method: 'GET', path: `/models/${encodeURIComponent(req.params.id)}` }, forwardDeps);
@@ -84,14 +83,16 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 
 async function handlePost(req: FastifyRequest, reply: FastifyReply, spec: EndpointSpec, deps: GatewayDeps, forwardDeps: Parameters<typeof forward>[4]) {
   const ctx = req.gateway!;
+  // Known before validation, so the ledger row of a refused request still says it asked for a stream.
+  const streaming = spec.streamKind !== undefined && (req.body as { stream?: unknown } | null | undefined)?.stream === true;
+  ctx.stream = streaming;
   const body = validateBody(spec.schema, req.body) as GatewayBody;
+  if (body.model !== undefined) checkModelName(body.model);
   const model = body.model ?? spec.defaultModel ?? null;
   ctx.modelRequested = model;
   if (model !== null) admitModel(ctx.principal!, model);
   ctx.body = body as Record<string, unknown>;
 
-  const streaming = spec.streamKind !== undefined && body.stream === true;
-  ctx.stream = streaming;
   // Budget reservation: after validation and model admission, before anything reaches the upstream.
   if (deps.meter) await deps.meter.reserve(ctx);
   let payload: string | Buffer | undefined = req.rawBody;
@@ -116,11 +117,37 @@ function admitModel(principal: Principal, model: string): void {
   }
 }
 
-/** Opens the gateway's per-request context; the access layer calls it before authenticating, so refusals are recorded too. */
-export function openGatewayContext(req: FastifyRequest): void {
-  req.gateway = newContext(req.id, routePath(req));
+/**
+ * Records the request once its response is done with: finished, failed, cut by the request timeout
+ * (408) or abandoned by the client (499). Fastify's onResponse would miss the last: it runs only when a response finishes.
+ */
+function recordWhenClosed(ctx: GatewayContext, reply: FastifyReply, record: Recorder): void {
+  reply.raw.once('close', () => {
+    if (reply.raw.writableFinished) {
+      record(ctx, reply.raw.statusCode);
+      return;
+    }
+    if (requestTimedOut(reply.request.raw.socket)) {
+      ctx.errorCode = 'request_timeout';
+      record(ctx, 408);
+      return;
+    }
+    ctx.errorCode ??= 'client_closed';
+    record(ctx, 499);
+  });
 }
 
-function routePath(req: FastifyRequest): string {
-  return req.routeOptions.url ?? req.url.split('?')[0] ?? req.url;
+/**
+ * Opens the gateway's per-request context, to be recorded whatever happens next; the access layer
+ * calls it before authenticating, so refusals are recorded too.
+ */
+export function gatewayContextOpener(record: Recorder): (req: FastifyRequest, reply: FastifyReply) => void {
+  return (req, reply) => {
+    const ctx = (req.gateway = contextOf(req));
+    recordWhenClosed(ctx, reply, record);
+  };
+}
+
+function contextOf(req: FastifyRequest): GatewayContext {
+  return newContext(req.id, req.method, req.routeOptions.url ?? null, req.url.split('?')[0] ?? req.url);
 }

@@ -17,6 +17,11 @@ export interface RelayOptions {
   headers: Record<string, string>;
   /** Called for every upstream chunk (long streams renew their budget reservation). */
   onChunk?: (() => void) | undefined;
+  /**
+   * HTTP trailers to send when the stream ends (computed then: the cost is known only at the end).
+   * Their names are declared in the `Trailer` header up front.
+   */
+  trailers?: { names: string; values: () => Record<string, string> | undefined } | undefined;
 }
 
 const EVENT_END = /\r?\n\r?\n/;
@@ -35,6 +40,7 @@ export async function relayStream(upstream: Dispatcher.ResponseData, res: Server
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
+    ...(opts.trailers ? { trailer: opts.trailers.names } : {}),
   });
   res.flushHeaders();
 
@@ -84,7 +90,11 @@ export async function relayStream(upstream: Dispatcher.ResponseData, res: Server
       await write(res, errorEvent(opts.kind, code, message, sequence + 1));
     }
   } finally {
-    if (!res.writableEnded && !res.destroyed) res.end();
+    if (!res.writableEnded && !res.destroyed) {
+      const trailers = opts.trailers?.values();
+      if (trailers) res.addTrailers(trailers);
+      res.end();
+    }
   }
 }
 

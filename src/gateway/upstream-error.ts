@@ -11,6 +11,7 @@ export const PASSED_HEADERS = [
   'x-ratelimit-limit-tokens',
   'x-ratelimit-remaining-tokens',
   'x-ratelimit-reset-tokens',
+  'x-should-retry',
 ] as const;
 
 export function passedHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
@@ -60,11 +61,13 @@ export function upstreamError(status: number, bodyText: string, headers: Dispatc
     // Not JSON: keep the generic message rather than relaying an arbitrary upstream page.
   }
   message = redact(message).replace(SECRET_LIKE, 'sk-[redacted]');
-  const err = new TollgateError(code ?? `upstream_${status}`, message, {
+  const passed = passedHeaders(headers);
+  // A spent quota upstream is not fixed by retrying soon, whatever Retry-After says.
+  if (status === 429 && (type === 'insufficient_quota' || code === 'insufficient_quota')) passed['x-should-retry'] = 'false';
+  return new TollgateError(code ?? `upstream_${status}`, message, {
     status: status >= 400 && status < 600 ? status : 502,
     type: (type as OpenAIErrorType | undefined) ?? TYPE_BY_STATUS[status] ?? 'api_error',
     param,
-    headers: passedHeaders(headers),
+    headers: passed,
   });
-  return err;
 }

@@ -83,7 +83,8 @@ const FRAMEWORK_ERRORS: Record<string, (e: FrameworkError) => TollgateError> = {
     }),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
     errors.badRequest('invalid_content_length', 'Request body size does not match Content-Length.'),
-  FST_ERR_BAD_URL: () => errors.badRequest('invalid_url', 'The request URL is malformed.'),
+  FST_ERR_BAD_URL: () => errors.badRequest('invalid_url', 'The request URL is malformed: it has an invalid percent-encoding.'),
+  FST_ERR_MAX_PARAM_LENGTH: () => errors.badRequest('invalid_url', 'The request URL is malformed: a path segment is too long.'),
 };
 
 /** Maps any thrown value to a TollgateError; unknown errors become a 500 that reveals nothing internal. */

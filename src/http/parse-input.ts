@@ -3,7 +3,7 @@ import { errors } from './errors.ts';
 
 /**
  * Validates a request body or query with a zod schema; on failure throws 400 `invalid_parameter`
- * naming the first offending field as OpenAI does (`param`: `members[0].role`, an unknown key's name).
+ * (or the code a custom issue names in `params.code`) naming the first offending field as OpenAI does (`param`: `members[0].role`, an unknown key's name).
  * @example const body = parseInput(CreateTeamBody, req.body);
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, fallbackParam = 'body'): z.output<S> {
@@ -15,7 +15,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, fallb
       ? [...issue.path, issue.keys[0]!].reduce<string>(joinPath, '')
       : issue.path.reduce<string>(joinPath, '') || fallbackParam;
   const what = issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message;
-  throw errors.badRequest('invalid_parameter', `Invalid '${param}': ${what}.`, param);
+  // A schema may name its own error code (e.g. humanName's `invalid_name`).
+  const code = issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? (issue.params['code'] as string) : 'invalid_parameter';
+  throw errors.badRequest(code, `Invalid '${param}': ${what}.`, param);
 }
 
 function joinPath(acc: string, part: PropertyKey): string {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -17,7 +17,7 @@ import type { Mailer } from '../access/mail/mailer.ts';
 import type { AccessRouteDeps } from '../access/route-deps.ts';
 import type { SecureCookies } from '../access/sessions/session-cookie.ts';
 import { ssoRoutes } from '../access/sso/sso-routes.ts';
-import { gatewayRoutes, openGatewayContext } from '../gateway/routes.ts';
+import { gatewayContextOpener, gatewayRoutes } from '../gateway/routes.ts';
 import type { Recorder } from '../gateway/record.ts';
 import { budgetRoutes, type BudgetService } from '../metering/budgets/index.ts';
 import type { UsageLedger } from '../metering/ledger.ts';
@@ -27,9 +27,14 @@ import type { UnpricedModels } from '../metering/unpriced-models.ts';
 import { usageRoutes } from '../metering/usage-routes.ts';
 import type { Store } from '../state/index.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { workspaceRoutes, type WorkspaceDeps } from '../workspace/index.ts';
+import type { OutboundFetch } from './outbound/index.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { toTollgateError } from './errors.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
+import { lazyRequestLogger } from './lazy-request-logger.ts';
+import { nodeServerFactory, type NodeServerOptions } from './node-server.ts';
+import { logWhenDone, type RequestLogOptions } from './request-log.ts';
 import { openApiRoute } from './openapi/openapi-route.ts';
 import { webAppRoutes } from './web-app.ts';
 
@@ -51,29 +56,62 @@ export interface ServerDeps {
   upstreamMode: 'simulator' | 'configured';
   bodyLimitBytes: number;
   maxHeaderBytes: number;
+  /** Connection limits (docs/configuration.md); see nodeServerFactory. */
+  connections: Pick<NodeServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnectionsPerAddress'>;
   mailer: Mailer | undefined;
   publicUrl: string | undefined;
   secureCookies: SecureCookies;
+  /** Fetch for tenant-set URLs (SSO issuers); refuses internal destinations. */
+  outbound: OutboundFetch;
   /** Sign-in throttle of the auth routes; default one kept in the store (shared by every instance). */
   loginThrottle?: LoginThrottle | undefined;
   /** Requests per minute one address may make to the public /api routes (sign-in, resets, invitations, SSO); 0: no limit. */
   publicRateLimitPerMinute?: number;
   /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
   trustProxy?: string | boolean;
+  /** The workspace API (conversations, templates, sharing); absent: not served. */
+  workspace?: WorkspaceDeps | undefined;
 }
 
 /** Builds the HTTP server: /v1 gateway, /api admin API, /health and /ready, the web app at /. Does not listen. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const newRequestId = () => `req_${randomUUID().replaceAll('-', '')}`;
+  let refusedConnections = 0;
+  const requestLog: RequestLogOptions = {
+    actorOf: (req) => req.access?.actor.userId ?? null,
+    // /v1 requests are logged by the gateway's record stage, with their metering fields.
+    loggedElsewhere: (req) => req.gateway !== null && req.gateway !== undefined ? true : req.url.startsWith('/v1/'),
+  };
   const app = Fastify({
+    serverFactory: nodeServerFactory({
+      ...deps.connections,
+      maxHeaderBytes: deps.maxHeaderBytes,
+      newRequestId,
+      onRefusedConnection: (address) => {
+        // One line per burst, not per connection: a flood must not become a log flood.
+        if (refusedConnections++ % 1000 === 0) deps.log.warn({ address, refused: refusedConnections }, 'connection refused: too many open connections from one address');
+      },
+    }),
     loggerInstance: deps.log as FastifyBaseLogger,
-    // The gateway writes its own one line per request (gateway/record.ts).
+    // One line per request is written by logWhenDone (and for /v1 by gateway/record.ts), not by Fastify.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    childLoggerFactory: lazyRequestLogger,
+    genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: deps.bodyLimitBytes,
-    http: { maxHeaderSize: deps.maxHeaderBytes },
+    // Path parameters are checked by their routes (a model id over 256 characters is a 400 naming `model`),
+    // so the router's own cap is only the URL's: the header limit.
+    routerOptions: { maxParamLength: deps.maxHeaderBytes },
     clientErrorHandler,
-    return503OnClosing: true,
+    // Errors Fastify raises before routing (a bad percent-encoding in the path), in OpenAI's shape like the rest.
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+      const e = toTollgateError(err);
+      // No route and no gateway context: this line is the only record, /v1 included.
+      logWhenDone(req, reply, deps.log, { ...requestLog, loggedElsewhere: () => false });
+      void reply.header('x-request-id', req.id).code(e.status).send(e.toBody());
+    },
+    // Requests that arrive while closing are answered by nodeServerFactory, in OpenAI's shape.
+    return503OnClosing: false,
     trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: 'idle',
   });
@@ -82,6 +120,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   installJsonBodyParser(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    logWhenDone(req, reply, deps.log, requestLog);
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
@@ -89,7 +128,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     keys: deps.keys,
     sessions: deps.sessions,
     directory: deps.directory,
-    beforeGateway: openGatewayContext,
+    beforeGateway: gatewayContextOpener(deps.record),
     publicLimit: publicRateLimit(app, deps.publicRateLimitPerMinute ?? 0),
   });
 
@@ -114,6 +153,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       store = 'unreachable';
     }
     const ready = store === 'ok';
+    // Like every 503 Tollgate gives: the store may be back in a moment.
+    if (!ready) void reply.header('x-should-retry', 'true');
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not_ready',
       store: { dialect: deps.store.dialect, status: store },
@@ -143,6 +184,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         mailer: deps.mailer,
         publicUrl: deps.publicUrl,
         secureCookies: deps.secureCookies,
+        outbound: deps.outbound,
         ...(deps.loginThrottle ? { loginThrottle: deps.loginThrottle } : {}),
       };
       await keyRoutes(api, { keys: deps.keys, directory: deps.directory });
@@ -155,6 +197,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await usageRoutes(api, { ledger: deps.ledger, unpriced: deps.unpriced, directory: deps.directory });
       await priceRoutes(api, { catalog: deps.catalog, directory: deps.directory });
       await budgetRoutes(api, { budgets: deps.budgets, directory: deps.directory, otherAlerts: (limit, reader) => deps.unpriced.alerts(limit, reader) });
+      if (deps.workspace) await workspaceRoutes(api, deps.workspace);
     },
     { prefix: '/api' },
   );

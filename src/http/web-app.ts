@@ -77,7 +77,7 @@ export async function webAppRoutes(app: FastifyInstance, options: WebAppOptions 
       preCompressed: true,
       immutable: true,
       maxAge: '365d',
-      setHeaders: (reply) => reply.header('x-content-type-options', 'nosniff'),
+      setHeaders: (res) => void res.setHeader('x-content-type-options', 'nosniff'),
     });
   } else {
     app.get('/assets/*', async (_req, reply) => reply.callNotFound());

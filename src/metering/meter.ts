@@ -1,6 +1,7 @@
 import type { BudgetService, Reservation } from './budgets/index.ts';
 import type { CostBreakdown, PriceCatalog } from './prices/index.ts';
 import { computeCost, estimateWorstCase } from './prices/index.ts';
+import { modelNotPriced } from './model-not-priced-error.ts';
 import { countCompletionText, estimatePromptTokens, maxOutputTokensOf, type EstimateEndpoint } from './token-estimate.ts';
 import type { TokenUsage } from './usage-record.ts';
 
@@ -19,12 +20,14 @@ export interface MeteringState {
 export interface MeteredRequest {
   endpoint: string;
   receivedAt: number;
-  principal: { keyId: string; userId?: string | null; teamId?: string | null; orgId?: string | null } | undefined;
+  principal: { keyId: string; userId?: string | null; teamId?: string | null; orgId?: string | null; allowUnpricedModels?: boolean } | undefined;
   modelRequested: string | null;
   modelServed: string | null;
   stream: boolean;
   body: Record<string, unknown> | undefined;
   usage: TokenUsage | undefined;
+  /** The upstream's HTTP status; null when it never answered (refused, unreachable, client gone first). */
+  upstreamStatus: number | null;
   serviceTier: string | null;
   streamedText: string;
   errorCode: string | null;
@@ -39,6 +42,7 @@ export interface MeterOptions {
 }
 
 const RENEW_EVERY_MS = 60_000;
+const NO_TOKENS: TokenUsage = Object.freeze({ prompt: 0, cached: 0, completion: 0, reasoning: 0, audioIn: 0, audioOut: 0 });
 
 const ESTIMATE_ENDPOINTS = new Set(['/v1/chat/completions', '/v1/responses', '/v1/completions', '/v1/embeddings', '/v1/moderations']);
 
@@ -52,7 +56,12 @@ export class Meter {
 
   constructor(private readonly options: MeterOptions) {}
 
-  /** Reserves the worst-case cost on every budget that applies; throws 429 budget_exceeded. */
+  /**
+   * Reserves the worst-case cost on every budget that applies; throws 429 budget_exceeded. A model
+   * without a price cannot be counted against a budget: it is refused (403 model_not_priced) unless
+   * the caller's organization allows unpriced models; then it reserves nothing, is refused only by a
+   * budget already spent, and is counted as unpriced when it settles.
+   */
   async reserve(req: MeteredRequest): Promise<void> {
     const budgets = this.options.budgets;
     if (!budgets || !req.principal || req.modelRequested === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) return;
@@ -61,30 +70,50 @@ export class Meter {
     if (budgets.budgetsFor(subject).length === 0) return;
     const model = req.modelRequested;
     const price = this.options.catalog.priceFor(model, req.receivedAt);
-    // An unpriced model is never blocked: its cost is unknown, and it is reported instead.
-    if (!price) return;
-    const endpoint = req.endpoint as EstimateEndpoint;
-    const body = req.body ?? {};
-    const worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
+    let worst: number | null = 0;
+    if (price) {
+      const endpoint = req.endpoint as EstimateEndpoint;
+      const body = req.body ?? {};
+      worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
+    } else if (!p.allowUnpricedModels) {
+      throw modelNotPriced(model);
+    }
     if (worst === null) return;
     const reservation = await budgets.reserve(subject, worst, req.receivedAt);
+    if (req.metering?.done) {
+      // The request was already completed (its client left while the reservation was made): nothing will settle it.
+      void reservation.release();
+      return;
+    }
     req.metering = { reservation, renewedAt: performance.now(), cost: undefined, estimated: false, done: false };
   }
 
   /**
-   * Computes the cost from the upstream's usage (or, for a stream cut short, from Tollgate's own count,
-   * marked estimated), settles the reservation, or releases it when nothing is billable. Idempotent.
+   * Computes the cost and settles the reservation. Only what the upstream could have billed is
+   * charged: a request it never accepted (no 2xx: refused by Tollgate, rejected or unreachable
+   * upstream, client gone before the answer) costs nothing and its reservation is released. An
+   * accepted request is billed from the upstream's usage; when an accepted answer broke before its
+   * usage arrived, from Tollgate's own count (the prompt, and the text relayed so far), marked
+   * `estimated`. Endpoints whose answers carry no usage (moderations) are billed at their price for
+   * zero tokens, so their cost is known (0), not missing. Idempotent.
    */
   complete(req: MeteredRequest): MeteringState {
     const state = (req.metering ??= { reservation: undefined, renewedAt: 0, cost: undefined, estimated: false, done: false });
     if (state.done) return state;
     state.done = true;
-    let usage = req.usage;
+    const accepted = req.upstreamStatus !== null && req.upstreamStatus >= 200 && req.upstreamStatus < 300;
     const model = req.modelServed ?? req.modelRequested;
-    if (!usage && req.stream && model !== null && ESTIMATE_ENDPOINTS.has(req.endpoint) && req.body) {
+    if (!accepted || model === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) {
+      void state.reservation?.release();
+      return state;
+    }
+    let usage = req.usage;
+    if (!usage && req.endpoint === '/v1/moderations' && req.errorCode === null) {
+      usage = NO_TOKENS;
+    } else if (!usage) {
       const endpoint = req.endpoint as EstimateEndpoint;
       usage = {
-        prompt: estimatePromptTokens(endpoint, req.body, req.modelRequested ?? model),
+        prompt: req.body ? estimatePromptTokens(endpoint, req.body, req.modelRequested ?? model) : 0,
         cached: 0,
         completion: countCompletionText(req.streamedText, model),
         reasoning: 0,
@@ -93,10 +122,6 @@ export class Meter {
       };
       req.usage = usage;
       state.estimated = true;
-    }
-    if (!usage || model === null) {
-      void state.reservation?.release();
-      return state;
     }
     const price = this.options.catalog.priceFor(model, req.receivedAt) ?? (req.modelRequested ? this.options.catalog.priceFor(req.modelRequested, req.receivedAt) : undefined);
     const cost = computeCost(

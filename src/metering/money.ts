@@ -27,7 +27,13 @@ export function parseUsd(text: string): Nanos {
   return nanos;
 }
 
-/** Formats nano-dollars as a decimal USD string with at least 2 decimals: 1500000000 → "1.50", 123 → "0.000000123". */
+/**
+ * THE money format of the API (docs/metering.md): every amount Tollgate shows (usage, budgets,
+ * alerts, prices, the cost header and trailer) is written by this function, as a decimal string of
+ * US dollars that is exact (up to nine decimals: nano-dollars) with at least two decimals and no
+ * other trailing zeros, so one amount always reads the same: 1500000000 → "1.50", 0 → "0.00",
+ * 18000 → "0.000018", 123 → "0.000000123".
+ */
 export function formatUsd(nanos: Nanos): string {
   const sign = nanos < 0 ? '-' : '';
   const abs = Math.abs(nanos);

@@ -13,6 +13,7 @@ export interface AccessTables {
   invitations: InvitationTable;
   one_time_tokens: OneTimeTokenTable;
   login_throttle: LoginThrottleTable;
+  change_versions: ChangeVersionTable;
 }
 
 export type RoleName = 'owner' | 'admin' | 'member' | 'viewer' | 'auditor';
@@ -27,6 +28,8 @@ export interface OrgTable {
   ip_allowlist: string | null;
   /** JSON single sign-on settings (issuer, client, group rules); null: no SSO. */
   sso: string | null;
+  /** 1: models without a price are served under budgets (counted as unpriced); 0: refused while a budget applies. */
+  allow_unpriced_models: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -62,6 +65,8 @@ export interface UserTable {
   recovery_codes: string | null;
   sso_issuer: string | null;
   sso_subject: string | null;
+  /** When the person proved the address (a mailed link, or SSO with a verified email); null: unverified. */
+  email_verified_at: number | null;
   last_sign_in_at: number | null;
   created_at: number;
   updated_at: number;
@@ -107,6 +112,8 @@ export interface InvitationTable {
   expires_at: number;
   accepted_at: number | null;
   revoked_at: number | null;
+  /** `mail`: the link went only to the address; `link`: it was returned to the inviter (no mailer). */
+  delivery: Generated<'mail' | 'link'>;
 }
 
 export interface OneTimeTokenTable {
@@ -127,4 +134,10 @@ export interface LoginThrottleTable {
   blocked_until: number;
   /** The counter is forgotten from this time on. */
   forget_at: number;
+}
+
+/** A counter per topic bumped by every change other processes must learn about (see state/change-feed). */
+export interface ChangeVersionTable {
+  topic: string;
+  version: number;
 }

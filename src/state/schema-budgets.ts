@@ -27,6 +27,8 @@ export interface BudgetTable {
   org_id: string | null;
   team_id: string | null;
   owner_user_id: string | null;
+  /** The role its creator held where the budget is (`owner`, `admin`); null: older budgets, read as `owner`. */
+  creator_role: string | null;
 }
 
 /** Settled spend of one budget in one period (`d:2026-11-25`, `w:2026-W48`, `m:2026-11`, `total`). */
@@ -54,7 +56,7 @@ export interface BudgetAlertTable {
   created_at: number;
 }
 
-/** A minimal audit log (the compliance issue makes it tamper-evident later). */
+/** The audit log; tamper-evident through the chain columns (see src/compliance/audit). */
 export interface AuditEventTable {
   /** `aud_…` */
   id: string;
@@ -73,4 +75,12 @@ export interface AuditEventTable {
   after: string | null;
   request_id: string | null;
   ip: string | null;
+  /** Position in the audit chain; null until the chainer links the record (see compliance/audit). */
+  seq?: number | null;
+  /** Hash (hex) of the previous record in the chain. */
+  prev_hash?: string | null;
+  /** SHA-256 (hex) of this record's canonical encoding, its sequence and the previous hash. */
+  hash?: string | null;
+  /** JSON {field: digest} of fields removed by a recorded redaction; null: none. */
+  redactions?: string | null;
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -6,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { ensurePrivateDatabaseFiles, ensurePrivateDir } from './private-files.ts';
 import type { Database } from './schema.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -59,8 +59,10 @@ export function openStore(options: StoreOptions): Store {
     return makeStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
   }
   const path = options.sqlitePath ?? ':memory:';
+  if (path !== ':memory:') ensurePrivateDatabaseFiles(path);
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
+  if (path !== ':memory:') ensurePrivateDatabaseFiles(path);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
@@ -112,9 +114,9 @@ function startCheckpointer(path: string, intervalMs: number): { stop(): Promise<
   };
 }
 
-/** Opens the SQLite store under a data directory, creating the directory. */
+/** The SQLite file under a data directory, creating the directory (0700). */
 export function sqlitePathIn(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   return join(dataDir, 'tollgate.db');
 }
 

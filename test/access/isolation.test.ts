@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
-import { PUBLIC, ROUTE_PERMISSIONS, SELF } from '../../src/access/permissions/route-permissions.ts';
+import { PUBLIC, ROUTE_PERMISSIONS } from '../../src/access/permissions/route-permissions.ts';
 import type { RoleName } from '../../src/state/schema-access.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -25,6 +25,12 @@ interface World {
   requestB: string;
   invitationB: string;
   otherOrgOwnerKey: string;
+  /** memberB's conversation, a reply in it, a share link of it; team B's template and memberB's personal one. */
+  conversationB: string;
+  replyB: string;
+  shareB: string;
+  templateB: string;
+  personalTemplateB: string;
 }
 
 /** One attempt on B's things: method, path, body. */
@@ -61,6 +67,22 @@ const attemptsOnB = (w: World): Record<string, Attempt[]> => ({
   'POST /api/keys': [['POST', '/api/keys', { name: 'b', kind: 'service', team_id: w.teamB }]],
   'POST /api/budgets': [['POST', '/api/budgets', { scope: 'team', scope_id: w.teamB, period: 'monthly', limit_usd: '1.00' }]],
   'POST /api/invitations': [['POST', '/api/invitations', { email: 'mole@example.com', team_id: w.teamB, role: 'member' }]],
+  // The workspace: a conversation is its owner's alone; templates are personal or a team's.
+  'GET /api/conversations/:id': [['GET', `/api/conversations/${w.conversationB}`]],
+  'PATCH /api/conversations/:id': [['PATCH', `/api/conversations/${w.conversationB}`, { title: 'mine now' }]],
+  'DELETE /api/conversations/:id': [['DELETE', `/api/conversations/${w.conversationB}`]],
+  'GET /api/conversations/:id/messages': [['GET', `/api/conversations/${w.conversationB}/messages`]],
+  'POST /api/conversations/:id/messages': [['POST', `/api/conversations/${w.conversationB}/messages`, { content: 'hi', parent_id: null, stream: false }]],
+  'POST /api/conversations/:id/messages/:messageId/regenerate': [['POST', `/api/conversations/${w.conversationB}/messages/${w.replyB}/regenerate`, { stream: false }]],
+  'GET /api/conversations/:id/export': [['GET', `/api/conversations/${w.conversationB}/export?format=json`]],
+  'GET /api/conversations/:id/shares': [['GET', `/api/conversations/${w.conversationB}/shares`]],
+  'POST /api/conversations/:id/shares': [['POST', `/api/conversations/${w.conversationB}/shares`, {}]],
+  'DELETE /api/shares/:id': [['DELETE', `/api/shares/${w.shareB}`]],
+  'GET /api/templates/:id': [['GET', `/api/templates/${w.templateB}`], ['GET', `/api/templates/${w.personalTemplateB}`]],
+  'PATCH /api/templates/:id': [['PATCH', `/api/templates/${w.templateB}`, { name: 'mine now' }], ['PATCH', `/api/templates/${w.personalTemplateB}`, { name: 'mine now' }]],
+  'DELETE /api/templates/:id': [['DELETE', `/api/templates/${w.templateB}`], ['DELETE', `/api/templates/${w.personalTemplateB}`]],
+  'POST /api/templates/:id/render': [['POST', `/api/templates/${w.templateB}/render`, { variables: {} }], ['POST', `/api/templates/${w.personalTemplateB}/render`, { variables: {} }]],
+  'POST /api/templates': [['POST', '/api/templates', { name: 'b', category: 'business', content: 'x', scope: 'team', team_id: w.teamB }]],
 });
 
 /** Routes with a path parameter that are not a team's things (and why). */
@@ -73,7 +95,10 @@ const NOT_TEAM_OWNED: Record<string, string> = {
   'GET /v1/models/:id': 'the gateway: a key reaches only its own team',
 };
 
-const LISTS = ['/api/keys', '/api/usage', '/api/budgets', '/api/alerts', '/api/teams', '/api/users', '/api/invitations', '/api/audit'];
+const LISTS = [
+  '/api/keys', '/api/usage', '/api/budgets', '/api/alerts', '/api/teams', '/api/users', '/api/invitations', '/api/audit',
+  '/api/conversations', '/api/conversations?archived=true', '/api/conversations/folders', '/api/conversations/search?q=zebrafish', '/api/templates',
+];
 
 describe('isolation between teams and organizations', () => {
   let gw: TestGateway;
@@ -119,7 +144,21 @@ describe('isolation between teams and organizations', () => {
     const owner2 = await directory.createUser({ orgId: org2.id, email: 'owner2@example.com', name: 'Owner Two', orgRole: 'owner' }, ctx2);
     const otherOrgOwnerKey = (await keys.create({ name: 'o2', orgId: org2.id, userId: owner2.id }, ctx2)).secret;
 
-    w = { orgId, teamA, teamB, keys: personal, users, keyB, budgetB, requestB, invitationB, otherOrgOwnerKey };
+    const asB = (path: string, body: unknown) => gw.call(path, { key: personal.memberB!, body });
+    const conversationB = ((await (await asB('/api/conversations', { model: 'gpt-4o-mini', title: 'zebrafish plans of B', folder: 'zebrafish folder' })).json()) as { id: string }).id;
+    const turnB = await asB(`/api/conversations/${conversationB}/messages`, { content: 'zebrafish words of B', parent_id: null, stream: false });
+    assert.equal(turnB.status, 200, await turnB.clone().text());
+    const replyB = ((await turnB.json()) as { assistant_message: { id: string } }).assistant_message.id;
+    const share = await asB(`/api/conversations/${conversationB}/shares`, {});
+    assert.equal(share.status, 201, await share.clone().text());
+    const shareB = ((await share.json()) as { id: string }).id;
+    const tpl = { category: 'business', content: 'zebrafish template {{x}}', variables: [{ name: 'x', type: 'text' }] };
+    const teamTpl = await gw.call('/api/templates', { body: { ...tpl, name: 'B team template', scope: 'team', team_id: teamB } });
+    assert.equal(teamTpl.status, 201, await teamTpl.clone().text());
+    const templateB = ((await teamTpl.json()) as { id: string }).id;
+    const personalTemplateB = ((await (await asB('/api/templates', { ...tpl, name: 'B personal template' })).json()) as { id: string }).id;
+
+    w = { orgId, teamA, teamB, keys: personal, users, keyB, budgetB, requestB, invitationB, otherOrgOwnerKey, conversationB, replyB, shareB, templateB, personalTemplateB };
   });
   after(() => gw.close());
 
@@ -127,7 +166,7 @@ describe('isolation between teams and organizations', () => {
     const tried = attemptsOnB(w);
     for (const [route, rule] of Object.entries(ROUTE_PERMISSIONS)) {
       if (!route.includes('/:') || rule === PUBLIC) continue;
-      assert.ok(route in tried || route in NOT_TEAM_OWNED, `${route} (${rule === SELF ? 'self' : rule}) is not in the isolation table`);
+      assert.ok(route in tried || route in NOT_TEAM_OWNED, `${route} (${rule}) is not in the isolation table`);
     }
   });
 
@@ -145,7 +184,7 @@ describe('isolation between teams and organizations', () => {
     });
 
     test(`${who}'s lists never show team B's things`, async () => {
-      const secretsOfB = [w.keyB, w.budgetB, w.requestB, w.invitationB, w.users.memberB!];
+      const secretsOfB = [w.keyB, w.budgetB, w.requestB, w.invitationB, w.users.memberB!, w.conversationB, w.replyB, w.shareB, w.templateB, w.personalTemplateB, 'zebrafish'];
       for (const list of LISTS) {
         const res = await gw.call(list, { key: w.keys[who]! });
         if (res.status === 403) continue; // not allowed to list at all is fine
@@ -168,6 +207,15 @@ describe('isolation between teams and organizations', () => {
     assert.deepEqual(members.data.map((m) => [m.user_id, m.role]), [[w.users.memberB, 'member']]);
     const user = (await (await gw.call(`/api/users/${w.users.memberB}`)).json()) as { status: string };
     assert.equal(user.status, 'active');
+    const asB = (path: string) => gw.call(path, { key: w.keys.memberB! });
+    const conversation = (await (await asB(`/api/conversations/${w.conversationB}`)).json()) as { title: string; message_count: number };
+    assert.deepEqual([conversation.title, conversation.message_count], ['zebrafish plans of B', 2]);
+    const shares = (await (await asB(`/api/conversations/${w.conversationB}/shares`)).json()) as { data: { id: string }[] };
+    assert.deepEqual(shares.data.map((s) => s.id), [w.shareB]);
+    for (const id of [w.templateB, w.personalTemplateB]) {
+      const t = (await (await asB(`/api/templates/${id}`)).json()) as { name: string };
+      assert.ok(t.name.startsWith('B '), t.name);
+    }
   });
 
   test('an owner of another organization gets 404 for every id of this one', async () => {
@@ -182,6 +230,7 @@ describe('isolation between teams and organizations', () => {
       ['/api/keys', { name: 'x', kind: 'service', team_id: w.teamB }],
       ['/api/budgets', { scope: 'team', scope_id: w.teamB, period: 'monthly', limit_usd: '1.00' }],
       ['/api/invitations', { email: 'x@example.com', team_id: w.teamB, role: 'member' }],
+      ['/api/templates', { name: 'x', category: 'business', content: 'x', scope: 'team', team_id: w.teamB }],
     ] as const) {
       const res = await gw.call(path, { key: w.otherOrgOwnerKey, body });
       assert.equal(res.status, 404, `${path} → ${res.status} ${await res.clone().text()}`);

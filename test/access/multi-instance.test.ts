@@ -10,7 +10,8 @@ const hello = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello
 /*
  * Two Tollgate instances behind a load balancer share one PostgreSQL: what one does to sessions,
  * keys and users, the other honours — sessions at once (read from the store on every request),
- * keys within TOLLGATE_KEY_CACHE_TTL_MS.
+ * keys within a second through the change feed (multi-process-revocation.test.ts), at the latest
+ * within TOLLGATE_KEY_CACHE_TTL_MS.
  */
 describe('two instances sharing PostgreSQL', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, () => {
   const TTL_MS = 300;

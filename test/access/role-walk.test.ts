@@ -49,6 +49,10 @@ const WALK = (f: Fixture): Record<string, [Attempt, Who[]]> => ({
   'users.manage': [{ method: 'PATCH', path: `/api/users/${f.spareUser}`, body: { name: 'Spare User' } }, ['owner']],
   'org.settings.write': [{ method: 'PATCH', path: `/api/orgs/${f.orgId}`, body: { require_2fa: false } }, ['owner']],
   'audit.read': [{ method: 'GET', path: '/api/audit' }, ['owner', 'admin', 'auditor']],
+  'conversations.read': [{ method: 'GET', path: '/api/conversations' }, ['owner', 'admin', 'member', 'viewer']],
+  'conversations.write': [{ method: 'POST', path: '/api/conversations', body: { model: 'gpt-4o-mini' } }, ['owner', 'admin', 'member']],
+  'templates.read': [{ method: 'GET', path: '/api/templates' }, ['owner', 'admin', 'member', 'viewer']],
+  'templates.write': [{ method: 'POST', path: '/api/templates', body: { name: 'walk', category: 'technical', content: 'x', scope: 'team', team_id: f.teamA } }, ['owner', 'admin']],
 });
 
 async function freshServiceKey(f: Fixture, gw: TestGateway): Promise<string> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertAccessible } from './support/axe.ts';
 import { screenshot } from './support/browser.ts';
+import { signIn, withSession } from '../access/auth/support.ts';
 import { assertNoProblems, createUser, linkIn, nextTotpCode, signInThroughPage, startE2e, type E2e } from './support/app.ts';
 
 // The account flows in a real browser: an invitation mailed by a real SMTP server, accepted with a
@@ -45,6 +46,32 @@ describe('web app: joining, signing in and securing an account (Chromium)', () =
     const second = await context.newPage();
     await second.goto(link);
     await second.getByText('This invitation link is no longer valid').waitFor();
+    assertNoProblems(problems);
+    await context.close();
+  });
+
+  test('someone who already has an account with 2FA joins another team with their password and a code', async () => {
+    const { gw, smtp, url } = e2e;
+    const u = await createUser(gw);
+    const s = await signIn(gw, u.email, u.password);
+    const enrol = (await (await withSession(gw, s, '/api/me/2fa', { method: 'POST', body: {} })).json()) as { secret: string };
+    const on = await withSession(gw, s, '/api/me/2fa/confirm', { method: 'POST', body: { code: await nextTotpCode(gw, u.user.id, enrol.secret) } });
+    assert.equal(on.status, 200, await on.clone().text());
+    const team = (await (await gw.call('/api/teams', { body: { name: 'Second team' } })).json()) as { id: string };
+    const inv = await gw.call('/api/invitations', { body: { email: u.email, team_id: team.id, role: 'viewer' } });
+    assert.equal(inv.status, 201, await inv.clone().text());
+    const link = linkIn((await smtp.waitFor(u.email)).text, `${url}/invite?token=`);
+    const { page, problems, context } = await e2e.browser.newContext();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Join Second team' }).waitFor();
+    await page.getByLabel('Your password').fill(u.password);
+    await page.getByRole('button', { name: 'Join the team' }).click();
+    await page.getByLabel('Authentication code').fill(await nextTotpCode(gw, u.user.id, enrol.secret));
+    await assertAccessible(page, 'invitation, second factor');
+    await page.getByRole('button', { name: 'Join the team' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const members = (await (await gw.call(`/api/teams/${team.id}/members`)).json()) as { data: { user_id: string; role: string }[] };
+    assert.deepEqual(members.data.map((m) => [m.user_id, m.role]), [[u.user.id, 'viewer']]);
     assertNoProblems(problems);
     await context.close();
   });

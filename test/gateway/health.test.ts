@@ -33,6 +33,7 @@ describe('health and readiness', () => {
     try {
       const res = await gw.call('/ready', { key: null });
       assert.equal(res.status, 503);
+      assert.equal(res.headers.get('x-should-retry'), 'true');
       assert.equal(((await res.json()) as { status: string }).status, 'not_ready');
     } finally {
       gw.tg.store.ping = original;

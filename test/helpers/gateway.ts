@@ -1,9 +1,10 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { startTollgate, type Tollgate } from '../../src/main.ts';
-import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
+import { createSimulator, type ExtraModel, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { createSqliteStore, type TestStore } from './stores.ts';
 
 /** The upstream key the test simulator demands; it must never reach a client, a log or the ledger. */
@@ -32,16 +33,37 @@ export interface GatewayOptions {
   store?: TestStore;
   /** A sign-in throttle to use (e.g. a MemoryLoginThrottle with a fake clock). */
   loginThrottle?: LoginThrottle;
+  /**
+   * Listen on a port chosen before start and set TOLLGATE_PUBLIC_URL to this server's address
+   * (single sign-on needs a public URL; it is never taken from the Host header).
+   */
+  publicUrl?: boolean;
+  /**
+   * Models the simulator serves besides its catalog (e.g. an unpriced made-up
+   * model); like OpenAI, it answers 404 model_not_found to any other id.
+   */
+  simulatorModels?: readonly (string | ExtraModel)[];
+}
+
+/** A loopback port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Starts a simulator that requires UPSTREAM_KEY and a Tollgate in front of it, both on loopback ports. */
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
-  const sim = createSimulator({ apiKey: UPSTREAM_KEY });
+  const sim = createSimulator({ apiKey: UPSTREAM_KEY, ...(options.simulatorModels ? { models: options.simulatorModels } : {}) });
   await sim.listen(0, '127.0.0.1');
   const store = options.store ?? (await createSqliteStore());
+  const port = options.publicUrl ? await freePort() : 0;
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(port),
+    ...(options.publicUrl ? { TOLLGATE_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     TOLLGATE_DATA_DIR: store.dataDir,
     OPENAI_API_KEY: UPSTREAM_KEY,
     OPENAI_BASE_URL: `${sim.url}/v1`,

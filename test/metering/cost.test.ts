@@ -32,7 +32,8 @@ describe('metering: exact cost per request', () => {
   let gw: TestGateway;
   let client: OpenAI;
   before(async () => {
-    gw = await startGateway();
+    // acme-llama-70b: a self-hosted model the price catalog does not know.
+    gw = await startGateway({ simulatorModels: ['acme-llama-70b'] });
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.adminKey, maxRetries: 0 });
   });
   after(() => gw.close());

@@ -26,9 +26,11 @@ export const AuditQuery = z.strictObject({
 });
 
 export type AuditFilter = z.output<typeof AuditQuery>;
+/** The filter fields (no paging), shared by the list and the export. */
+export type AuditFilterFields = Omit<AuditFilter, 'limit'>;
 
 /** Checks what the schema cannot: one cursor at most, and `from` not after `to`. */
-export function checkAuditFilter(f: AuditFilter): void {
+export function checkAuditFilter(f: AuditFilterFields): void {
   if (f.after !== undefined && f.before !== undefined) {
     throw errors.badRequest('invalid_parameter', "Invalid 'before': give either 'after' (a record id) or 'before' (a time), not both.", 'before');
   }
@@ -70,7 +72,7 @@ export function auditVisible(eb: AuditEb, r: AuditReader): Expression<SqlBool> {
 }
 
 /** The filters of the query string, as one condition (the cursor is applied separately). */
-export function auditFiltered(eb: AuditEb, f: AuditFilter): Expression<SqlBool> {
+export function auditFiltered(eb: AuditEb, f: AuditFilterFields): Expression<SqlBool> {
   const all: Expression<SqlBool>[] = [];
   if (f.action !== undefined) {
     if (f.action.endsWith('.*')) {

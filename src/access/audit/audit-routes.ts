@@ -7,10 +7,16 @@ import { seesAnything, visibility } from '../permissions/visibility.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { AuditQuery, auditFiltered, auditVisible, checkAuditFilter, olderThan, type AuditReader } from './audit-query.ts';
 import { auditView } from './audit-view.ts';
+import { AuditExportQuery, sendAuditExport } from './audit-export.ts';
 
 documentRoute('GET /api/audit', {
   summary: "Change records of your organization (owners, auditors) or about your teams (team admins), newest first; page with 'after' (next_after) or 'before'.",
   query: AuditQuery,
+});
+
+documentRoute('GET /api/audit/export', {
+  summary: 'Every audit record of your organization that matches the filters, oldest first, as JSON Lines (application/x-ndjson) for a SIEM; owners and auditors.',
+  query: AuditExportQuery,
 });
 
 /**
@@ -47,5 +53,16 @@ export async function auditRoutes(app: FastifyInstance, deps: AccessRouteDeps): 
     const page = rows.slice(0, f.limit);
     const hasMore = rows.length > f.limit;
     return { object: 'list', data: page.map(auditView), has_more: hasMore, next_after: hasMore ? page.at(-1)!.id : null };
+  });
+
+  // The export is the organization's whole log: only an org-wide grant (owners, auditors) may take it.
+  app.get('/audit/export', async (req, reply) => {
+    const f = parseInput(AuditExportQuery, req.query, 'query');
+    checkAuditFilter(f);
+    const { actor } = accessOf(req);
+    const v = visibility(actor, 'audit.read');
+    if (!v.all) throw errors.forbidden('permission_denied', 'Exporting the audit log needs audit.read on the whole organization (owners and auditors).');
+    homeOrgId ??= (await deps.directory.homeOrg())?.id;
+    return sendAuditExport(reply, db, { visibility: v, home: actor.orgId === homeOrgId }, f);
   });
 }

@@ -39,6 +39,10 @@ export function auditView(r: Selectable<AuditEventTable>) {
     details: parseJson(r.details) ?? {},
     request_id: r.request_id,
     ip: r.ip,
+    /** Position in the tamper-evident chain and the chain hashes; null until linked (within seconds). */
+    seq: r.seq ?? null,
+    prev_hash: r.prev_hash ?? null,
+    hash: r.hash ?? null,
   };
 }
 

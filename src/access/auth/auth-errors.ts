@@ -24,12 +24,15 @@ export const invalidTotpCode = (param: string, status: 400 | 401 = 401) =>
 export const invalidRecoveryCode = () =>
   new TollgateError('invalid_recovery_code', 'The recovery code is incorrect or was already used.', { status: 401, type: 'authentication_error', param: 'recovery_code' });
 
-/** Too many failed attempts for this account or address: slowed, then locked. */
+/**
+ * Too many failed attempts for this account or address: slowed, then locked. `x-should-retry` says
+ * whether waiting Retry-After is worth it for a client (a slow-down of seconds, not a lock of minutes).
+ */
 export const tooManyAttempts = (retryAfterMs: number, what = 'sign-in') => {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new TollgateError('too_many_sign_in_attempts', `Too many failed ${what} attempts; try again in ${seconds} seconds.`, {
     status: 429,
     type: 'rate_limit_error',
-    headers: { 'retry-after': String(seconds) },
+    headers: { 'retry-after': String(seconds), 'x-should-retry': seconds <= 60 ? 'true' : 'false' },
   });
 };

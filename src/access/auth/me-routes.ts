@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../http/errors.ts';
+import { humanName } from '../../http/human-name.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
-import { parseDisplayName } from '../credentials/display-name.ts';
 import { orgView, userView, type Directory } from '../directory/directory.ts';
 import { accessOf, changeContextOf, type AccessContext } from '../enforce.ts';
 import type { Membership } from '../permissions/actor.ts';
@@ -13,7 +13,7 @@ import { recordChange, updateAccount } from './account-changes.ts';
 import type { AuthServices } from './auth-services.ts';
 import { callerUser } from './caller.ts';
 
-const UpdateMeBody = z.strictObject({ name: z.string().optional() });
+const UpdateMeBody = z.strictObject({ name: humanName.optional() });
 
 documentRoute('GET /api/me', { summary: 'Who you are: your user (or your service key), organization, team memberships, 2FA state and, with a session, its CSRF token.' });
 documentRoute('PATCH /api/me', { summary: 'Change your display name.', body: UpdateMeBody });
@@ -33,7 +33,7 @@ export function meRoutes(app: FastifyInstance, s: AuthServices): void {
     const body = parseInput(UpdateMeBody, req.body);
     let user = await callerUser(req, deps.directory, 'Changing a profile');
     if (body.name !== undefined) {
-      const name = parseDisplayName(body.name, 'name');
+      const name = body.name;
       if (name !== user.name) user = await updateAccount(deps.store, user.id, { name }, { action: 'user.updated', ctx: changeContextOf(req) }, s.now());
     }
     return { user: userView(user) };

@@ -4,6 +4,7 @@ import type { MailMessage } from '../mail/mailer.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { recordChange } from './account-changes.ts';
 import { passwordResetTokens } from './auth-services.ts';
+import { SqlOneTimeTokenStore } from '../credentials/sql-one-time-token-store.ts';
 
 /** A reset link works once, for one hour. */
 export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
@@ -22,8 +23,15 @@ export interface IssuedReset {
   url: string;
   token: string;
   expiresAt: number;
+  /**
+   * `mail`: meant for the user's inbox only (a mailer is configured), so using it proves the
+   * address; `link`: no mailer, the link is for whoever asked.
+   */
+  delivery: 'mail' | 'link';
   /** Whether the link was mailed to the user (a mailer is configured and the server accepted it). */
   mailed: boolean;
+  /** Makes the link stop working (a mail that could not be sent). */
+  withdraw(): Promise<void>;
 }
 
 /**
@@ -35,7 +43,8 @@ export interface IssuedReset {
  */
 export async function issuePasswordReset(deps: PasswordResetDeps, user: UserRow, options: IssueResetOptions = {}): Promise<IssuedReset> {
   const now = deps.now ?? Date.now;
-  const { token, expiresAt } = await passwordResetTokens(deps).issue({ purpose: 'password_reset', subject: user.id, ttlMs: PASSWORD_RESET_TTL_MS, revokeEarlier: true });
+  const delivery = deps.mailer ? 'mail' : 'link';
+  const { token, expiresAt } = await passwordResetTokens(deps).issue({ purpose: 'password_reset', subject: user.id, ttlMs: PASSWORD_RESET_TTL_MS, revokeEarlier: true, data: { delivery } });
   const base = (deps.publicUrl ?? options.origin ?? '').replace(/\/+$/, '');
   const url = `${base}/reset-password?token=${token}`;
   let mailed = false;
@@ -49,7 +58,10 @@ export async function issuePasswordReset(deps: PasswordResetDeps, user: UserRow,
   }
   const ctx = { ...(options.ctx ?? { actorId: 'anonymous' }), orgId: user.org_id };
   await recordChange(deps.store, ctx, { action: 'user.password_reset_issued', target: user.id, before: null, after: null, details: { expires_at: new Date(expiresAt).toISOString(), mailed } }, now());
-  return { url, token, expiresAt, mailed };
+  const withdraw = async () => {
+    await new SqlOneTimeTokenStore(deps.store).revokeAll(user.id, 'password_reset', now());
+  };
+  return { url, token, expiresAt, delivery, mailed, withdraw };
 }
 
 /** The reset mail: plain text, the link, when it expires, and what to do if you did not ask. */

@@ -62,11 +62,13 @@ export function passwordRoutes(app: FastifyInstance, s: AuthServices): void {
   app.post('/auth/password-reset/confirm', async (req, reply) => {
     const body = parseInput(ResetConfirmBody, req.body);
     assertPasswordPolicy(body.new_password, 'new_password');
-    const user = await redeemResetToken(s, body.token);
+    const { user, delivery } = await redeemResetToken(s, body.token);
     const ended = await deps.sessions.endAll(user.id);
     const at = s.now();
     const hash = await s.hasher.hash(body.new_password);
-    const patch = { password_hash: hash, password_changed_at: at };
+    // A link that was only mailed to the address proves the person reads it.
+    const proven = delivery === 'mail' && user.email_verified_at === null ? { email_verified_at: at } : {};
+    const patch = { password_hash: hash, password_changed_at: at, ...proven };
     await updateAccount(deps.store, user.id, patch, { action: 'user.password_reset', ctx: selfContext(user, req), details: { sessions_ended: ended } }, at);
     await s.throttle.recordSuccess({ account: user.email, ip: req.ip });
     return reply.code(204).send();
@@ -105,19 +107,19 @@ async function requestReset(s: AuthServices, email: string, origin: string, who:
   await issuePasswordReset(s.deps, user, { origin, ctx: { actorId: 'anonymous', orgId: user.org_id, requestId: who.id, ip: who.ip } });
 }
 
-/** The active user a reset token is for; any problem with the token is one 400 `invalid_or_expired_token`. */
-async function redeemResetToken(s: AuthServices, token: string): Promise<UserRow> {
+/** The active user a reset token is for, and how the link travelled; any problem with the token is one 400 `invalid_or_expired_token`. */
+async function redeemResetToken(s: AuthServices, token: string): Promise<{ user: UserRow; delivery: string | undefined }> {
   const invalid = () => errors.badRequest('invalid_or_expired_token', 'This password-reset link is invalid, expired or already used; ask for a new one.', 'token');
-  let subject: string;
+  let record: { subject: string; data: Readonly<Record<string, string>> };
   try {
-    subject = (await s.tokens.redeem(token, 'password_reset')).subject;
+    record = await s.tokens.redeem(token, 'password_reset');
   } catch (err) {
     if (err instanceof TollgateError && err.param === 'token') throw invalid();
     throw err;
   }
-  const user = await s.deps.directory.getUser(subject);
+  const user = await s.deps.directory.getUser(record.subject);
   if (!user || user.status !== 'active') throw invalid();
-  return user;
+  return { user, delivery: record.data['delivery'] };
 }
 
 /** Runs work after the response is sent; the server waits for it on close. Failures are logged. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { humanName } from '../../http/human-name.ts';
 import { errors, TollgateError } from '../../http/errors.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { isAllowed } from '../permissions/authorize.ts';
@@ -6,8 +7,8 @@ import type { Directory, TeamRow, UserRow } from './directory.ts';
 
 /** Ids in paths and bodies: short opaque strings. */
 export const Id = z.string().min(1).max(100);
-/** Names of organizations and teams. */
-export const EntityName = z.string().trim().min(1).max(200);
+/** Names of organizations and teams: the one rule of every human-entered name. */
+export const EntityName = humanName;
 
 /**
  * A team of the actor's organization, else 404 `team_not_found`: a team of another organization

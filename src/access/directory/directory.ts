@@ -1,5 +1,5 @@
 import type { Selectable, Transaction } from 'kysely';
-import type { Database, Store } from '../../state/index.ts';
+import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
 import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/schema-access.ts';
 import { TollgateError } from '../../http/errors.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
@@ -19,6 +19,8 @@ export interface NewUser {
   orgRole?: RoleName | null | undefined;
   passwordHash?: string | null | undefined;
   sso?: { issuer: string; subject: string } | undefined;
+  /** The person proved the address (a mailed invitation, SSO with a verified email); default false. */
+  emailVerified?: boolean | undefined;
 }
 
 /** A user as the API shows them: never a hash, a TOTP secret or recovery codes. */
@@ -28,6 +30,8 @@ export function userView(u: UserRow) {
     object: 'user' as const,
     org_id: u.org_id,
     email: u.email,
+    /** False until the person proved the address (a mailed link, or SSO with a verified email). */
+    email_verified: u.email_verified_at !== null,
     name: u.name,
     org_role: u.org_role,
     status: u.status,
@@ -51,6 +55,7 @@ export function orgView(o: OrgRow) {
     require_2fa: o.require_2fa === 1,
     ip_allowlist: o.ip_allowlist ? (JSON.parse(o.ip_allowlist) as string[]) : null,
     sso_enabled: o.sso !== null,
+    allow_unpriced_models: o.allow_unpriced_models === 1,
     created_at: new Date(o.created_at).toISOString(),
   };
 }
@@ -67,7 +72,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  */
 export class Directory {
   readonly now: () => number;
-  /** Called after any change that can alter what someone may do (roles, status, allowlists). */
+  /**
+   * Called after any change that can alter what someone may do (roles, status, allowlists), on
+   * this instance at once; other processes hear of it through the change feed (published in the
+   * change's transaction, see `accessChanged`).
+   */
   onAccessChange: () => void = () => {};
 
   constructor(
@@ -88,7 +97,7 @@ export class Directory {
 
   async createOrg(name: string, ctx: ChangeContext | null): Promise<OrgRow> {
     const at = this.now();
-    const row: OrgRow = { id: newId('org'), name, require_2fa: 0, ip_allowlist: null, sso: null, created_at: at, updated_at: at };
+    const row: OrgRow = { id: newId('org'), name, require_2fa: 0, ip_allowlist: null, sso: null, allow_unpriced_models: 0, created_at: at, updated_at: at };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('orgs').values(row).execute();
       await this.record(trx, ctx ?? { actorId: 'system', orgId: row.id }, 'org.created', row.id, null, orgView(row), at, row.id);
@@ -131,6 +140,7 @@ export class Directory {
       recovery_codes: null,
       sso_issuer: input.sso?.issuer ?? null,
       sso_subject: input.sso?.subject ?? null,
+      email_verified_at: input.emailVerified === true ? at : null,
       last_sign_in_at: null,
       created_at: at,
       updated_at: at,
@@ -173,6 +183,7 @@ export class Directory {
         .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet({ role }))
         .execute();
       await this.record(t, ctx, before ? 'membership.role_changed' : 'membership.added', `${teamId}/${userId}`, before ? membershipView(before) : null, membershipView(row), at, ctx.orgId);
+      await this.accessChanged(t);
       return row;
     };
     const row = trx ? await write(trx) : await this.db.transaction().execute(write);
@@ -187,6 +198,7 @@ export class Directory {
       if (!before) return undefined;
       await t.deleteFrom('memberships').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
       await this.record(t, ctx, 'membership.removed', `${teamId}/${userId}`, membershipView(before), null, at, ctx.orgId);
+      await this.accessChanged(t);
       return before;
     });
     this.onAccessChange();
@@ -198,6 +210,11 @@ export class Directory {
     const user = await this.getUser(userId);
     if (!user || user.status !== 'active') return undefined;
     return actorOf(user, await this.memberships(userId));
+  }
+
+  /** Tells every process on the store, when `trx` commits, that cached principals may be stale. */
+  async accessChanged(trx: Transaction<Database>): Promise<void> {
+    await publishChange(trx, this.store.dialect, ACCESS_TOPIC);
   }
 
   /** Writes a change record inside a transaction. */
@@ -228,7 +245,7 @@ export class Directory {
     then: (trx: Transaction<Database>, created: { org: OrgRow; team: TeamRow; owner: UserRow }) => Promise<T>,
   ): Promise<{ org: OrgRow; team: TeamRow; owner: UserRow; extra: T }> {
     const at = this.now();
-    const org: OrgRow = { id: newId('org'), name: input.name, require_2fa: 0, ip_allowlist: null, sso: null, created_at: at, updated_at: at };
+    const org: OrgRow = { id: newId('org'), name: input.name, require_2fa: 0, ip_allowlist: null, sso: null, allow_unpriced_models: 0, created_at: at, updated_at: at };
     const team: TeamRow = { id: newId('team'), org_id: org.id, name: 'Default', created_at: at, updated_at: at };
     const inOrg: ChangeContext = { ...ctx, orgId: org.id };
     return this.db.transaction().execute(async (t) => {
@@ -252,8 +269,14 @@ export class Directory {
       if (patch.name !== undefined) after.name = patch.name;
       if (patch.require2fa !== undefined) after.require_2fa = patch.require2fa ? 1 : 0;
       if (patch.ipAllowlist !== undefined) after.ip_allowlist = patch.ipAllowlist?.length ? JSON.stringify(patch.ipAllowlist) : null;
-      await t.updateTable('orgs').set({ name: after.name, require_2fa: after.require_2fa, ip_allowlist: after.ip_allowlist, updated_at: at }).where('id', '=', id).execute();
+      if (patch.allowUnpricedModels !== undefined) after.allow_unpriced_models = patch.allowUnpricedModels ? 1 : 0;
+      await t
+        .updateTable('orgs')
+        .set({ name: after.name, require_2fa: after.require_2fa, ip_allowlist: after.ip_allowlist, allow_unpriced_models: after.allow_unpriced_models, updated_at: at })
+        .where('id', '=', id)
+        .execute();
       await this.record(t, ctx, 'org.updated', id, orgView(before), orgView(after), at, id);
+      await this.accessChanged(t);
       return after;
     });
     if (updated) this.onAccessChange();
@@ -336,6 +359,7 @@ export class Directory {
       if (isActiveOwner(before) && !isActiveOwner(after)) await this.assertAnotherOwner(t, before, after.status === 'active' ? 'org_role' : 'status');
       await t.updateTable('users').set({ name: after.name, org_role: after.org_role, status: after.status, updated_at: at }).where('id', '=', id).execute();
       await this.record(t, ctx, 'user.updated', id, userView(before), userView(after), at, before.org_id);
+      if (before.org_role !== after.org_role || before.status !== after.status) await this.accessChanged(t);
       return { before, after };
     });
     if (!result) return undefined;
@@ -370,6 +394,8 @@ export interface OrgPatch {
   require2fa?: boolean | undefined;
   /** Canonical CIDR blocks; null or empty: no allowlist. */
   ipAllowlist?: string[] | null | undefined;
+  /** Serve models without a price while a budget applies (counted as unpriced) instead of refusing them. */
+  allowUnpricedModels?: boolean | undefined;
 }
 
 export interface UserPatch {

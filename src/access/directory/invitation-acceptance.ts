@@ -1,8 +1,12 @@
 import { errors } from '../../http/errors.ts';
+import { invalidCredentials, invalidTotpCode, tooManyAttempts, totpRequired } from '../auth/auth-errors.ts';
+import { acceptTotpCode } from '../auth/second-factor.ts';
 import { newId, type ChangeContext } from '../change-record.ts';
 import { parseDisplayName } from '../credentials/display-name.ts';
+import type { LoginThrottle } from '../credentials/login-throttle.ts';
 import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { assertPasswordPolicy } from '../credentials/password-policy.ts';
+import type { Totp } from '../credentials/totp.ts';
 import { userView, type Directory, type MembershipRow, type UserRow } from './directory.ts';
 import { conflict, isUniqueViolation } from './directory-lookups.ts';
 import type { InvitationRow, Invitations } from './invitations.ts';
@@ -11,6 +15,10 @@ export interface AcceptanceDeps {
   directory: Directory;
   invitations: Invitations;
   hasher: PasswordHasher;
+  /** Checks the second factor of an existing account with 2FA. */
+  totp: Totp;
+  /** The sign-in throttle: wrong passwords and codes given here count like failed sign-ins. */
+  throttle: LoginThrottle;
   now: () => number;
 }
 
@@ -19,6 +27,8 @@ export interface AcceptInput {
   /** Required when the invitation creates the account. */
   name?: string | undefined;
   password: string;
+  /** Required when the existing account has two-factor authentication. */
+  totp_code?: string | undefined;
 }
 
 export interface Acceptance {
@@ -48,28 +58,35 @@ export async function acceptInvitation(deps: AcceptanceDeps, input: AcceptInput,
   const invitation = await deps.invitations.findPending(input.token);
   if (!invitation) throw invalidInvitation();
   const existing = await deps.directory.findUserByEmail(invitation.email);
-  const plan = await planAccount(deps, invitation, existing, input);
+  const plan = await planAccount(deps, invitation, existing, input, meta.ip ?? '');
   const userId = plan.kind === 'new' ? newId('usr') : plan.user.id;
   const ctx: ChangeContext = { actorId: userId, orgId: invitation.org_id, requestId: meta.requestId, ip: meta.ip };
+  // Only a link that went to the address (and nowhere else) proves it.
+  const proven = invitation.delivery === 'mail';
   try {
     return await deps.directory.db.transaction().execute(async (t) => {
       if (!(await deps.invitations.claim(t, invitation, ctx))) throw invalidInvitation();
       let user: UserRow;
       if (plan.kind === 'new') {
-        user = await deps.directory.createUser({ id: userId, orgId: invitation.org_id, email: invitation.email, name: plan.name, passwordHash: plan.passwordHash }, ctx, t);
-      } else if (plan.kind === 'first_password') {
-        const at = deps.now();
-        user = { ...plan.user, name: plan.name ?? plan.user.name, password_hash: plan.passwordHash, password_changed_at: at, updated_at: at };
-        const r = await t
-          .updateTable('users')
-          .set({ name: user.name, password_hash: user.password_hash, password_changed_at: at, updated_at: at })
-          .where('id', '=', user.id)
-          .where('password_hash', 'is', null)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) throw invalidInvitation();
-        await deps.directory.record(t, ctx, 'user.password_set', user.id, userView(plan.user), userView(user), at);
+        user = await deps.directory.createUser({ id: userId, orgId: invitation.org_id, email: invitation.email, name: plan.name, passwordHash: plan.passwordHash, emailVerified: proven }, ctx, t);
       } else {
-        user = plan.user;
+        const at = deps.now();
+        const before = plan.user;
+        user = { ...before, email_verified_at: before.email_verified_at ?? (proven ? at : null) };
+        if (plan.kind === 'first_password') {
+          user = { ...user, name: plan.name ?? before.name, password_hash: plan.passwordHash, password_changed_at: at, updated_at: at };
+          const r = await t
+            .updateTable('users')
+            .set({ name: user.name, password_hash: user.password_hash, password_changed_at: at, email_verified_at: user.email_verified_at, updated_at: at })
+            .where('id', '=', user.id)
+            .where('password_hash', 'is', null)
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) !== 1) throw invalidInvitation();
+          await deps.directory.record(t, ctx, 'user.password_set', user.id, userView(before), userView(user), at);
+        } else if (user.email_verified_at !== before.email_verified_at) {
+          await t.updateTable('users').set({ email_verified_at: user.email_verified_at, updated_at: at }).where('id', '=', user.id).execute();
+          await deps.directory.record(t, ctx, 'user.email_verified', user.id, userView(before), userView(user), at);
+        }
       }
       const membership = await deps.directory.setMembership(invitation.team_id, user.id, invitation.role, ctx, t);
       return { user, invitation, membership };
@@ -83,13 +100,15 @@ export async function acceptInvitation(deps: AcceptanceDeps, input: AcceptInput,
 /**
  * - No account with the address: a new one (name and a password that meets the policy required).
  * - An account of another organization: 409 `email_in_use`; a disabled one: 403 `user_disabled`.
- * - An account with a password: its password must be given (401 `invalid_credentials` otherwise).
+ * - An account with a password: its password must be given (401 `invalid_credentials` otherwise),
+ *   and its second factor when it has 2FA (401 `totp_required` / `invalid_totp_code`), exactly as
+ *   at sign-in, failures counted by the same throttle: an invitation is no way round either.
  * - A single-sign-on account without a password: 409 `sso_account` (an admin adds them directly).
  * - An account without any credential that existed when the invitation was issued (a new
  *   organization's owner): the invitation sets its first password. Issuing such an invitation
  *   needs `users.manage` (see invitation-routes.ts), the same power as sending a password reset.
  */
-async function planAccount(deps: AcceptanceDeps, invitation: InvitationRow, existing: UserRow | undefined, input: AcceptInput): Promise<AccountPlan> {
+async function planAccount(deps: AcceptanceDeps, invitation: InvitationRow, existing: UserRow | undefined, input: AcceptInput, ip: string): Promise<AccountPlan> {
   if (!existing) {
     const name = parseDisplayName(input.name, 'name');
     assertPasswordPolicy(input.password, 'password');
@@ -98,9 +117,7 @@ async function planAccount(deps: AcceptanceDeps, invitation: InvitationRow, exis
   if (existing.org_id !== invitation.org_id) throw conflict('email_in_use', 'This address belongs to an account of another organization.', 'token');
   if (existing.status !== 'active') throw errors.forbidden('user_disabled', 'This account is disabled.');
   if (existing.password_hash !== null) {
-    if (!(await deps.hasher.verify(existing.password_hash, input.password))) {
-      throw errors.unauthorized('invalid_credentials', `The password is not the one of the existing account ${existing.email}.`);
-    }
+    await proveExistingAccount(deps, existing, input, ip);
     return { kind: 'existing', user: existing };
   }
   if (existing.sso_issuer !== null) {
@@ -110,4 +127,23 @@ async function planAccount(deps: AcceptanceDeps, invitation: InvitationRow, exis
   const name = input.name === undefined ? undefined : parseDisplayName(input.name, 'name');
   assertPasswordPolicy(input.password, 'password');
   return { kind: 'first_password', user: existing, name, passwordHash: await deps.hasher.hash(input.password) };
+}
+
+/** Signs the existing account in, as POST /api/auth/sign-in would: password, then the TOTP code if it has 2FA. */
+async function proveExistingAccount(deps: AcceptanceDeps, user: UserRow, input: AcceptInput, ip: string): Promise<void> {
+  const subject = { account: user.email, ip };
+  const gate = await deps.throttle.check(subject);
+  if (!gate.allowed) throw tooManyAttempts(gate.retryAfterMs);
+  if (!(await deps.hasher.verify(user.password_hash, input.password))) {
+    await deps.throttle.recordFailure(subject);
+    throw invalidCredentials();
+  }
+  if (user.totp_enabled_at !== null) {
+    if (input.totp_code === undefined) throw totpRequired();
+    if (!(await acceptTotpCode(deps.directory.store, deps.totp, user, input.totp_code))) {
+      await deps.throttle.recordFailure(subject);
+      throw invalidTotpCode('totp_code');
+    }
+  }
+  await deps.throttle.recordSuccess(subject);
 }

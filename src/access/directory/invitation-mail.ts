@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { ChangeContext } from '../change-record.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { linkBase } from '../auth/link-base.ts';
+import type { InvitationRow, Invitations } from './invitations.ts';
 
 export interface InvitationLetter {
   to: string;
@@ -45,4 +47,30 @@ export async function mailInvitation(deps: { mailer: Mailer | undefined; log: Lo
     deps.log.warn({ err: { message: (err as Error).message }, to: letter.to }, 'invitation mail could not be sent');
     return false;
   }
+}
+
+/** What the inviter is told: whether the link was mailed, and the link itself only when it was not meant for mail. */
+export interface Delivered {
+  mailed: boolean;
+  /** Only for a `link` invitation (no mailer): the inviter passes it on. */
+  link?: { url: string; token: string };
+}
+
+/**
+ * Sends an invitation the way it was created: a `mail` invitation's link goes only to the address
+ * (never back to the inviter, so accepting it proves the address); if the mail cannot be sent the
+ * invitation is revoked. A `link` invitation (no mailer) is handed to the inviter.
+ * @example const { mailed, link } = await deliverInvitation(deps, invitations, created, letter, ctx);
+ */
+export async function deliverInvitation(
+  deps: { mailer: Mailer | undefined; log: Logger },
+  invitations: Invitations,
+  created: { invitation: InvitationRow; token: string },
+  letter: InvitationLetter,
+  ctx: ChangeContext,
+): Promise<Delivered> {
+  if (created.invitation.delivery === 'link') return { mailed: false, link: { url: letter.url, token: created.token } };
+  const mailed = await mailInvitation(deps, letter);
+  if (!mailed) await invitations.revoke(created.invitation.id, ctx);
+  return { mailed };
 }

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { errors } from '../../http/errors.ts';
+import { errors, TollgateError } from '../../http/errors.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { parseInput } from '../../http/parse-input.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { PasswordHasher } from '../credentials/password-hasher.ts';
+import { StoreLoginThrottle } from '../credentials/store-login-throttle.ts';
+import { Totp } from '../credentials/totp.ts';
+import { TOTP_ISSUER } from '../auth/auth-services.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
+import { assertMayReceiveAccountLink, callerKeyLimits } from '../key-issuance.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { authorize } from '../permissions/authorize.ts';
 import { assertCanAssignRole } from '../permissions/role-assignment.ts';
@@ -16,7 +20,7 @@ import { presentedSessionToken, setSessionCookie } from '../sessions/session-coo
 import { membershipView, userView, type TeamRow } from './directory.ts';
 import { conflict, Id, isOperator, loadTeam } from './directory-lookups.ts';
 import { acceptInvitation } from './invitation-acceptance.ts';
-import { invitationUrl, mailInvitation } from './invitation-mail.ts';
+import { deliverInvitation, invitationUrl } from './invitation-mail.ts';
 import { INVITATION_MAX_DAYS, Invitations, invitationView } from './invitations.ts';
 import { assertMayTouch } from './role-guards.ts';
 
@@ -33,13 +37,13 @@ const ListQuery = z.strictObject({
 });
 const Token = z.string().min(1).max(200);
 const PreviewQuery = z.strictObject({ token: Token });
-const AcceptBody = z.strictObject({ token: Token, name: z.string().optional(), password: z.string().max(10_000) });
+const AcceptBody = z.strictObject({ token: Token, name: z.string().optional(), password: z.string().max(10_000), totp_code: z.string().min(1).max(32).optional() });
 
 documentRoute('POST /api/invitations', { summary: 'Invite someone into a team with a role; returns the link (with its token) once and mails it when mail is configured.', body: CreateInvitationBody });
 documentRoute('GET /api/invitations', { summary: 'List invitations of the teams whose members you may read.', query: ListQuery });
 documentRoute('DELETE /api/invitations/:id', { summary: 'Revoke an invitation: its link stops working.' });
 documentRoute('GET /api/invitations/accept', { summary: 'What an invitation link is for (organization, team, email, role, expiry); public.', query: PreviewQuery });
-documentRoute('POST /api/invitations/accept', { summary: 'Accept an invitation: creates the account (or checks its password), joins the team, signs in; public.', body: AcceptBody });
+documentRoute('POST /api/invitations/accept', { summary: 'Accept an invitation: creates the account (or checks its password and second factor), joins the team, signs in; public.', body: AcceptBody });
 
 /** Invitations: create, list, revoke; and the public preview and acceptance of a link. */
 export async function invitationRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
@@ -47,20 +51,26 @@ export async function invitationRoutes(app: FastifyInstance, deps: AccessRouteDe
   const now = deps.now ?? Date.now;
   const invitations = new Invitations(directory, { now });
   const hasher = new PasswordHasher();
+  const totp = new Totp({ issuer: TOTP_ISSUER, now });
+  const throttle = deps.loginThrottle ?? new StoreLoginThrottle(deps.store, { now });
 
   app.post('/invitations', async (req, reply) => {
     const b = parseInput(CreateInvitationBody, req.body);
-    const { actor } = accessOf(req);
+    const { actor, principal } = accessOf(req);
     const email = parseEmailAddress(b.email, 'email');
     const team = (await unclaimedOrgTeam(deps, actor, b.team_id, email, b.role)) ?? (await vetInvitation(deps, actor, b.team_id, email, b.role));
-    const { invitation, token } = await invitations.create(
-      { orgId: team.org_id, teamId: team.id, email, role: b.role, invitedBy: actor.userId, days: b.expires_in_days },
-      { ...changeContextOf(req), orgId: team.org_id },
-    );
-    const url = invitationUrl(req, deps.publicUrl, token);
+    const delivery = deps.mailer ? 'mail' : 'link';
+    if (delivery === 'link') assertMayReceiveAccountLink(await callerKeyLimits(deps.keys, principal));
+    const ctx = { ...changeContextOf(req), orgId: team.org_id };
+    const created = await invitations.create({ orgId: team.org_id, teamId: team.id, email, role: b.role, invitedBy: actor.userId, days: b.expires_in_days, delivery }, ctx);
+    const url = invitationUrl(req, deps.publicUrl, created.token);
     const org = await directory.getOrg(team.org_id);
-    const mailed = await mailInvitation(deps, { to: email, orgName: org?.name ?? '', teamName: team.name, role: b.role, url, expiresAt: invitation.expires_at });
-    return reply.code(201).send({ invitation: invitationView(invitation, now()), url, token, mailed });
+    const letter = { to: email, orgName: org?.name ?? '', teamName: team.name, role: b.role, url, expiresAt: created.invitation.expires_at };
+    const { mailed, link } = await deliverInvitation(deps, invitations, created, letter, ctx);
+    if (delivery === 'mail' && !mailed) {
+      throw new TollgateError('mail_failed', 'The invitation could not be mailed (see the server log), so it was withdrawn. Try again later.', { status: 502, type: 'api_error' });
+    }
+    return reply.code(201).send({ invitation: invitationView(created.invitation, now()), mailed, ...link });
   });
 
   app.get('/invitations', async (req) => {
@@ -100,13 +110,14 @@ export async function invitationRoutes(app: FastifyInstance, deps: AccessRouteDe
       role: invitation.role,
       expires_at: new Date(invitation.expires_at).toISOString(),
       // `new`: choose a name and a password; `existing`: give your password; `first_password`: choose a password.
-      account: !existing ? 'new' : existing.password_hash === null && existing.sso_issuer === null ? 'first_password' : 'existing',
+      // An account of another organization is not revealed here; accepting tells the invitee (409 email_in_use).
+      account: !existing || existing.org_id !== invitation.org_id ? 'new' : existing.password_hash === null && existing.sso_issuer === null ? 'first_password' : 'existing',
     };
   });
 
   app.post('/invitations/accept', async (req, reply) => {
     const b = parseInput(AcceptBody, req.body);
-    const { user, membership } = await acceptInvitation({ directory, invitations, hasher, now }, b, { requestId: req.id, ip: req.ip });
+    const { user, membership } = await acceptInvitation({ directory, invitations, hasher, totp, throttle, now }, b, { requestId: req.id, ip: req.ip });
     const { token, session } = await deps.sessions.start(user.id, {
       ip: req.ip,
       userAgent: req.headers['user-agent'],
@@ -149,16 +160,17 @@ async function unclaimedOrgTeam(deps: AccessRouteDeps, actor: Actor, teamId: str
 }
 
 /**
- * Checks an invitee who already has an account and returns their current role in the team (null
- * if none): another organization's address is 409 `email_in_use`; a disabled or single-sign-on
+ * Checks an invitee who already has an account in the team's organization and returns their
+ * current role in the team (null if none or if the address is unknown here); a disabled or single-sign-on
  * account is refused; an owner or auditor is out of an admin's reach; and an account without any
  * credential (the invitation would set its first password) needs `users.manage`, the power to send
  * it a password reset anyway.
  */
 async function vetInvitee(deps: AccessRouteDeps, actor: Actor, team: TeamRow, email: string) {
   const user = await deps.directory.findUserByEmail(email);
-  if (!user) return null;
-  if (user.org_id !== team.org_id) throw conflict('email_in_use', "Invalid 'email': this address belongs to an account of another organization.", 'email');
+  // An account of another organization is not told apart from no account: that is for the
+  // invitee to learn when accepting, not for the inviter (issue 8.11).
+  if (!user || user.org_id !== team.org_id) return null;
   if (user.status !== 'active') throw conflict('user_disabled', "Invalid 'email': this account is disabled; enable it first.", 'email');
   if (user.password_hash === null && user.sso_issuer !== null) {
     throw conflict('sso_account', `Invalid 'email': this account signs in with single sign-on; add it with PUT /api/teams/${team.id}/members/${user.id}.`, 'email');

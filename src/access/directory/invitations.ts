@@ -32,6 +32,11 @@ export interface NewInvitation {
   invitedBy: string;
   /** Days until the link stops working (1–30). */
   days?: number | undefined;
+  /**
+   * `mail`: the link is only mailed to the address, so accepting it proves the address;
+   * `link` (default): it is handed to the inviter (no mailer), and proves nothing.
+   */
+  delivery?: 'mail' | 'link' | undefined;
 }
 
 /** Where an invitation stands at `now`. */
@@ -100,6 +105,7 @@ export class Invitations {
       expires_at: at + (input.days ?? INVITATION_DEFAULT_DAYS) * DAY_MS,
       accepted_at: null,
       revoked_at: null,
+      delivery: input.delivery ?? 'link',
     };
     const write = async (t: Transaction<Database>) => {
       const earlier = await t

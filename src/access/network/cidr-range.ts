@@ -78,3 +78,17 @@ function networkText(ip: ParsedIp, mask: readonly number[], prefix: number): str
   const addr = ip.kind === 'ipv4' ? new ipaddr.IPv4(bytes) : new ipaddr.IPv6(Array.from({ length: 8 }, (_, i) => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!));
   return `${addr.toString()}/${prefix}`;
 }
+
+/**
+ * True when every address of `inner` lies in `outer` (same family, a prefix at least as long, and
+ * `inner`'s network inside `outer`).
+ * @example cidrWithin(parseCidr('10.1.0.0/16'), parseCidr('10.0.0.0/8')) // true
+ */
+export function cidrWithin(inner: CidrRange, outer: CidrRange): boolean {
+  if (inner.kind !== outer.kind) return false;
+  for (let i = 0; i < outer.mask.length; i++) {
+    if ((inner.mask[i]! & outer.mask[i]!) >>> 0 !== outer.mask[i]) return false;
+    if (((inner.network[i]! & outer.mask[i]!) >>> 0) !== outer.network[i]) return false;
+  }
+  return true;
+}

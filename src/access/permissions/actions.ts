@@ -43,6 +43,8 @@ export const ACTION_TABLE = {
   'reports.read': { scope: 'team', mutates: false, summary: 'Read spend and compliance reports.' },
   'conversations.read': { scope: 'self', mutates: false, summary: 'Read workspace conversations.' },
   'conversations.write': { scope: 'self', mutates: true, summary: 'Create, change and delete conversations.' },
+  'templates.read': { scope: 'team', mutates: false, summary: "Read prompt templates: one's own and those shared with one's teams." },
+  'templates.write': { scope: 'team', mutates: true, summary: "Create, change and delete prompt templates: one's own, or a team's as its admin." },
 } as const satisfies Record<string, ActionSpec>;
 
 export type Action = keyof typeof ACTION_TABLE;

@@ -4,6 +4,7 @@ import { roleSources, type Actor, type Target } from './actor.ts';
 import { grantReaches } from './grant-reach.ts';
 import { PERMISSION_MATRIX } from './matrix.ts';
 import type { PermissionMatrix } from './matrix-schema.ts';
+import { ROLE_TABLE, type Role } from './roles.ts';
 
 /**
  * Whether the actor may do `action` to `target`: some role the actor holds grants it, and the grant
@@ -14,6 +15,22 @@ export function isAllowed(actor: Actor, action: Action, target: Target, matrix: 
   if (target.orgId !== actor.orgId || !isAction(action)) return false;
   const row = matrix[action];
   return roleSources(actor).some((source) => grantReaches(row[source.role], source, actor, target));
+}
+
+/**
+ * The highest-ranked role through which the actor may do `action` to `target` (the level at which
+ * they act there), or undefined when no role of theirs allows it.
+ * @example grantingRole(owner, 'budgets.write', { orgId: 'org_1', teamId: 'team_a' }); // 'owner'
+ */
+export function grantingRole(actor: Actor, action: Action, target: Target, matrix: PermissionMatrix = PERMISSION_MATRIX): Role | undefined {
+  if (target.orgId !== actor.orgId || !isAction(action)) return undefined;
+  const row = matrix[action];
+  let best: Role | undefined;
+  for (const source of roleSources(actor)) {
+    if (!grantReaches(row[source.role], source, actor, target)) continue;
+    if (best === undefined || ROLE_TABLE[source.role].rank > ROLE_TABLE[best].rank) best = source.role;
+  }
+  return best;
 }
 
 /**

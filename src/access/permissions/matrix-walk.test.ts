@@ -41,6 +41,8 @@ const AS_TEAM_A_MEMBERSHIP: Record<Action, Record<Role, string>> = {
   'reports.read':        { owner: ALL, admin: 'otp', member: '',    viewer: '',    auditor: ALL },
   'conversations.read':  { owner: 'op', admin: 'op', member: 'op',  viewer: 'op',  auditor: '' },
   'conversations.write': { owner: 'op', admin: 'op', member: 'op',  viewer: '',    auditor: '' },
+  'templates.read':      { owner: ALL, admin: 'otp', member: 'otp', viewer: 'otp', auditor: '' },
+  'templates.write':     { owner: ALL, admin: 'otp', member: 'op',  viewer: '',    auditor: '' },
 };
 
 const AS_ORG_ROLE: Record<Action, Record<Role, string>> = {
@@ -68,6 +70,8 @@ const AS_ORG_ROLE: Record<Action, Record<Role, string>> = {
   'reports.read':        { owner: ALL,   admin: ALL,   member: '',    viewer: '',    auditor: ALL },
   'conversations.read':  { owner: 'oyp', admin: 'oyp', member: 'oyp', viewer: 'oyp', auditor: '' },
   'conversations.write': { owner: 'oyp', admin: 'oyp', member: 'oyp', viewer: '',    auditor: '' },
+  'templates.read':      { owner: ALL,   admin: ALL,   member: ALL,   viewer: ALL,   auditor: '' },
+  'templates.write':     { owner: ALL,   admin: ALL,   member: 'oyp', viewer: '',    auditor: '' },
 };
 
 const ORG = 'org1';

@@ -31,4 +31,6 @@ export const PERMISSION_MATRIX: PermissionMatrix = parseMatrix({
   'reports.read':        { owner: 'org', admin: 'team', member: 'none', viewer: 'none', auditor: 'org' },
   'conversations.read':  { owner: 'own', admin: 'own',  member: 'own',  viewer: 'own',  auditor: 'none' },
   'conversations.write': { owner: 'own', admin: 'own',  member: 'own',  viewer: 'none', auditor: 'none' },
+  'templates.read':      { owner: 'org', admin: 'team', member: 'team', viewer: 'team', auditor: 'none' },
+  'templates.write':     { owner: 'org', admin: 'team', member: 'own',  viewer: 'none', auditor: 'none' },
 });

@@ -3,7 +3,7 @@ import { roleSources, type Actor } from './actor.ts';
 import { ASSIGNABLE_ROLES } from './assignable-roles.ts';
 import { grantReaches } from './grant-reach.ts';
 import { PERMISSION_MATRIX } from './matrix.ts';
-import type { Role } from './roles.ts';
+import { ROLE_TABLE, type Role } from './roles.ts';
 
 /** The team whose membership changes. */
 export interface TeamRef {
@@ -39,4 +39,16 @@ export function assertCanAssignRole(actor: Actor, team: TeamRef, fromRole: Role 
   if (!canAssignRole(actor, team, fromRole, toRole)) {
     throw errors.forbidden('permission_denied', `You do not have permission to change a role from '${fromRole ?? 'none'}' to '${toRole ?? 'none'}' in this team.`);
   }
+}
+
+/**
+ * Whether every role `other` holds (in any team or org-wide) ranks below the highest role `actor`
+ * holds: the test for handing `actor` a credential of `other`'s account (a reset link without mail).
+ * Nobody outranks themselves or a peer.
+ * @example outranks(owner, member); // true   outranks(owner, anotherOwner); // false
+ */
+export function outranks(actor: Actor, other: Actor): boolean {
+  if (actor.orgId !== other.orgId || actor.userId === other.userId) return false;
+  const top = (a: Actor) => Math.max(0, ...roleSources(a).map((s) => ROLE_TABLE[s.role].rank));
+  return top(actor) > top(other);
 }

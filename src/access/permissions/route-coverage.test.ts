@@ -9,7 +9,7 @@ import { loadConfig } from '../../config/index.ts';
 import { startTollgate } from '../../main.ts';
 import { isAction } from './actions.ts';
 import { checkRouteCoverage, trackNewFastifyInstances, trackRoutes } from './route-coverage.ts';
-import { PUBLIC, ROUTE_PERMISSIONS, routeAction, SELF } from './route-permissions.ts';
+import { isSelfRule, PUBLIC, ROUTE_PERMISSIONS, routeAction } from './route-permissions.ts';
 
 describe('route permissions', () => {
   test('every route of the real server is mapped to an action (except /health and /ready), and no mapping is stale', async () => {
@@ -34,7 +34,7 @@ describe('route permissions', () => {
         const coverage = checkRouteCoverage(routes);
         assert.deepEqual(coverage.unmapped, [], 'every route needs a line in route-permissions.ts');
         assert.deepEqual(coverage.stale, [], 'every line in route-permissions.ts names a served route');
-        // Public: probes, the OpenAPI document, and the steps before one has a session.
+        // Public: probes, the OpenAPI document, the steps before one has a session, and read-only share links.
         assert.deepEqual(coverage.public, [
           // The web app's pages and files (src/http/web-app.ts): HTML and hashed assets, no data.
           'GET /',
@@ -45,6 +45,7 @@ describe('route permissions', () => {
           'GET /api/auth/sso/lookup',
           'GET /api/invitations/accept',
           'GET /api/openapi.json',
+          'GET /api/shared/:token',
           'GET /assets/*',
           'GET /c/:id',
           'GET /health',
@@ -85,7 +86,7 @@ describe('route permissions', () => {
 
   test('every mapping names a known action or PUBLIC; lookups are by method and pattern', () => {
     for (const [key, action] of Object.entries(ROUTE_PERMISSIONS)) {
-      assert.ok(action === PUBLIC || action === SELF || isAction(action), `${key} → ${action}`);
+      assert.ok(action === PUBLIC || isSelfRule(action) || isAction(action), `${key} → ${action}`);
     }
     assert.equal(routeAction('GET', '/api/usage/unpriced'), 'usage.read');
     assert.equal(routeAction('put', '/api/prices/:model'), 'prices.write');

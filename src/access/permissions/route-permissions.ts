@@ -2,8 +2,19 @@ import type { Action } from './actions.ts';
 
 /** Routes anyone may call without a key or session (probes, sign-in, invitation acceptance). */
 export const PUBLIC = 'public';
-/** Routes any signed-in caller may use on themselves (their profile, sessions, 2FA, sign-out); no matrix check. */
+/** Routes any signed-in caller may use on themselves (their profile, sign-out); no matrix check. */
 export const SELF = 'self';
+/**
+ * Routes that change how the person signs in (password, 2FA, recovery codes) or act on their
+ * sessions: like SELF, but only with a session. A key (even the person's own) gets 403
+ * `session_required`, so whoever holds a key cannot take the account over.
+ */
+export const ACCOUNT = 'account';
+
+/** Whether a rule is about the caller's own account (SELF or ACCOUNT): no matrix check. */
+export function isSelfRule(rule: string): rule is typeof SELF | typeof ACCOUNT {
+  return rule === SELF || rule === ACCOUNT;
+}
 
 /**
  * Every route of the server, as `METHOD /url-pattern` (Fastify's pattern, prefix included), mapped
@@ -47,9 +58,10 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/alerts': 'alerts.read',
 
   'GET /api/audit': 'audit.read',
+  'GET /api/audit/export': 'audit.read',
   'GET /api/openapi.json': PUBLIC,
 
-  // Signing in and out, and what a signed-in user does to their own account.
+  // Signing in and out, and what a signed-in user does to their own account (ACCOUNT: sessions only).
   'POST /api/auth/sign-in': PUBLIC,
   'POST /api/auth/sign-out': SELF,
   'POST /api/auth/password-reset': PUBLIC,
@@ -59,13 +71,13 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/auth/sso/lookup': PUBLIC,
   'GET /api/me': SELF,
   'PATCH /api/me': SELF,
-  'POST /api/me/password': SELF,
-  'GET /api/me/sessions': SELF,
-  'DELETE /api/me/sessions/:id': SELF,
-  'POST /api/me/2fa': SELF,
-  'POST /api/me/2fa/confirm': SELF,
-  'DELETE /api/me/2fa': SELF,
-  'POST /api/me/2fa/recovery-codes': SELF,
+  'POST /api/me/password': ACCOUNT,
+  'GET /api/me/sessions': ACCOUNT,
+  'DELETE /api/me/sessions/:id': ACCOUNT,
+  'POST /api/me/2fa': ACCOUNT,
+  'POST /api/me/2fa/confirm': ACCOUNT,
+  'DELETE /api/me/2fa': ACCOUNT,
+  'POST /api/me/2fa/recovery-codes': ACCOUNT,
 
   // Organizations, teams, users, memberships, invitations.
   'GET /api/orgs': 'org.read',
@@ -93,6 +105,31 @@ export const ROUTE_PERMISSIONS = {
   'GET /api/invitations/accept': PUBLIC,
   'POST /api/invitations/accept': PUBLIC,
 
+  // The workspace: conversations (only their owner reaches them), templates, sharing, cost in view.
+  'GET /api/conversations': 'conversations.read',
+  'POST /api/conversations': 'conversations.write',
+  'GET /api/conversations/folders': 'conversations.read',
+  'GET /api/conversations/search': 'conversations.read',
+  'POST /api/conversations/estimate': 'conversations.read',
+  'GET /api/conversations/:id': 'conversations.read',
+  'PATCH /api/conversations/:id': 'conversations.write',
+  'DELETE /api/conversations/:id': 'conversations.write',
+  'GET /api/conversations/:id/messages': 'conversations.read',
+  'POST /api/conversations/:id/messages': 'conversations.write',
+  'POST /api/conversations/:id/messages/:messageId/regenerate': 'conversations.write',
+  'GET /api/conversations/:id/export': 'conversations.read',
+  'GET /api/conversations/:id/shares': 'conversations.read',
+  'POST /api/conversations/:id/shares': 'conversations.write',
+  'DELETE /api/shares/:id': 'conversations.write',
+  'GET /api/shared/:token': PUBLIC,
+  'GET /api/models/catalog': 'conversations.read',
+  'GET /api/templates': 'templates.read',
+  'POST /api/templates': 'templates.write',
+  'GET /api/templates/:id': 'templates.read',
+  'PATCH /api/templates/:id': 'templates.write',
+  'DELETE /api/templates/:id': 'templates.write',
+  'POST /api/templates/:id/render': 'templates.read',
+
   // The web app (src/http/web-app.ts): its page paths answer index.html, its hashed files; no data.
   'GET /': PUBLIC,
   'GET /sign-in': PUBLIC,
@@ -105,10 +142,10 @@ export const ROUTE_PERMISSIONS = {
   'GET /admin': PUBLIC,
   'GET /admin/*': PUBLIC,
   'GET /assets/*': PUBLIC,
-} as const satisfies Record<string, Action | typeof PUBLIC | typeof SELF>;
+} as const satisfies Record<string, Action | typeof PUBLIC | typeof SELF | typeof ACCOUNT>;
 
-/** What a route requires: an action of the matrix, PUBLIC or SELF. */
-export type RouteRule = Action | typeof PUBLIC | typeof SELF;
+/** What a route requires: an action of the matrix, PUBLIC, SELF or ACCOUNT. */
+export type RouteRule = Action | typeof PUBLIC | typeof SELF | typeof ACCOUNT;
 
 export type RouteKey = `${string} ${string}`;
 

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createOutboundFetch, parseAllowance, type OutboundInit } from '../../http/outbound/index.ts';
 import { createOidcSso, type OidcSso, type OidcSsoOptions, type SsoExpectation } from './oidc-client.ts';
 import { SsoError, type SsoErrorCode } from './sso-error.ts';
 import { startTestProvider, type TestProvider } from './oidc-test-provider.ts';
@@ -19,11 +20,14 @@ async function rejectsWith(promise: Promise<unknown>, code: SsoErrorCode, status
   });
 }
 
+// The test IdP listens on loopback: the operator allowance for private destinations lets it through.
+const outbound = createOutboundFetch({ allowance: parseAllowance('on') });
+
 /** A fetch that rewrites the ID token of every token-endpoint response, like a hostile proxy would. */
-function tamperingFetch(rewrite: (idToken: string) => string): typeof fetch {
+function tamperingFetch(rewrite: (idToken: string) => string): (url: string, init: OutboundInit) => Promise<Response> {
   return async (input, init) => {
-    const response = await fetch(input, init);
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const response = await outbound(input, init);
+    const url = new URL(input);
     if (url.pathname !== '/token' || !response.ok) return response;
     const body = (await response.json()) as { id_token: string };
     body.id_token = rewrite(body.id_token);
@@ -36,9 +40,12 @@ describe('OIDC sign-in refuses forged and replayed responses', () => {
   let options: OidcSsoOptions;
   before(async () => {
     idp = await startTestProvider([ana]);
-    options = { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: idp.redirectUri };
+    options = { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: idp.redirectUri, fetch: outbound };
   });
-  after(() => idp.close());
+  after(async () => {
+    await idp.close();
+    await outbound.close();
+  });
 
   async function signIn(sso: OidcSso): Promise<{ callbackUrl: string; expected: SsoExpectation }> {
     const { url, ...expected } = await sso.begin();
@@ -156,8 +163,13 @@ describe('OIDC sign-in refuses forged and replayed responses', () => {
     await rejectsWith(sso.begin(), 'sso_provider_unavailable', 502);
   });
 
-  it('refuses plain http for an issuer that is not on loopback', async () => {
-    const sso = createOidcSso({ ...options, issuer: 'http://idp.invalid' });
-    await rejectsWith(sso.begin(), 'sso_provider_unavailable', 502);
+  it('refuses plain http to a public issuer, and every loopback issuer without the operator allowance', async () => {
+    const strict = createOutboundFetch();
+    try {
+      await rejectsWith(createOidcSso({ ...options, issuer: 'http://93.184.216.34', fetch: strict }).begin(), 'sso_provider_not_allowed', 502);
+      await rejectsWith(createOidcSso({ ...options, fetch: strict }).begin(), 'sso_provider_not_allowed', 502);
+    } finally {
+      await strict.close();
+    }
   });
 });

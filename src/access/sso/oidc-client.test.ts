@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createOutboundFetch, parseAllowance } from '../../http/outbound/index.ts';
 import { createOidcSso, type OidcSsoOptions } from './oidc-client.ts';
 import { mapGroups } from './group-mapping.ts';
 import { startTestProvider, type TestProvider } from './oidc-test-provider.ts';
@@ -11,6 +12,8 @@ const bo = { login: 'bo', email: 'bo@example.com', name: 'Bo', groups: [] };
 describe('OIDC sign-in through a real oidc-provider', () => {
   let idp: TestProvider;
   let options: OidcSsoOptions;
+  // The test IdP listens on loopback: the operator allowance for private destinations lets it through.
+  const outbound = createOutboundFetch({ allowance: parseAllowance('on') });
   before(async () => {
     idp = await startTestProvider([ana, bo]);
     options = {
@@ -19,9 +22,13 @@ describe('OIDC sign-in through a real oidc-provider', () => {
       clientSecret: idp.clientSecret,
       redirectUri: idp.redirectUri,
       scopes: ['openid', 'email', 'profile', 'groups'],
+      fetch: outbound,
     };
   });
-  after(() => idp.close());
+  after(async () => {
+    await idp.close();
+    await outbound.close();
+  });
 
   it('begins with PKCE S256, state and nonce in the authorization URL', async () => {
     const start = await createOidcSso(options).begin();
@@ -76,7 +83,7 @@ describe('OIDC sign-in through a real oidc-provider', () => {
   });
 
   it('works as a public client (no secret, PKCE only)', async () => {
-    const sso = createOidcSso({ issuer: idp.issuer, clientId: idp.publicClientId, redirectUri: idp.redirectUri });
+    const sso = createOidcSso({ issuer: idp.issuer, clientId: idp.publicClientId, redirectUri: idp.redirectUri, fetch: outbound });
     const { url, ...expected } = await sso.begin();
     const callbackUrl = await new TestBrowser().signIn(url, { stopAt: idp.redirectUri, login: 'ana' });
     const identity = await sso.complete(callbackUrl, expected);

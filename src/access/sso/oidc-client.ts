@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
+import { OutboundRefusedError, type OutboundInit } from '../../http/outbound/index.ts';
 import { SsoError } from './sso-error.ts';
 import { identityFromClaims, type SsoIdentity } from './sso-identity.ts';
 import { toSsoError } from './oidc-error-mapping.ts';
@@ -18,8 +19,12 @@ export interface OidcSsoOptions {
   groupsClaim?: string;
   /** Also read claims from the userinfo endpoint (many IdPs put groups only there). Default true. */
   userInfo?: boolean;
-  /** Replaces global fetch for every call to the identity provider (egress proxies, tests). */
-  fetch?: typeof fetch;
+  /**
+   * Every call to the identity provider (discovery, the endpoints it names, token, userinfo, keys)
+   * goes through this: Tollgate's outbound fetch for tenant-set URLs (createOutboundFetch), which
+   * refuses internal destinations at connect time. Required, so no call can bypass it.
+   */
+  fetch: (url: string, init: OutboundInit) => Promise<Response>;
 }
 
 /** What the caller must keep between `begin()` and `complete()`: server-side or in a short-lived signed cookie. */
@@ -45,11 +50,10 @@ export interface OidcSso {
 }
 
 const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
- * OpenID Connect single sign-on with the authorization code flow and PKCE.
- * Plain http is allowed only for a loopback issuer (local development and tests).
+ * OpenID Connect single sign-on with the authorization code flow and PKCE. Whether an issuer may be
+ * called at all (https, no internal address) is the outbound fetch's decision.
  * @example
  * const sso = createOidcSso({ issuer: 'https://login.example.com', clientId: 'tollgate',
  *   clientSecret: process.env.OIDC_SECRET, redirectUri: 'https://tollgate.example.com/api/auth/sso/callback' });
@@ -64,7 +68,7 @@ export function createOidcSso(options: OidcSsoOptions): OidcSso {
   const configure = (): Promise<oidc.Configuration> => {
     configuration ??= discover(options).catch((err: unknown) => {
       configuration = undefined;
-      throw new SsoError('sso_provider_unavailable', `OpenID discovery of ${options.issuer} failed.`, err);
+      throw notAllowed(err) ?? new SsoError('sso_provider_unavailable', `OpenID discovery of ${options.issuer} failed.`, err);
     });
     return configuration;
   };
@@ -104,7 +108,7 @@ export function createOidcSso(options: OidcSsoOptions): OidcSso {
         // Claims of the signed ID token win over userinfo.
         return identityFromClaims({ ...extra, ...idClaims }, groupsClaim);
       } catch (err) {
-        throw toSsoError(err);
+        throw notAllowed(err) ?? toSsoError(err);
       }
     },
   };
@@ -113,15 +117,23 @@ export function createOidcSso(options: OidcSsoOptions): OidcSso {
 async function discover(options: OidcSsoOptions): Promise<oidc.Configuration> {
   const issuer = new URL(options.issuer);
   const auth = options.clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(options.clientSecret);
-  const discoveryOptions: oidc.DiscoveryRequestOptions = {};
-  if (issuer.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname)) discoveryOptions.execute = [oidc.allowInsecureRequests];
-  if (options.fetch) discoveryOptions[oidc.customFetch] = options.fetch as oidc.CustomFetch;
+  const discoveryOptions: oidc.DiscoveryRequestOptions = { [oidc.customFetch]: options.fetch as oidc.CustomFetch };
+  // Plain http reaches only what the operator allowed (TOLLGATE_OUTBOUND_ALLOW_PRIVATE): the outbound fetch refuses the rest.
+  if (issuer.protocol === 'http:') discoveryOptions.execute = [oidc.allowInsecureRequests];
   const config = await oidc.discovery(issuer, options.clientId, options.clientSecret, auth, discoveryOptions);
-  if (options.fetch) config[oidc.customFetch] = options.fetch as oidc.CustomFetch;
+  config[oidc.customFetch] = options.fetch as oidc.CustomFetch;
   // Tokens come straight from the token endpoint, where OIDC allows skipping the signature check;
   // we verify it anyway, so a tampered or forged ID token is refused even behind a broken proxy.
   oidc.enableNonRepudiationChecks(config);
   return config;
+}
+
+/** An SsoError for a destination the outbound policy refused (anywhere in the cause chain), else undefined. */
+function notAllowed(err: unknown): SsoError | undefined {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof OutboundRefusedError) return new SsoError('sso_provider_not_allowed', `The identity provider's address is not allowed: ${e.reason}.`, e);
+  }
+  return undefined;
 }
 
 function assertState(received: string | null, expected: string): void {

@@ -1,3 +1,4 @@
+import type { OutboundFetch } from '../../http/outbound/index.ts';
 import { createOidcSso, type OidcSso } from './oidc-client.ts';
 import type { SsoSettings } from './sso-settings.ts';
 
@@ -10,6 +11,9 @@ import type { SsoSettings } from './sso-settings.ts';
 export class SsoClients {
   private readonly byOrg = new Map<string, { key: string; sso: OidcSso }>();
 
+  /** `outbound`: the fetch every call to an identity provider goes through. */
+  constructor(private readonly outbound: OutboundFetch) {}
+
   get(orgId: string, settings: SsoSettings, redirectUri: string): OidcSso {
     const key = JSON.stringify([settings, redirectUri]);
     const cached = this.byOrg.get(orgId);
@@ -21,6 +25,7 @@ export class SsoClients {
       redirectUri,
       ...(settings.scopes === null ? {} : { scopes: settings.scopes }),
       groupsClaim: settings.groups_claim,
+      fetch: this.outbound,
     });
     this.byOrg.set(orgId, { key, sso });
     return sso;

@@ -13,6 +13,8 @@ import { TollgateError, type OpenAIErrorType } from '../../http/errors.ts';
  *   denied consent) (401).
  * - `sso_missing_claim`: the identity has no `sub` or a claim has the wrong type (401).
  * - `sso_provider_unavailable`: discovery or a call to the identity provider failed (502).
+ * - `sso_provider_not_allowed`: the issuer, or an endpoint its discovery names, is somewhere
+ *   Tollgate does not call (plain http, a loopback, private, link-local or metadata address) (502).
  */
 export type SsoErrorCode =
   | 'sso_state_mismatch'
@@ -22,7 +24,8 @@ export type SsoErrorCode =
   | 'sso_code_rejected'
   | 'sso_idp_error'
   | 'sso_missing_claim'
-  | 'sso_provider_unavailable';
+  | 'sso_provider_unavailable'
+  | 'sso_provider_not_allowed';
 
 const STATUS: Record<SsoErrorCode, { status: number; type: OpenAIErrorType }> = {
   sso_state_mismatch: { status: 400, type: 'invalid_request_error' },
@@ -33,6 +36,7 @@ const STATUS: Record<SsoErrorCode, { status: number; type: OpenAIErrorType }> = 
   sso_idp_error: { status: 401, type: 'authentication_error' },
   sso_missing_claim: { status: 401, type: 'authentication_error' },
   sso_provider_unavailable: { status: 502, type: 'api_error' },
+  sso_provider_not_allowed: { status: 502, type: 'api_error' },
 };
 
 /**

@@ -1,5 +1,5 @@
 import { errors, type TollgateError } from '../../http/errors.ts';
-import type { ChangeContext } from '../change-record.ts';
+import { changeRecord, type ChangeContext } from '../change-record.ts';
 import { parseDisplayName } from '../credentials/display-name.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { userView, type Directory, type OrgRow, type UserRow } from '../directory/directory.ts';
@@ -79,7 +79,10 @@ async function linkOrCreate(directory: Directory, org: OrgRow, settings: SsoSett
     throw errors.forbidden('sso_user_not_provisioned', 'You have no account in this organization; ask an owner to add you (automatic provisioning is off).');
   }
   try {
-    return await directory.createUser({ orgId: org.id, email, name: displayNameOf(identity, email), sso: { issuer: identity.issuer, subject: identity.subject } }, ctx);
+    return await directory.createUser(
+      { orgId: org.id, email, name: displayNameOf(identity, email), sso: { issuer: identity.issuer, subject: identity.subject }, emailVerified: identity.emailVerified },
+      ctx,
+    );
   } catch (err) {
     // Two first sign-ins of the same person at once: the other one created the user (unique email
     // and identity), so use it.
@@ -89,7 +92,16 @@ async function linkOrCreate(directory: Directory, org: OrgRow, settings: SsoSett
   }
 }
 
-/** Links an existing user to the IdP account; only a verified email may claim an account. */
+/**
+ * Links an existing user to the IdP account; only a verified email may claim an account.
+ * - An owner, or an account with two-factor authentication, is never linked by email (403
+ *   `sso_link_refused`): the IdP is chosen by the organization's owners, and its word must not stand
+ *   in for another owner's password or a person's second factor. They keep signing in with their
+ *   password.
+ * - An account whose address nobody proved (made from an invitation link handed to the inviter) is
+ *   handed to the person who proved it: its password, 2FA and recovery codes are removed, its
+ *   sessions end and its personal keys are revoked, since whoever set them up may not be that person.
+ */
 async function link(directory: Directory, user: UserRow, identity: SsoIdentity, ctx: ChangeContext): Promise<UserRow> {
   if (!identity.emailVerified) {
     throw errors.forbidden('sso_email_unverified', 'Your identity provider did not verify your email address, so it cannot be linked to the existing account.');
@@ -98,12 +110,34 @@ async function link(directory: Directory, user: UserRow, identity: SsoIdentity, 
     throw errors.forbidden('sso_identity_conflict', 'This account is already linked to another account of your identity provider.');
   }
   if (user.status !== 'active') return user;
+  if (user.org_role === 'owner' || user.totp_enabled_at !== null) {
+    throw errors.forbidden(
+      'sso_link_refused',
+      'This account is an owner or uses two-factor authentication, so it is not linked to single sign-on by its email address: sign in with your password.',
+    );
+  }
   const at = Date.now();
-  const linked: UserRow = { ...user, sso_issuer: identity.issuer, sso_subject: identity.subject, updated_at: at };
+  const claimed = user.email_verified_at === null;
+  const linked: UserRow = {
+    ...user,
+    sso_issuer: identity.issuer,
+    sso_subject: identity.subject,
+    email_verified_at: at,
+    updated_at: at,
+    ...(claimed ? { password_hash: null, password_changed_at: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, recovery_codes: null } : {}),
+  };
   await directory.db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ sso_issuer: linked.sso_issuer, sso_subject: linked.sso_subject, updated_at: at }).where('id', '=', user.id).execute();
+    const { id: _id, ...changes } = linked;
+    await trx.updateTable('users').set(changes).where('id', '=', user.id).execute();
     await directory.record(trx, ctx, 'user.sso_linked', user.id, userView(user), userView(linked), at, user.org_id);
+    if (!claimed) return;
+    const sessions = await trx.updateTable('sessions').set({ ended_at: at }).where('user_id', '=', user.id).where('ended_at', 'is', null).executeTakeFirst();
+    const keys = await trx.updateTable('api_keys').set({ revoked_at: at }).where('user_id', '=', user.id).where('revoked_at', 'is', null).executeTakeFirst();
+    const details = { sessions_ended: Number(sessions.numUpdatedRows), keys_revoked: Number(keys.numUpdatedRows) };
+    await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'user.claimed_by_verified_address', target: user.id, before: null, after: null, details }, at)).execute();
+    await directory.accessChanged(trx);
   });
+  if (claimed) directory.onAccessChange();
   return linked;
 }
 

@@ -1,13 +1,28 @@
-import type { FastifyRequest } from 'fastify';
+import { TollgateError } from '../../http/errors.ts';
 
 /** The path of the SSO callback (the route is registered under /api). */
 export const SSO_CALLBACK_PATH = '/api/auth/sso/callback';
 
 /**
- * The redirect URI to register at the identity provider: TOLLGATE_PUBLIC_URL's origin, or else
- * this request's, followed by /api/auth/sso/callback.
- * @example ssoRedirectUri(req, 'https://tollgate.example.com') // 'https://tollgate.example.com/api/auth/sso/callback'
+ * The redirect URI to register at the identity provider: TOLLGATE_PUBLIC_URL followed by
+ * /api/auth/sso/callback, or null when no public URL is configured. Never derived from the
+ * request (its Host header is the caller's to forge, and the authorization code would follow it).
+ * @example ssoRedirectUri('https://tollgate.example.com') // 'https://tollgate.example.com/api/auth/sso/callback'
  */
-export function ssoRedirectUri(req: FastifyRequest, publicUrl: string | undefined): string {
-  return `${publicUrl ?? `${req.protocol}://${req.host}`}${SSO_CALLBACK_PATH}`;
+export function ssoRedirectUri(publicUrl: string | undefined): string | null {
+  return publicUrl ? `${publicUrl.replace(/\/+$/, '')}${SSO_CALLBACK_PATH}` : null;
+}
+
+/**
+ * The redirect URI, or the error that says SSO cannot work yet: 503 at sign-in (the operator must
+ * act), 409 when an owner configures it.
+ */
+export function requireRedirectUri(publicUrl: string | undefined, status: 409 | 503): string {
+  const uri = ssoRedirectUri(publicUrl);
+  if (uri !== null) return uri;
+  throw new TollgateError(
+    'public_url_not_configured',
+    'Single sign-on needs the address users reach Tollgate at: the operator must set TOLLGATE_PUBLIC_URL (e.g. https://tollgate.example.com). It is never taken from the request.',
+    { status, type: status === 503 ? 'api_error' : 'invalid_request_error' },
+  );
 }

@@ -9,8 +9,8 @@ import { authorize, type Actor } from '../permissions/index.ts';
 import { assertCanAssignRole } from '../permissions/role-assignment.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import type { SsoClients } from './sso-clients.ts';
-import { ssoRedirectUri } from './sso-redirect-uri.ts';
-import { readSsoSettings, settingsFromInput, SsoSettingsBody, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
+import { requireRedirectUri, ssoRedirectUri } from './sso-redirect-uri.ts';
+import { issuerRefusal, readSsoSettings, settingsFromInput, SsoSettingsBody, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
 
 /**
  * GET, PUT and DELETE /api/orgs/:id/sso: an organization's single sign-on settings (owners only).
@@ -25,17 +25,19 @@ export async function ssoSettingsRoutes(app: FastifyInstance, deps: AccessRouteD
 
   app.get<{ Params: { id: string } }>('/orgs/:id/sso', async (req) => {
     const org = await ownedOrg(deps.directory, accessOf(req).actor, req.params.id);
-    return ssoSettingsView(org.id, readSsoSettings(org.sso), ssoRedirectUri(req, deps.publicUrl));
+    return ssoSettingsView(org.id, readSsoSettings(org.sso), ssoRedirectUri(deps.publicUrl));
   });
 
   app.put<{ Params: { id: string } }>('/orgs/:id/sso', async (req) => {
     const { actor } = accessOf(req);
     const org = await ownedOrg(deps.directory, actor, req.params.id);
     const input = parseInput(SsoSettingsBody, req.body);
+    const refused = issuerRefusal(input.issuer, deps.outbound.policy);
+    if (refused) throw errors.badRequest('invalid_parameter', `Invalid 'issuer': Tollgate does not call ${refused}. Use the identity provider's public https address (or, for one on your own network, the operator sets TOLLGATE_OUTBOUND_ALLOW_PRIVATE).`, 'issuer');
     const before = readSsoSettings(org.sso);
     const settings = settingsFromInput(input, before);
     await checkTeams(deps.directory, actor, org.id, settings);
-    const redirectUri = ssoRedirectUri(req, deps.publicUrl);
+    const redirectUri = requireRedirectUri(deps.publicUrl, 409);
     await save(deps.directory, org, before, settings, changeContextOf(req), redirectUri, now());
     clients.invalidate(org.id);
     return ssoSettingsView(org.id, settings, redirectUri);
@@ -45,7 +47,7 @@ export async function ssoSettingsRoutes(app: FastifyInstance, deps: AccessRouteD
     const org = await ownedOrg(deps.directory, accessOf(req).actor, req.params.id);
     const before = readSsoSettings(org.sso);
     if (before === null) throw ssoNotConfigured();
-    const redirectUri = ssoRedirectUri(req, deps.publicUrl);
+    const redirectUri = ssoRedirectUri(deps.publicUrl);
     await save(deps.directory, org, before, null, changeContextOf(req), redirectUri, now());
     clients.invalidate(org.id);
     return ssoSettingsView(org.id, null, redirectUri);
@@ -75,7 +77,7 @@ async function checkTeams(directory: Directory, actor: Actor, orgId: string, set
   }
 }
 
-async function save(directory: Directory, org: OrgRow, before: SsoSettings | null, after: SsoSettings | null, ctx: ChangeContext, redirectUri: string, at: number): Promise<void> {
+async function save(directory: Directory, org: OrgRow, before: SsoSettings | null, after: SsoSettings | null, ctx: ChangeContext, redirectUri: string | null, at: number): Promise<void> {
   const action = after === null ? 'org.sso_removed' : before === null ? 'org.sso_configured' : 'org.sso_updated';
   await directory.db.transaction().execute(async (trx) => {
     await trx.updateTable('orgs').set({ sso: after === null ? null : JSON.stringify(after), updated_at: at }).where('id', '=', org.id).execute();

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { AddressPolicy } from '../../http/outbound/index.ts';
 import { errors } from '../../http/errors.ts';
 import type { GroupRule } from './group-mapping.ts';
 import { groupRuleSchema, groupRulesSchema } from './group-rules-schema.ts';
@@ -30,7 +32,6 @@ export interface SsoSettings {
   jit: boolean;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /** RFC 6749 scope-token characters. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -39,7 +40,7 @@ const issuer = z
   .string()
   .trim()
   .max(500)
-  .refine(isAcceptableIssuer, 'must be an https URL (http only for a loopback address) without query, fragment or credentials');
+  .refine(isAcceptableIssuer, 'must be an https URL without query, fragment or credentials');
 
 const groupRuleInput = z
   .strictObject({ group: groupRuleSchema.shape.group, team_id: groupRuleSchema.shape.team, role: groupRuleSchema.shape.role })
@@ -109,7 +110,7 @@ export function readSsoSettings(stored: string | null): SsoSettings | null {
  * The settings as the API shows them and as change records keep them: never the client secret,
  * only whether one is set.
  */
-export function ssoSettingsView(orgId: string, settings: SsoSettings | null, redirectUri: string) {
+export function ssoSettingsView(orgId: string, settings: SsoSettings | null, redirectUri: string | null) {
   if (settings === null) return { object: 'sso_settings' as const, org_id: orgId, enabled: false, redirect_uri: redirectUri };
   const { client_secret, ...shown } = settings;
   return { object: 'sso_settings' as const, org_id: orgId, enabled: true, redirect_uri: redirectUri, ...shown, client_secret_set: client_secret !== null };
@@ -128,8 +129,23 @@ function isAcceptableIssuer(value: string): boolean {
     return false;
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  return url.protocol === 'https:' || url.protocol === 'http:';
+}
+
+/**
+ * Why Tollgate will not call this issuer, judged from the URL alone (the outbound fetch judges
+ * again at connect time, after DNS): plain http, or an address or host name the outbound policy
+ * refuses (loopback, private, link-local, metadata; however the address is spelled). Undefined
+ * when it may be tried.
+ * @example issuerRefusal('https://169.254.169.254', policy) // 'a link-local address'
+ */
+export function issuerRefusal(issuer: string, policy: AddressPolicy): string | undefined {
+  const url = new URL(issuer);
+  const plaintext = url.protocol === 'http:';
+  if (plaintext && policy.allowance.privateRanges === 'off') return 'plain http (only https is allowed)';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const why = isIP(host) ? policy.refusal(host, plaintext) : policy.hostnameRefusal(host);
+  return why;
 }
 
 /** 404 for an organization without single sign-on (or an unknown one: the two are not told apart). */

@@ -10,7 +10,7 @@ import { parseReturnTo } from './return-to.ts';
 import type { SsoClients } from './sso-clients.ts';
 import { bindBrowser, clearBrowserBinding, presentedBrowserValue } from './sso-cookie.ts';
 import { provisionSsoUser, ssoActorId } from './sso-provisioning.ts';
-import { ssoRedirectUri } from './sso-redirect-uri.ts';
+import { requireRedirectUri } from './sso-redirect-uri.ts';
 import { readSsoSettings, ssoNotConfigured, type SsoSettings } from './sso-settings.ts';
 import { SsoStateStore } from './sso-state-store.ts';
 
@@ -27,7 +27,7 @@ export async function ssoSignInRoutes(app: FastifyInstance, deps: AccessRouteDep
   app.get<{ Params: { orgId: string } }>('/auth/sso/:orgId/start', async (req, reply) => {
     const returnTo = parseReturnTo(parseInput(StartQuery, req.query, 'query').return_to);
     const { org, settings } = await ssoOrg(deps, req.params.orgId);
-    const redirectUri = ssoRedirectUri(req, deps.publicUrl);
+    const redirectUri = requireRedirectUri(deps.publicUrl, 503);
     const { url, state, nonce, codeVerifier } = await clients.get(org.id, settings, redirectUri).begin();
     const browser = bindBrowser(req, reply, deps.secureCookies);
     await states.save(state, { orgId: org.id, nonce, codeVerifier, redirectUri, returnTo, browserHash: sha256Hex(browser) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACTION_TABLE, isAction } from '../../access/permissions/actions.ts';
-import { PUBLIC, ROUTE_PERMISSIONS, SELF } from '../../access/permissions/route-permissions.ts';
+import { ACCOUNT, isSelfRule, PUBLIC, ROUTE_PERMISSIONS } from '../../access/permissions/route-permissions.ts';
 import { routeDoc } from './route-docs.ts';
 
 type Json = Record<string, unknown>;
@@ -57,13 +57,13 @@ export function buildOpenApiDocument(version: string): Json {
 function operation(key: string, url: string, rule: string): Json {
   const doc = routeDoc(key);
   const isGateway = url.startsWith('/v1/');
-  const summary = doc?.summary ?? (isAction(rule) ? ACTION_TABLE[rule].summary : rule === SELF ? 'Your own account.' : 'Public.');
+  const summary = doc?.summary ?? (isAction(rule) ? ACTION_TABLE[rule].summary : isSelfRule(rule) ? 'Your own account.' : 'Public.');
   const op: Json = {
     operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
     summary,
     tags: [tagOf(url)],
     'x-tollgate-permission': rule,
-    security: rule === PUBLIC ? [] : isGateway ? [{ tollgateKey: [] }] : [{ tollgateKey: [] }, { session: [] }],
+    security: rule === PUBLIC ? [] : rule === ACCOUNT ? [{ session: [] }] : isGateway ? [{ tollgateKey: [] }] : [{ tollgateKey: [] }, { session: [] }],
     parameters: [...pathParameters(url), ...queryParameters(doc?.query)],
     responses: { '200': { description: 'Success.' }, '4XX': ERROR_RESPONSE, '5XX': ERROR_RESPONSE },
   };

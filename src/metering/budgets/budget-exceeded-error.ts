@@ -3,10 +3,13 @@ import { formatUsd, type Nanos } from '../money.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 
+const NO_RETRY = { 'x-should-retry': 'false' } as const;
+
 /**
  * 429 `budget_exceeded`: a budget has no room for the request's worst-case cost. The body's `type`
  * is `insufficient_quota`, as for OpenAI's own quota error; OpenAI SDKs raise a RateLimitError.
- * `Retry-After` tells the seconds until the budget resets (absent for `total` budgets).
+ * `Retry-After` tells the seconds until the budget resets (absent for `total` budgets), for people:
+ * `x-should-retry: false` tells SDKs not to wait for it (openai-node would sleep until the reset).
  * @example throw new BudgetExceededError(budget, period, { spent, reserved, requested }, Date.now());
  */
 export class BudgetExceededError extends TollgateError {
@@ -25,7 +28,7 @@ export class BudgetExceededError extends TollgateError {
     super('budget_exceeded', message(budget, period, usage), {
       status: 429,
       type: 'rate_limit_error',
-      ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }),
+      headers: retryAfter === undefined ? NO_RETRY : { ...NO_RETRY, 'retry-after': String(retryAfter) },
     });
     this.budgetId = budget.id;
     this.periodId = period.id;

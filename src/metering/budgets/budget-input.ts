@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errors } from '../../http/errors.ts';
+import { humanName } from '../../http/human-name.ts';
 import { formatUsd, parseUsd, type Nanos } from '../money.ts';
 import type { BudgetPlacement } from './budget-placement.ts';
 import { BUDGET_SCOPES, type BudgetScope } from './budget.ts';
@@ -22,6 +23,8 @@ export interface CreateBudgetInput {
   thresholds?: readonly number[] | undefined;
   /** Where the budget belongs (the API resolves it from scope and scope id; see placeBudget). */
   placement?: BudgetPlacement | undefined;
+  /** The role its creator acts with there (owner, admin); absent (CLI, system): read as owner. */
+  creatorRole?: string | undefined;
 }
 
 /** What may change on a budget (scope and scope id may not: create another budget instead). */
@@ -65,7 +68,7 @@ const thresholds = z
   .max(10, { error: 'may hold at most 10 thresholds' })
   .refine((t) => t.every((v, i) => i === 0 || v > t[i - 1]!), { error: 'must be ascending without duplicates' });
 
-const name = z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' });
+const name = humanName;
 const period = z.enum(PERIOD_KINDS as [PeriodKind, ...PeriodKind[]], { error: `must be one of ${PERIOD_KINDS.join(', ')}` });
 
 /** The body of `POST /api/budgets`. */
@@ -126,7 +129,8 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (top === undefined) throw errors.badRequest('invalid_body', 'Request body must be a JSON object.', null);
   const param = String(top);
   const at = issue.path.length > 1 ? ` (at index ${String(issue.path[1])})` : '';
-  throw errors.badRequest('invalid_parameter', `Invalid '${param}'${at}: ${issue.message}.`, param);
+  const code = issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? (issue.params['code'] as string) : 'invalid_parameter';
+  throw errors.badRequest(code, `Invalid '${param}'${at}: ${issue.message}.`, param);
 }
 
 /**

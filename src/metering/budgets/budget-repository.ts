@@ -87,6 +87,7 @@ export function budgetRecordView(b: Budget) {
     org_id: b.orgId ?? null,
     team_id: b.teamId ?? null,
     owner_user_id: b.ownerUserId ?? null,
+    creator_role: b.creatorRole ?? null,
   };
 }
 

@@ -69,6 +69,7 @@ for (const kind of storeKinds()) {
           org_id: orgId,
           team_id: null,
           owner_user_id: null,
+          creator_role: 'owner',
           period: 'daily',
           timezone: 'UTC',
           limit_usd: '5.00',

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Directory } from '../../access/directory/directory.ts';
 import { accessOf, changeContextOf } from '../../access/enforce.ts';
 import type { Action } from '../../access/permissions/actions.ts';
-import { authorize, isAllowed } from '../../access/permissions/authorize.ts';
+import { authorize, grantingRole, isAllowed } from '../../access/permissions/authorize.ts';
 import { visibility } from '../../access/permissions/visibility.ts';
 import { errors } from '../../http/errors.ts';
 import { homeOrgIdOf } from '../home-org.ts';
 import { documentRoute } from '../../http/openapi/route-docs.ts';
 import { CreateBody, parseCreateBudget, parseUpdateBudget, UpdateBody } from './budget-input.ts';
+import { assertMayLoosen, looseningField } from './budget-loosening.ts';
 import { budgetTarget, placeBudget, type PlacementLookups } from './budget-placement.ts';
 import type { BudgetService } from './budget-service.ts';
 import { alertView, budgetView } from './budget-view.ts';
@@ -73,7 +74,8 @@ export async function budgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps):
     const { actor } = accessOf(req);
     const placement = await placeBudget(actor, input.scope, input.scopeId, lookups);
     authorize(actor, 'budgets.write', placement);
-    const budget = await budgets.create({ ...input, placement }, changeContextOf(req));
+    const creatorRole = grantingRole(actor, 'budgets.write', placement);
+    const budget = await budgets.create({ ...input, placement, creatorRole }, changeContextOf(req));
     return reply.code(201).send(await show(budget));
   });
 
@@ -87,13 +89,17 @@ export async function budgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps):
 
   app.patch<{ Params: { id: string } }>('/budgets/:id', async (req) => {
     const budget = await load(req, 'budgets.write');
-    const updated = await budgets.update(budget.id, parseUpdateBudget(req.body), changeContextOf(req));
+    const patch = parseUpdateBudget(req.body);
+    const loosened = looseningField(budget, patch);
+    if (loosened !== undefined) assertMayLoosen(accessOf(req).actor, budget, loosened);
+    const updated = await budgets.update(budget.id, patch, changeContextOf(req));
     if (!updated) throw notFound(req.params.id);
     return show(updated);
   });
 
   app.delete<{ Params: { id: string } }>('/budgets/:id', async (req) => {
     const budget = await load(req, 'budgets.write');
+    assertMayLoosen(accessOf(req).actor, budget, null);
     const deleted = await budgets.delete(budget.id, changeContextOf(req));
     if (!deleted) throw notFound(req.params.id);
     return { id: deleted.id, object: 'budget.deleted', deleted: true };

@@ -104,11 +104,11 @@ for (const kind of storeKinds()) {
       assert.ok(await budgets.reserve({ keyId: 'key_b' }, usd(0.35)), 'released money is available again');
     });
 
-    test('a total budget never resets: no Retry-After', async () => {
+    test('a total budget never resets: no Retry-After, and no retrying', async () => {
       const budgets = await services.make({ now: c.now });
       await budgets.create({ scope: 'key', scopeId: 'key_c', period: 'total', timezone: 'UTC', limitNanos: usd(1) });
       const err = await rejects429(budgets.reserve({ keyId: 'key_c' }, usd(2)));
-      assert.equal(err.headers, undefined);
+      assert.deepEqual(err.headers, { 'x-should-retry': 'false' });
       assert.match(err.message, /does not reset/);
       assert.equal(err.resetsAt, null);
     });

@@ -187,6 +187,7 @@ export class BudgetService implements ReservationOwner {
       orgId: input.placement?.orgId ?? null,
       teamId: input.placement?.teamId ?? null,
       ownerUserId: input.placement?.ownerUserId ?? null,
+      creatorRole: input.creatorRole ?? null,
     };
     await this.repo.insert(budget, ctx);
     this.version++;

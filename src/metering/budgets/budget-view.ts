@@ -45,6 +45,8 @@ export function budgetView(s: BudgetStatus) {
     org_id: b.orgId ?? null,
     team_id: b.teamId ?? null,
     owner_user_id: b.ownerUserId ?? null,
+    /** The role its creator acted with (owner, admin): loosening or deleting it needs at least that role there. */
+    creator_role: b.creatorRole ?? null,
     period: b.period,
     timezone: b.timezone,
     limit_usd: formatUsd(b.limitNanos),

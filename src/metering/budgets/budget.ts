@@ -28,6 +28,8 @@ export interface Budget {
   orgId?: string | null | undefined;
   teamId?: string | null | undefined;
   ownerUserId?: string | null | undefined;
+  /** The role its creator held where the budget is (`owner`, `admin`); null: unknown (older budgets), read as `owner`. */
+  creatorRole?: string | null | undefined;
 }
 
 /**
@@ -56,6 +58,7 @@ export function budgetFromRow(row: Selectable<BudgetTable>): Budget {
     orgId: row.org_id,
     teamId: row.team_id,
     ownerUserId: row.owner_user_id,
+    creatorRole: row.creator_role,
   };
 }
 
@@ -74,6 +77,7 @@ export function budgetToRow(b: Budget): Selectable<BudgetTable> {
     org_id: b.orgId ?? null,
     team_id: b.teamId ?? null,
     owner_user_id: b.ownerUserId ?? null,
+    creator_role: b.creatorRole ?? null,
   };
 }
 

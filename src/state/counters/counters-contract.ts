@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
-import type { CounterEntry, Counters } from './counters.ts';
+import type { BucketSpec, CounterEntry, Counters } from './counters.ts';
 
 /** Builds a fresh, empty Counters adapter for one test. */
 export type CountersFactory = (options: { leaseTtlMs: number }) => Counters | Promise<Counters>;
@@ -112,13 +112,13 @@ export function countersContract(name: string, factory: CountersFactory): void {
     });
 
     test('renew keeps a lease alive past its first TTL', async () => {
-      const c = await make(100);
+      const c = await make(300);
       const a = entry(100);
       const r = await c.reserve([a], 100);
       assert.ok(r.ok);
       await sleep(20);
-      assert.equal(await c.renew(r.reservationId, 2_000), true);
-      await sleep(150);
+      assert.equal(await c.renew(r.reservationId, 5_000), true);
+      await sleep(400);
       assert.deepEqual(await c.usage([a]), [{ key: a.key, spent: 0, reserved: 100 }]);
       assert.equal(await c.renew('res_unknown'), false);
     });
@@ -129,6 +129,93 @@ export function countersContract(name: string, factory: CountersFactory): void {
       const results = await Promise.all(Array.from({ length: 200 }, () => c.reserve([a], 7)));
       assert.equal(results.filter((r) => r.ok).length, 50);
       assert.deepEqual(await c.usage([a]), [{ key: a.key, spent: 0, reserved: 350 }]);
+    });
+
+    const bucket = (limit: number, windowMs = 60_000, key = `b${++n}`): BucketSpec => ({ key, limit, windowMs });
+
+    test('take: all or nothing across buckets, with what the headers need', async () => {
+      const c = await make();
+      const rpm = bucket(3);
+      const tpm = bucket(1_000);
+      const first = await c.take([{ ...rpm, amount: 1 }, { ...tpm, amount: 600 }]);
+      assert.ok(first.ok);
+      assert.deepEqual(first.states.map((s) => [s.key, s.limit, s.remaining]), [[rpm.key, 3, 2], [tpm.key, 1_000, 400]]);
+      // 1 of 3 per minute used: full again in 20 s; 600 of 1000 tokens: in 36 s (a millisecond of slack for the clock).
+      assert.ok(first.states[0]!.resetMs > 19_990 && first.states[0]!.resetMs <= 20_000, String(first.states[0]!.resetMs));
+      assert.ok(first.states[1]!.resetMs > 35_990 && first.states[1]!.resetMs <= 36_000, String(first.states[1]!.resetMs));
+      const refused = await c.take([{ ...rpm, amount: 1 }, { ...tpm, amount: 600 }]);
+      assert.equal(refused.ok, false);
+      assert.ok(!refused.ok);
+      assert.equal(refused.index, 1);
+      // 200 tokens short at 1000 per minute: 12 s.
+      assert.ok(refused.retryAfterMs > 11_000 && refused.retryAfterMs <= 12_000, String(refused.retryAfterMs));
+      assert.equal(refused.states[0]!.remaining, 2, 'the request bucket was not charged');
+      const small = await c.take([{ ...rpm, amount: 1 }, { ...tpm, amount: 400 }]);
+      assert.ok(small.ok);
+      assert.equal(small.states[0]!.remaining, 1);
+      assert.ok(small.states[1]!.remaining <= 20, 'at most what drained since (a second is 16 tokens)');
+    });
+
+    test('take: an amount above the limit can never pass', async () => {
+      const c = await make();
+      const r = await c.take([{ ...bucket(100), amount: 101 }]);
+      assert.ok(!r.ok);
+      assert.equal(r.retryAfterMs, -1);
+      assert.equal(r.states[0]!.remaining, 100);
+    });
+
+    test('take: capacity comes back continuously with time', async () => {
+      const c = await make();
+      const b = bucket(10, 1_000);
+      const started = Date.now();
+      const all = await c.take([{ ...b, amount: 10 }]);
+      assert.equal(all.ok && all.states[0]!.remaining, 0);
+      const r = await c.take([{ ...b, amount: 5 }]);
+      if (r.ok) {
+        // Only possible on a machine so slow that half a window passed between the two calls.
+        assert.ok(Date.now() - started >= 450, 'admitted before half the window came back');
+      } else {
+        assert.ok(r.retryAfterMs >= 1 && r.retryAfterMs <= 500, `5 units drain in at most 500 ms, told ${r.retryAfterMs}`);
+        await sleep(r.retryAfterMs + 30);
+        assert.equal((await c.take([{ ...b, amount: 5 }])).ok, true, 'admitted after the wait it was told');
+      }
+      await sleep(1_100);
+      const full = await c.take([{ ...b, amount: 0 }]);
+      assert.equal(full.ok && full.states[0]!.remaining, 10, 'full again after a whole window');
+    });
+
+    test('adjust: refunds an overestimate, and an underestimate is debt the next take waits for', async () => {
+      const c = await make();
+      const b = bucket(1_000);
+      assert.ok((await c.take([{ ...b, amount: 800 }])).ok);
+      const [refunded] = await c.adjust([{ ...b, delta: -500 }]);
+      assert.equal(refunded!.remaining, 700);
+      const [over] = await c.adjust([{ ...b, delta: 1_200 }]);
+      assert.equal(over!.remaining, 0);
+      assert.ok(over!.resetMs > 89_000, 'a level of 1500 of 1000 per minute drains in 90 s');
+      const r = await c.take([{ ...b, amount: 0 }]);
+      assert.ok(!r.ok, 'in debt: even a zero take waits');
+      assert.ok(r.retryAfterMs > 29_000 && r.retryAfterMs <= 30_000, String(r.retryAfterMs));
+      const [floor] = await c.adjust([{ ...b, delta: -10_000 }]);
+      assert.equal(floor!.remaining, 1_000, 'never below empty');
+    });
+
+    test('take: 300 concurrent takes against 100 per minute: exactly 100 pass', async () => {
+      const c = await make();
+      const b = bucket(100);
+      const results = await Promise.all(Array.from({ length: 300 }, () => c.take([{ ...b, amount: 1 }])));
+      assert.equal(results.filter((r) => r.ok).length, 100);
+    });
+
+    test('buckets refuse bad limits, windows, amounts and repeated keys', async () => {
+      const c = await make();
+      const b = bucket(10);
+      await assert.rejects(c.take([{ ...b, amount: -1 }]), RangeError);
+      await assert.rejects(c.take([{ ...b, amount: 0.5 }]), RangeError);
+      await assert.rejects(c.take([{ ...b, limit: 0, amount: 1 }]), RangeError);
+      await assert.rejects(c.take([{ ...b, windowMs: 0, amount: 1 }]), RangeError);
+      await assert.rejects(c.take([{ ...b, amount: 1 }, { ...b, amount: 1 }]), RangeError);
+      await assert.rejects(c.adjust([{ ...b, delta: 0.5 }]), RangeError);
     });
 
     test('negative, fractional and unsafe amounts and repeated keys are refused', async () => {

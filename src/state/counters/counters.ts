@@ -41,8 +41,55 @@ export interface SettleResult {
 }
 
 /**
- * Counters: atomic multi-key reservations with leases, the port behind budgets (and later rate
- * limits and concurrency leases). Every method is atomic with respect to every other call on the
+ * One token bucket (a leaky bucket, as rate limits count): `limit` units per `windowMs`, drained
+ * continuously, so after a burst capacity comes back at `limit / windowMs` per millisecond. A bucket
+ * nobody touched for `windowMs` is full again and may be forgotten.
+ */
+export interface BucketSpec {
+  /** Bucket key, e.g. `rl:key:key_1:r`. Keys within one call are distinct. */
+  key: string;
+  /** Most units the bucket admits in one window (a positive integer). */
+  limit: number;
+  /** Length of the window in ms (60_000 for per-minute limits). */
+  windowMs: number;
+}
+
+/** A bucket and how much to take from it (a non-negative integer). */
+export interface BucketTake extends BucketSpec {
+  amount: number;
+}
+
+/** A bucket and how much to add (positive: more was used than taken) or give back (negative). */
+export interface BucketAdjust extends BucketSpec {
+  delta: number;
+}
+
+/** What a bucket holds after a call, in the terms of OpenAI's `x-ratelimit-*` headers. */
+export interface BucketState {
+  key: string;
+  limit: number;
+  /** Units that may still be taken now (floored, never negative). */
+  remaining: number;
+  /** Milliseconds until the bucket is full again (`x-ratelimit-reset-*`). */
+  resetMs: number;
+}
+
+/** The outcome of `take`: every bucket charged, or none and the first that refused. */
+export type TakeResult =
+  | { ok: true; states: BucketState[] }
+  | {
+      ok: false;
+      /** Index of the first bucket that had no room, in the order given. */
+      index: number;
+      /** Milliseconds until that bucket could admit the amount; -1 when it never can (amount > limit). */
+      retryAfterMs: number;
+      /** Every bucket as it is (nothing was taken). */
+      states: BucketState[];
+    };
+
+/**
+ * Counters: atomic multi-key reservations with leases (budgets, concurrency slots) and token buckets
+ * (requests and tokens per minute). Every method is atomic with respect to every other call on the
  * same counters, also across processes for a distributed adapter.
  *
  * Semantics, which every adapter passes (see `countersContract`):
@@ -60,7 +107,8 @@ export interface SettleResult {
  * and expired with `PEXPIREAT expireAt`; a hash per lease `{amount, keys}`; a sorted set of lease ids
  * scored by expiry. Every script first releases leases whose score is below Redis `TIME` (so all
  * instances share one clock), then checks and applies. All keys share one hash tag so a script may
- * touch several budgets on Redis Cluster.
+ * touch several budgets on Redis Cluster. A bucket is a hash `{level, ts}`: its level drains by
+ * `limit / windowMs` per ms of Redis time since `ts`; it expires once it would be empty.
  *
  * @example
  * const r = await counters.reserve([{ key: 'bud_1:d:2026-11-25', limit: 5e9, base: 0 }], 50_000_000);
@@ -74,6 +122,16 @@ export interface Counters {
   release(reservationId: string): Promise<boolean>;
   /** Extends a live lease by `ttlMs` from now (long streams); false when it was not live. */
   renew(reservationId: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * Takes `amount` from every bucket if every bucket has room for it (`level + amount <= limit` and
+   * `level < limit`), else from none. One atomic step across all buckets.
+   */
+  take(buckets: readonly BucketTake[]): Promise<TakeResult>;
+  /**
+   * Corrects buckets without a check (an estimate replaced by the actual): a positive delta may push a
+   * bucket past its limit (later takes wait until it drains), a negative one never below empty.
+   */
+  adjust(buckets: readonly BucketAdjust[]): Promise<BucketState[]>;
   /** Current usage of keys; a key the counters do not hold reports its `base` as spent. */
   usage(entries: readonly Pick<CounterEntry, 'key' | 'base'>[]): Promise<CounterUsage[]>;
   close(): Promise<void>;

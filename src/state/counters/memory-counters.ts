@@ -3,8 +3,14 @@ import { randomBytes } from 'node:crypto';
 const ID_PREFIX = `${randomBytes(4).toString('hex')}_`;
 let sequence = 0;
 import type { Nanos } from '../../metering/money.ts';
+import { checkAmount, checkBucket, checkDistinct } from './argument-checks.ts';
+import { drained, fits, stateOf, waitFor } from './bucket-math.ts';
 import {
   DEFAULT_LEASE_TTL_MS,
+  type BucketAdjust,
+  type BucketState,
+  type BucketTake,
+  type TakeResult,
   type CounterEntry,
   type CounterUsage,
   type Counters,
@@ -25,6 +31,13 @@ interface KeyState {
   expireAt: number | undefined;
 }
 
+interface Bucket {
+  level: number;
+  ts: number;
+  /** When it is empty again and may be forgotten. */
+  emptyAt: number;
+}
+
 interface Lease {
   keys: string[];
   amount: Nanos;
@@ -41,6 +54,7 @@ const KEY_SWEEP_MS = 60_000;
 export class MemoryCounters implements Counters {
   private readonly keys = new Map<string, KeyState>();
   private readonly leases = new Map<string, Lease>();
+  private readonly buckets = new Map<string, Bucket>();
   private readonly ttl: number;
   private readonly now: () => number;
   /** Earliest time a lease may expire; leases are scanned only once it has passed. */
@@ -100,6 +114,28 @@ export class MemoryCounters implements Counters {
     return true;
   }
 
+  async take(buckets: readonly BucketTake[]): Promise<TakeResult> {
+    for (const b of buckets) checkBucket(b, b.amount, 'amount');
+    checkDistinct(buckets);
+    const now = this.now();
+    this.sweep(now);
+    const levels = buckets.map((b) => this.levelOf(b, now));
+    const refused = buckets.findIndex((b, i) => !fits(levels[i]!, b.amount, b));
+    if (refused >= 0) {
+      const b = buckets[refused]!;
+      return { ok: false, index: refused, retryAfterMs: waitFor(levels[refused]!, b.amount, b), states: buckets.map((x, i) => stateOf(x.key, levels[i]!, x)) };
+    }
+    return { ok: true, states: buckets.map((b, i) => this.setLevel(b, levels[i]! + b.amount, now)) };
+  }
+
+  async adjust(buckets: readonly BucketAdjust[]): Promise<BucketState[]> {
+    for (const b of buckets) checkBucket(b, b.delta, 'delta');
+    checkDistinct(buckets);
+    const now = this.now();
+    this.sweep(now);
+    return buckets.map((b) => this.setLevel(b, Math.max(0, this.levelOf(b, now) + b.delta), now));
+  }
+
   async usage(entries: readonly Pick<CounterEntry, 'key' | 'base'>[]): Promise<CounterUsage[]> {
     this.sweep(this.now());
     return entries.map((e) => {
@@ -111,6 +147,7 @@ export class MemoryCounters implements Counters {
   async close(): Promise<void> {
     this.keys.clear();
     this.leases.clear();
+    this.buckets.clear();
   }
 
   private state(e: CounterEntry): KeyState {
@@ -122,6 +159,24 @@ export class MemoryCounters implements Counters {
       s.expireAt = e.expireAt;
     }
     return s;
+  }
+
+  private levelOf(b: BucketTake | BucketAdjust, now: number): number {
+    const s = this.buckets.get(b.key);
+    return s ? drained(s.level, s.ts, now, b) : 0;
+  }
+
+  private setLevel(b: BucketTake | BucketAdjust, level: number, now: number): BucketState {
+    const state = stateOf(b.key, level, b);
+    const s = this.buckets.get(b.key);
+    if (s) {
+      s.level = level;
+      s.ts = now;
+      s.emptyAt = now + state.resetMs;
+    } else if (level > 0) {
+      this.buckets.set(b.key, { level, ts: now, emptyAt: now + state.resetMs });
+    }
+    return state;
   }
 
   /** Ends a live lease, giving its amount back to its keys. */
@@ -150,14 +205,7 @@ export class MemoryCounters implements Counters {
       for (const [key, s] of this.keys) {
         if (s.expireAt !== undefined && s.expireAt <= now && s.reserved === 0) this.keys.delete(key);
       }
+      for (const [key, b] of this.buckets) if (b.emptyAt <= now) this.buckets.delete(key);
     }
   }
-}
-
-function checkAmount(amount: Nanos): void {
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`amount must be a non-negative integer of nano-dollars, got ${amount}`);
-}
-
-function checkDistinct(entries: readonly CounterEntry[]): void {
-  if (new Set(entries.map((e) => e.key)).size !== entries.length) throw new RangeError('counter keys within one call must be distinct');
 }

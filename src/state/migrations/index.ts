@@ -5,6 +5,10 @@ import * as budgets from './0003-budgets.ts';
 import * as ledgerCost from './0004-ledger-cost.ts';
 import * as access from './0005-access.ts';
 import * as loginThrottle from './0006-login-throttle.ts';
+import * as accessHardening from './0007-access-hardening.ts';
+import * as orgUnpricedModels from './0008-org-unpriced-models.ts';
+import * as workspace from './0009-workspace.ts';
+import * as compliance from './0010-compliance.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +18,8 @@ export const migrations: Record<string, Migration> = {
   '0004-ledger-cost': ledgerCost,
   '0005-access': access,
   '0006-login-throttle': loginThrottle,
+  '0007-access-hardening': accessHardening,
+  '0008-org-unpriced-models': orgUnpricedModels,
+  '0009-workspace': workspace,
+  '0010-compliance': compliance,
 };

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { countTextTokens } from '../../metering/index.ts';
+import { countText } from './token-counter.ts';
 import { readSse } from './sse-parser.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 
@@ -25,8 +25,8 @@ test('legacy completions: text, default max_tokens, usage, echo', async () => {
   assert.match(body['id'], /^cmpl-/);
   const text = body['choices'][0].text as string;
   assert.equal(body['choices'][0].finish_reason, 'stop');
-  assert.equal(body['usage'].prompt_tokens, countTextTokens('Say hello', 'gpt-3.5-turbo-instruct'));
-  assert.equal(body['usage'].completion_tokens, countTextTokens(text, 'gpt-3.5-turbo-instruct'));
+  assert.equal(body['usage'].prompt_tokens, countText('Say hello', 'cl100k_base'));
+  assert.equal(body['usage'].completion_tokens, countText(text, 'cl100k_base'));
 
   const capped = await post('/v1/completions', { model: 'gpt-3.5-turbo-instruct', prompt: 'Say hello' });
   assert.equal(capped['usage'].completion_tokens, 16, 'the legacy default max_tokens is 16');
@@ -50,7 +50,7 @@ test('legacy completions stream', async () => {
   const chunks = events.slice(0, -1).map((e) => JSON.parse(e.data) as Json);
   const usage = chunks.at(-1)?.['usage'];
   const text = chunks.slice(0, -1).map((c) => c['choices'][0].text).join('');
-  assert.equal(usage.completion_tokens, countTextTokens(text, 'gpt-3.5-turbo-instruct'));
+  assert.equal(usage.completion_tokens, countText(text, 'cl100k_base'));
   assert.equal(chunks.at(-2)?.['choices'][0].finish_reason, 'stop');
 });
 
@@ -59,7 +59,7 @@ test('embeddings: dimensions, unit norm, determinism, batch input', async () => 
   const vector = small['data'][0].embedding as number[];
   assert.equal(vector.length, 1536);
   assert.ok(Math.abs(norm(vector) - 1) < 1e-5);
-  assert.equal(small['usage'].prompt_tokens, countTextTokens('hello world', 'text-embedding-3-small'));
+  assert.equal(small['usage'].prompt_tokens, countText('hello world', 'cl100k_base'));
 
   const again = await post('/v1/embeddings', { model: 'text-embedding-3-small', input: 'hello world' });
   assert.deepEqual(again['data'][0].embedding, vector);

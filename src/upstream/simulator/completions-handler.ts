@@ -1,12 +1,12 @@
 /**
  * `POST /v1/completions` (legacy text completions), streaming included.
  */
-import { countTextTokens, decodeTokens } from '../../metering/index.ts';
 import { planCompletion, type PlannedChoice } from './completion-planner.ts';
 import { jsonResult, type EndpointHandler, type EndpointResult } from './endpoint-types.ts';
 import { alnumId } from './id-generator.ts';
-import { resolveModelSnapshot, systemFingerprintFor } from './model-catalog.ts';
-import { emptyArray, invalidType, missingParameter } from './openai-error.ts';
+import { systemFingerprintFor, type CatalogModel, type ModelCatalog } from './model-catalog.ts';
+import { emptyArray, invalidType, missingParameter, modelNotFound, wrongEndpointForModel } from './openai-error.ts';
+import { countText, decodeTokens, type Encoding } from './token-counter.ts';
 import {
   optionalBoolean,
   optionalInteger,
@@ -57,15 +57,25 @@ function readPrompts(body: JsonObject): Array<string | number[]> {
 }
 
 // Token ids outside the vocabulary cannot be decoded; they still seed a reply.
-function decodeTokenPrompt(tokens: number[], model: string): string {
+function decodeTokenPrompt(tokens: number[], encoding: Encoding): string {
   try {
-    return decodeTokens(tokens, model);
+    return decodeTokens(tokens, encoding);
   } catch {
     return tokens.join(' ');
   }
 }
 
-function planCompletions(body: JsonObject): CompletionsPlan {
+/** The model of a request: 404 when unknown, 404 for chat models (OpenAI's wording). */
+function completionModel(catalog: ModelCatalog, model: string): CatalogModel {
+  const found = catalog.find(model);
+  if (found === undefined) throw modelNotFound(model);
+  if (found.kind !== 'completion') {
+    throw wrongEndpointForModel('This is a chat model and not supported in the v1/completions endpoint. Did you mean to use v1/chat/completions?');
+  }
+  return found;
+}
+
+function planCompletions(body: JsonObject, catalog: ModelCatalog): CompletionsPlan {
   const model = requireString(body, 'model');
   const prompts = readPrompts(body);
   const stream = optionalBoolean(body, 'stream') ?? false;
@@ -76,19 +86,21 @@ function planCompletions(body: JsonObject): CompletionsPlan {
   const stop = optionalStopSequences(body);
   optionalNumber(body, 'temperature', 0, 2);
   optionalNumber(body, 'top_p', 0, 1);
+  const catalogModel = completionModel(catalog, model);
+  const encoding = catalogModel.encoding;
 
   return {
-    model: resolveModelSnapshot(model),
-    fingerprint: systemFingerprintFor(model),
+    model: catalogModel.snapshot,
+    fingerprint: systemFingerprintFor(catalogModel.snapshot),
     stream,
     includeUsage: streamOptions !== undefined && optionalBoolean(streamOptions, 'include_usage') === true,
     prompts: prompts.map((prompt) => {
-      const text = typeof prompt === 'string' ? prompt : decodeTokenPrompt(prompt, model);
+      const text = typeof prompt === 'string' ? prompt : decodeTokenPrompt(prompt, encoding);
       return {
         text,
-        tokens: typeof prompt === 'string' ? countTextTokens(prompt, model) : prompt.length,
+        tokens: typeof prompt === 'string' ? countText(prompt, encoding) : prompt.length,
         echo,
-        choices: planCompletion({ seedText: text, model, n, maxTokens, stop }),
+        choices: planCompletion({ seedText: text, encoding, n, maxTokens, stop }),
       };
     }),
   };
@@ -156,10 +168,10 @@ function completionEvents(plan: CompletionsPlan, id: string, created: number): s
 }
 
 /** Creates the legacy completions handler (with its own memo of recent bodies). */
-export function createCompletionsHandler(): EndpointHandler {
+export function createCompletionsHandler(catalog: ModelCatalog): EndpointHandler {
   const memo = new RequestMemo<CompletionsPlan>();
   return (request): EndpointResult => {
-    const { value: plan } = memo.lookup(request.rawBody, () => planCompletions(request.body));
+    const { value: plan } = memo.lookup(request.rawBody, () => planCompletions(request.body, catalog));
     const id = alnumId('cmpl-', 29);
     const created = Math.floor(Date.now() / 1000);
     const tokens = usageOf(plan).total_tokens;

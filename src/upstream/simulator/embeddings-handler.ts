@@ -2,10 +2,10 @@
  * `POST /v1/embeddings`: deterministic unit vectors seeded by the input, in
  * float or base64 (little-endian float32) encoding.
  */
-import { countTextTokens } from '../../metering/index.ts';
 import { jsonResult, type EndpointHandler, type EndpointResult } from './endpoint-types.ts';
-import { embeddingDimensionsFor, supportsEmbeddingDimensions } from './model-catalog.ts';
-import { SimulatorHttpError, invalidType, missingParameter, outOfRange } from './openai-error.ts';
+import { supportsEmbeddingDimensions, type ModelCatalog } from './model-catalog.ts';
+import { SimulatorHttpError, invalidType, missingParameter, modelNotFound, outOfRange } from './openai-error.ts';
+import { countText } from './token-counter.ts';
 import { hashString, seededRandom } from './reply-generator.ts';
 import { optionalEnum, optionalInteger, requireString, type JsonObject } from './request-checks.ts';
 import { RequestMemo } from './request-memo.ts';
@@ -71,13 +71,18 @@ function encodeVector(vector: Float32Array, format: 'float' | 'base64'): number[
   return bytes.toString('base64');
 }
 
-function planEmbeddings(body: JsonObject) {
+function planEmbeddings(body: JsonObject, catalog: ModelCatalog) {
   const model = requireString(body, 'model');
   const inputs = readInputs(body);
   const format = optionalEnum(body, 'encoding_format', ['float', 'base64'] as const) ?? 'float';
-  const native = embeddingDimensionsFor(model);
   const requested = optionalInteger(body, 'dimensions', 1);
-  if (requested !== undefined && !supportsEmbeddingDimensions(model)) {
+  const catalogModel = catalog.find(model);
+  if (catalogModel === undefined) throw modelNotFound(model);
+  if (catalogModel.kind !== 'embedding') {
+    throw new SimulatorHttpError(400, `The model \`${model}\` does not support embeddings.`, 'invalid_request_error', 'model', null);
+  }
+  const native = catalogModel.embeddingDimensions;
+  if (requested !== undefined && !supportsEmbeddingDimensions(catalogModel)) {
     throw new SimulatorHttpError(400, 'This model does not support specifying dimensions.', 'invalid_request_error', null, null);
   }
   if (requested !== undefined && requested > native) throw outOfRange('dimensions', requested, native, true);
@@ -85,7 +90,7 @@ function planEmbeddings(body: JsonObject) {
 
   let promptTokens = 0;
   const data = inputs.map((input, index) => {
-    promptTokens += typeof input === 'string' ? countTextTokens(input, model) : input.length;
+    promptTokens += typeof input === 'string' ? countText(input, catalogModel.encoding) : input.length;
     return { object: 'embedding', index, embedding: encodeVector(embeddingVector(model, input, native, dimensions), format) };
   });
   return {
@@ -97,10 +102,10 @@ function planEmbeddings(body: JsonObject) {
 }
 
 /** Creates the embeddings handler (with its own memo of recent bodies). */
-export function createEmbeddingsHandler(): EndpointHandler {
+export function createEmbeddingsHandler(catalog: ModelCatalog): EndpointHandler {
   const memo = new RequestMemo<ReturnType<typeof planEmbeddings>>(64);
   return (request): EndpointResult => {
-    const { value } = memo.lookup(request.rawBody, () => planEmbeddings(request.body));
+    const { value } = memo.lookup(request.rawBody, () => planEmbeddings(request.body, catalog));
     return jsonResult(value, value.usage.prompt_tokens);
   };
 }

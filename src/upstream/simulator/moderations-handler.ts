@@ -3,10 +3,11 @@
  * trigger phrases, plus an explicit `tollgate-flag:<category>` marker so
  * tests can flag any category on purpose.
  */
-import { countTextTokens } from '../../metering/index.ts';
 import { jsonResult, type EndpointHandler, type EndpointResult } from './endpoint-types.ts';
 import { alnumId } from './id-generator.ts';
-import { emptyArray, invalidType, missingParameter } from './openai-error.ts';
+import type { ModelCatalog } from './model-catalog.ts';
+import { SimulatorHttpError, emptyArray, invalidType, missingParameter, modelNotFound } from './openai-error.ts';
+import { countText } from './token-counter.ts';
 import { hashString } from './reply-generator.ts';
 import { isJsonObject, optionalString, type JsonObject } from './request-checks.ts';
 
@@ -115,11 +116,16 @@ function moderationResult(input: ModerationInput) {
 }
 
 /** Creates the moderations handler. */
-export function createModerationsHandler(): EndpointHandler {
+export function createModerationsHandler(catalog: ModelCatalog): EndpointHandler {
   return (request): EndpointResult => {
     const model = optionalString(request.body, 'model') ?? DEFAULT_MODEL;
     const inputs = readInputs(request.body);
-    const tokens = inputs.reduce((sum, input) => sum + countTextTokens(input.text, model), 0);
+    const catalogModel = catalog.find(model);
+    if (catalogModel === undefined) throw modelNotFound(model);
+    if (catalogModel.kind !== 'moderation') {
+      throw new SimulatorHttpError(400, `The model \`${model}\` is not a moderation model.`, 'invalid_request_error', 'model', null);
+    }
+    const tokens = inputs.reduce((sum, input) => sum + countText(input.text, catalogModel.encoding), 0);
     return jsonResult({ id: alnumId('modr-', 29), model, results: inputs.map(moderationResult) }, tokens);
   };
 }

@@ -127,13 +127,21 @@ export function invalidUrl(method: string, path: string): SimulatorHttpError {
   return new SimulatorHttpError(404, `Invalid URL (${method} ${path})`, 'invalid_request_error');
 }
 
-/** 404 for a model id that does not exist. */
-export function modelNotFound(model: string, param: string | null = null): SimulatorHttpError {
+/**
+ * 404 for a model id that does not exist: OpenAI's wording, the same on every
+ * endpoint, streamed or not (ids are matched exactly, so `GPT-4O` is unknown).
+ */
+export function modelNotFound(model: string): SimulatorHttpError {
   return new SimulatorHttpError(
     404,
-    `The model '${model}' does not exist`,
+    `The model \`${model}\` does not exist or you do not have access to it.`,
     'invalid_request_error',
-    param,
+    null,
     'model_not_found',
   );
+}
+
+/** 404 for a model that exists but is served by another endpoint (e.g. a chat model on /v1/completions). */
+export function wrongEndpointForModel(message: string): SimulatorHttpError {
+  return new SimulatorHttpError(404, message, 'invalid_request_error', 'model', null);
 }

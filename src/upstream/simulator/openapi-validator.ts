@@ -2,14 +2,14 @@
  * Validates JSON values against component schemas of the official OpenAI
  * OpenAPI description, for conformance tests of the simulator and gateway.
  *
- * The spec lives outside the repository (../shared/openai-openapi), so every
- * entry point tolerates its absence: callers get `undefined` and skip.
+ * The spec lives outside the repository; where it is looked for, and what a
+ * check does without it, is decided in openapi-spec.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { openApiSpecForChecks, openApiSpecPath } from './openapi-spec.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -34,16 +34,6 @@ export interface OpenApiValidator {
   validate(schemaName: string, data: unknown): OpenApiValidationResult;
   /** Like {@link validate} but throws an Error listing the violations. */
   assertValid(schemaName: string, data: unknown): void;
-}
-
-/**
- * Where the spec is looked for: `TOLLGATE_OPENAPI_SPEC` when set, otherwise
- * `<repo root>/../shared/openai-openapi/openapi.json`.
- */
-export function openApiSpecPath(): string {
-  const fromEnv = process.env['TOLLGATE_OPENAPI_SPEC'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return fileURLToPath(new URL('../../../../shared/openai-openapi/openapi.json', import.meta.url));
 }
 
 /**
@@ -120,4 +110,14 @@ export function loadOpenApiValidator(specPath: string = openApiSpecPath()): Open
   const validator = existsSync(specPath) ? createValidator(specPath) : undefined;
   cached = { path: specPath, validator };
   return validator;
+}
+
+/**
+ * The validator for a conformance check: `{ validator }`, or locally `{ skip }` saying how to get the
+ * description; throws under CI=true when it is missing (see openapi-spec.ts).
+ */
+export function openApiValidatorForChecks(): { validator: OpenApiValidator; skip?: undefined } | { validator?: undefined; skip: string } {
+  const spec = openApiSpecForChecks();
+  if (spec.path === undefined) return { skip: spec.help };
+  return { validator: loadOpenApiValidator(spec.path)! };
 }

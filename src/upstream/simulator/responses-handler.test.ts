@@ -1,11 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { countChatPromptTokens, countTextTokens } from '../../metering/index.ts';
+import { promptTokenSequence } from './prompt-tokens.ts';
+import { countText } from './token-counter.ts';
 import { readSse } from './sse-parser.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 
 const ctx = useSimulator();
+
+/** The simulator's own counts (independent checks against OpenAI's tokenizer live in test/simulator). */
+const countTextTokens = (text: string, _model: string): number => countText(text, 'o200k_base');
+const countChatPromptTokens = (messages: Array<Record<string, unknown>>, model: string): number =>
+  promptTokenSequence(messages, [], 'o200k_base', model).length;
 const responsesUrl = (): string => `${ctx.sim.url}/v1/responses`;
 
 /** Event type → the component schema describing it. */

@@ -5,8 +5,10 @@ import { createChatHandler } from './chat-handler.ts';
 import { createCompletionsHandler } from './completions-handler.ts';
 import { createEmbeddingsHandler } from './embeddings-handler.ts';
 import type { EndpointHandler } from './endpoint-types.ts';
-import { listModelsHandler, retrieveModelHandler } from './models-handler.ts';
+import type { ModelCatalog } from './model-catalog.ts';
+import { createListModelsHandler, createRetrieveModelHandler } from './models-handler.ts';
 import { createModerationsHandler } from './moderations-handler.ts';
+import { PromptCache } from './prompt-cache.ts';
 import { createResponsesHandler } from './responses-handler.ts';
 
 /** A resolved route. */
@@ -21,15 +23,21 @@ export type RouteTable = (method: string, path: string) => RouteMatch | undefine
 
 const MODEL_PREFIX = '/v1/models/';
 
-/** Builds the routes, each handler with its own per-simulator state. */
-export function createRouteTable(): RouteTable {
+/**
+ * Builds the routes over one simulator's models, each handler with its own
+ * per-simulator state; chat and responses share one prompt cache, as they
+ * share OpenAI's.
+ */
+export function createRouteTable(catalog: ModelCatalog): RouteTable {
+  const promptCache = new PromptCache();
+  const retrieveModel = createRetrieveModelHandler(catalog);
   const exact = new Map<string, EndpointHandler>([
-    ['POST /v1/chat/completions', createChatHandler()],
-    ['POST /v1/responses', createResponsesHandler()],
-    ['POST /v1/completions', createCompletionsHandler()],
-    ['POST /v1/embeddings', createEmbeddingsHandler()],
-    ['POST /v1/moderations', createModerationsHandler()],
-    ['GET /v1/models', listModelsHandler],
+    ['POST /v1/chat/completions', createChatHandler(catalog, promptCache)],
+    ['POST /v1/responses', createResponsesHandler(catalog, promptCache)],
+    ['POST /v1/completions', createCompletionsHandler(catalog)],
+    ['POST /v1/embeddings', createEmbeddingsHandler(catalog)],
+    ['POST /v1/moderations', createModerationsHandler(catalog)],
+    ['GET /v1/models', createListModelsHandler(catalog)],
   ]);
   return (method, path) => {
     const handler = exact.get(`${method} ${path}`);
@@ -41,7 +49,7 @@ export function createRouteTable(): RouteTable {
       } catch {
         return undefined;
       }
-      return { handler: retrieveModelHandler, param };
+      return { handler: retrieveModel, param };
     }
     return undefined;
   };

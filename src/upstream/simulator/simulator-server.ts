@@ -17,6 +17,7 @@ import { hexId } from './id-generator.ts';
 import { SimulatorHttpError, invalidUrl } from './openai-error.ts';
 import { RateLimitTracker } from './rate-limit-tracker.ts';
 import { expectObjectBody } from './request-checks.ts';
+import { createModelCatalog } from './model-catalog.ts';
 import { createRouteTable } from './route-table.ts';
 import type { RecordedRequest, Simulator, SimulatorOptions } from './simulator-types.ts';
 import { malformedVariant, writeSseStream } from './sse-writer.ts';
@@ -92,7 +93,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const rateLimits = new RateLimitTracker();
-  const routes = createRouteTable();
+  const routes = createRouteTable(createModelCatalog(options.models));
   let url = '';
 
   const record = (entry: RecordedRequest): void => {

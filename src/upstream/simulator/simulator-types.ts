@@ -2,11 +2,18 @@
  * Public types of the OpenAI upstream simulator.
  */
 import type { FaultQueue } from './fault-queue.ts';
+import type { ExtraModel } from './model-catalog.ts';
 
 /** Options for {@link createSimulator}. */
 export interface SimulatorOptions {
   /** When set, every `/v1` request must carry `Authorization: Bearer <apiKey>`; otherwise any or no key is accepted. */
   apiKey?: string;
+  /**
+   * Models to serve besides the built-in catalog (every other id gets OpenAI's
+   * 404 `model_not_found`). For tests that need a made-up or self-hosted model
+   * name: `['acme-llama-70b']`, or `{ id, snapshot, kind, encoding, reasoningEfforts }`.
+   */
+  models?: readonly (string | ExtraModel)[];
 }
 
 /** One request the simulator received (control-API calls are not recorded). */

@@ -7,20 +7,6 @@ import type { PlannedChoice } from './completion-planner.ts';
 /** The token counts of a choice that usage depends on. */
 type BilledChoice = Pick<PlannedChoice, 'textTokens' | 'reasoningTokens'>;
 
-/** Prompt caching applies from this many prompt tokens on... */
-const CACHE_MIN_TOKENS = 1024;
-/** ...and covers whole blocks of this size. */
-const CACHE_BLOCK_TOKENS = 128;
-
-/**
- * Cached prompt tokens for a prompt that was `seenBefore`: like the real
- * cache, only prompts of at least 1024 tokens hit, in 128-token blocks.
- */
-export function cachedPromptTokens(promptTokens: number, seenBefore: boolean): number {
-  if (!seenBefore || promptTokens < CACHE_MIN_TOKENS) return 0;
-  return Math.floor(promptTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS;
-}
-
 /** Completion tokens billed for a set of choices (visible plus reasoning). */
 export function completionTokensOf(choices: readonly BilledChoice[]): { completion: number; reasoning: number } {
   let completion = 0;

@@ -87,24 +87,28 @@ for (const kind of storeKinds()) describe(`own sessions and password change over
     await expectError(await change({ new_password: newPassword() }), 400, 'invalid_parameter', 'current_password');
     assert.equal((await withSession(gw, s, '/api/me')).status, 200, 'failed attempts leave the session alone');
 
+    // An account that signs in with single sign-on (no password), signed in through it.
     const sso = await createUser(gw, { password: null });
-    const { secret } = await gw.tg.keys.create({ name: 'sso key', orgId: gw.tg.home.org.id, userId: sso.user.id }, { actorId: 'system', orgId: gw.tg.home.org.id });
-    secrets.push(secret);
-    const res = await gw.call('/api/me/password', { key: secret, body: { current_password: 'anything-at-all', new_password: newPassword() } });
+    const started = await gw.tg.sessions.start(sso.user.id, { ip: '127.0.0.1', userAgent: undefined, method: 'sso' });
+    secrets.push(started.token);
+    const res = await withSession(gw, { cookie: started.token, csrf: started.session.csrf_token }, '/api/me/password', {
+      method: 'POST',
+      body: { current_password: 'anything-at-all', new_password: newPassword() },
+    });
     await expectError(res, 400, 'no_password', 'current_password');
   });
 
-  test('with a personal key: the password changes and every session of the user ends; keys keep working', async () => {
+  test('with a personal key the password cannot change (a session is needed); sessions and the key are untouched', async () => {
     const ana = await createUser(gw);
     const browser = await signIn(gw, ana.email, ana.password);
     const created = await gw.tg.keys.create({ name: 'ana cli', orgId: gw.tg.home.org.id, userId: ana.user.id }, { actorId: 'system', orgId: gw.tg.home.org.id });
     const password = newPassword();
     secrets.push(created.secret, password);
     const res = await gw.call('/api/me/password', { key: created.secret, body: { current_password: ana.password, new_password: password } });
-    assert.equal(res.status, 200, await res.clone().text());
-    assert.equal(sessionCookie(res), undefined, 'no cookie for a key caller');
-    await expectError(await withSession(gw, browser, '/api/me'), 401, 'session_invalid');
-    assert.equal((await gw.call('/api/me/sessions', { key: created.secret })).status, 200);
+    await expectError(res, 403, 'session_required');
+    assert.equal((await withSession(gw, browser, '/api/me')).status, 200);
+    assert.equal((await postSignIn(gw, { email: ana.email, password: ana.password })).status, 200, 'the old password still works');
+    assert.equal((await gw.call('/api/me', { key: created.secret })).status, 200);
   });
 
   test('ending the current session through DELETE /api/me/sessions/:id clears the cookie', async () => {

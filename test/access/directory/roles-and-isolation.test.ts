@@ -185,8 +185,8 @@ for (const kind of storeKinds()) {
 
     test('bad input is refused with 400 naming the field', async () => {
       await expectError(as(gw, ADMIN_KEY, `/api/teams/${teamA}/members/${memberA.userId}`, { method: 'PUT', body: { role: 'superuser' } }), 400, 'invalid_parameter', 'role');
-      await expectError(as(gw, ADMIN_KEY, '/api/teams', { body: { name: '' } }), 400, 'invalid_parameter', 'name');
-      await expectError(as(gw, ADMIN_KEY, '/api/teams', { body: { name: 'x'.repeat(201) } }), 400, 'invalid_parameter', 'name');
+      await expectError(as(gw, ADMIN_KEY, '/api/teams', { body: { name: '' } }), 400, 'invalid_name', 'name');
+      await expectError(as(gw, ADMIN_KEY, '/api/teams', { body: { name: 'x'.repeat(201) } }), 400, 'invalid_name', 'name');
       await expectError(as(gw, ADMIN_KEY, '/api/teams', { body: { name: 'C', colour: 'red' } }), 400, 'invalid_parameter', 'colour');
       await expectError(as(gw, ADMIN_KEY, `/api/users/${memberA.userId}`, { method: 'PATCH', body: { name: 'x'.repeat(201) } }), 400, 'invalid_name', 'name');
       await expectError(as(gw, ADMIN_KEY, `/api/users/${memberA.userId}`, { method: 'PATCH', body: { name: 'Max\u202Eevil' } }), 400, 'invalid_name', 'name');

@@ -38,6 +38,8 @@ for (const kind of storeKinds()) {
         assert.equal(r.status, 201, JSON.stringify(r.json));
         return r.json.id;
       };
+      // Before any budget applies: under a budget an unpriced model is refused (the organization does not allow them).
+      assert.equal((await chat(w, w.keys.serviceA, 'acme-audit-unpriced')).status, 200);
       teamABudget = await budget(w.keys.adminA, 'team', w.teamA.id);
       teamBBudget = await budget(w.keys.owner, 'team', w.teamB.id);
       await api(w, w.keys.adminA, `/api/budgets/${teamABudget}`, { method: 'PATCH', body: { limit_usd: '60.00' } });
@@ -47,7 +49,6 @@ for (const kind of storeKinds()) {
       const rotated = await api<{ key: string }>(w, w.keys.adminA, `/api/keys/${newKey.id}/rotate`, { method: 'POST', body: {} });
       assert.equal(rotated.status, 200, JSON.stringify(rotated.json));
       rotatedSecret = rotated.json.key;
-      assert.equal((await chat(w, w.keys.serviceA, 'acme-audit-unpriced')).status, 200);
       await w.gw.tg.ledger.flush();
       // The unpriced-model event is written off the request path.
       for (let i = 0; i < 50; i++) {
@@ -191,6 +192,64 @@ for (const kind of storeKinds()) {
       }
       const foreignCursor = (await all(w.keys.owner2))[0]!.id;
       assert.equal((await api<{ error: { param: string } }>(w, w.keys.owner, `/api/audit?after=${foreignCursor}`)).json.error.param, 'after', "another organization's record is no cursor");
+    });
+
+    const exported = async (key: TestKey, query = '') => {
+      const res = await w.gw.call(`/api/audit/export${query}`, { key: key.secret });
+      const text = await res.text();
+      return { status: res.status, type: res.headers.get('content-type'), text, rows: res.status === 200 ? text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRow & { seq: number | null; hash: string | null }) : [] };
+    };
+
+    test('the JSON Lines export holds every record of the organization, oldest first, with the list filters', async () => {
+      const e = await exported(w.keys.owner);
+      assert.equal(e.status, 200, e.text);
+      assert.match(e.type ?? '', /^application\/x-ndjson/);
+      assert.ok(e.text.endsWith('\n'));
+      const listed = await all(w.keys.owner);
+      assert.deepEqual(e.rows.map((r) => r.id), listed.map((r) => r.id).reverse());
+      const budgets = await exported(w.keys.owner, '?action=budget.*&format=jsonl');
+      assert.deepEqual(budgets.rows.map((r) => r.id), (await all(w.keys.owner, '&action=budget.*')).map((r) => r.id).reverse());
+      const byActor = await exported(w.keys.owner, `?actor=${w.users.adminA.id}&target=${teamABudget}`);
+      assert.deepEqual(byActor.rows.map((r) => r.action), ['budget.created', 'budget.updated']);
+      const { text: withSecrets } = e;
+      for (const secret of [w.gw.adminKey, newKey.key, rotatedSecret, ...Object.values(w.keys).map((k) => k.secret)]) assert.ok(!withSecrets.includes(secret), 'a key secret appears in the export');
+    });
+
+    test('only owners and auditors export: a team admin, a member and a viewer get 403; another organization exports only its own', async () => {
+      assert.deepEqual((await exported(w.keys.auditor)).rows.map((r) => r.id), (await exported(w.keys.owner)).rows.map((r) => r.id));
+      for (const key of [w.keys.adminA, w.keys.memberA, w.keys.viewerA]) {
+        const r = await exported(key);
+        assert.equal(r.status, 403, r.text);
+        assert.equal(JSON.parse(r.text).error.code, 'permission_denied');
+      }
+      const other = await exported(w.keys.owner2);
+      const home = new Set((await exported(w.keys.owner)).rows.map((r) => r.id));
+      assert.ok(other.rows.length > 0 && other.rows.every((r) => !home.has(r.id)));
+    });
+
+    test('bad export queries are a 400 naming the field', async () => {
+      for (const [query, param] of [['format=csv', 'format'], ['limit=5', 'limit'], ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'], ['action=a b', 'action']] as const) {
+        const r = await exported(w.keys.owner, `?${query}`);
+        assert.equal(r.status, 400, query);
+        assert.equal(JSON.parse(r.text).error.param, param, query);
+      }
+    });
+
+    test('the running server links every record into the hash chain within seconds, and the chain verifies with its signing key', async () => {
+      const db = w.gw.tg.store.db;
+      for (let i = 0; i < 100; i++) {
+        const pending = await db.selectFrom('audit_events').select('id').where('seq', 'is', null).executeTakeFirst();
+        if (!pending) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const rows = (await exported(w.keys.owner)).rows;
+      assert.ok(rows.every((r) => Number.isInteger(r.seq) && /^[0-9a-f]{64}$/.test(r.hash ?? '')), 'every exported record carries its chain position and hash');
+      const { loadSigningKey, verifyAuditChain, linkPending } = await import('../../../src/compliance/audit/index.ts');
+      const key = loadSigningKey({ dataDir: store.dataDir })!;
+      await linkPending(w.gw.tg.store, { signer: key, forceCheckpoint: true });
+      const report = await verifyAuditChain(w.gw.tg.store, { publicKeys: new Map([[key.keyId, key.publicKey]]) });
+      assert.equal(report.ok, true, JSON.stringify(report.problems));
+      assert.ok(report.records >= rows.length && report.checkpoints.verified >= 1);
     });
   });
 }

@@ -30,8 +30,11 @@ export interface World {
 }
 
 /** Starts a gateway on the store and builds the world in it. */
+/** Made-up models without a price that the tests call (the simulator serves only these besides its catalog). */
+export const UNPRICED_TEST_MODELS = ['acme-audit-unpriced', 'acme-team-b-model', 'acme-unpriced-alert-model'];
+
 export async function buildWorld(store: TestStore): Promise<World> {
-  const gw = await startGateway({ store });
+  const gw = await startGateway({ store, simulatorModels: UNPRICED_TEST_MODELS });
   const { directory, keys } = gw.tg;
   const org = gw.tg.home.org;
   const ctx: ChangeContext = { actorId: 'system', orgId: org.id };

@@ -8,7 +8,7 @@ describe('GET /api/auth/sso/lookup: which organization signs an address in with 
   let gw: TestGateway;
   let idp: TestProvider;
   before(async () => {
-    gw = await startGateway();
+    gw = await startGateway({ publicUrl: true, env: { TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on' } });
     idp = await startTestProvider([{ login: 'ana', email: 'ana@corp.example', name: 'Ana', groups: [] }], { redirectUris: [callbackOf(gw)] });
     const res = await gw.call(`/api/orgs/${gw.tg.home.org.id}/sso`, { method: 'PUT', body: ssoBody(idp, { allowed_email_domains: ['corp.example'] }) });
     assert.equal(res.status, 200, await res.clone().text());

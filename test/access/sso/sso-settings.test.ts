@@ -19,7 +19,7 @@ describe('SSO settings: /api/orgs/:id/sso', () => {
   const put = (body: unknown, init: { key?: string | null; headers?: Record<string, string> } = {}) => gw.call(path(), { method: 'PUT', body, ...init });
 
   before(async () => {
-    gw = await startGateway();
+    gw = await startGateway({ publicUrl: true, env: { TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on' } });
     idp = await startTestProvider([{ login: 'ana', email: 'ana@example.com', name: 'Ana', groups: ['eng'] }], { redirectUris: [callbackOf(gw)] });
     orgId = gw.tg.home.org.id;
     eng = (await gw.tg.directory.createTeam(orgId, 'Engineering', system())).id;
@@ -87,7 +87,8 @@ describe('SSO settings: /api/orgs/:id/sso', () => {
   test("bad input is refused with 400 naming the field", async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ issuer: 'not a url' }, 'issuer'],
-      [{ issuer: 'http://idp.example.com' }, 'issuer'],
+      [{ issuer: 'ftp://idp.example.com' }, 'issuer'],
+      [{ issuer: 'https://169.254.169.254' }, 'issuer'],
       [{ issuer: 'https://user:pw@idp.example.com' }, 'issuer'],
       [{ issuer: 'https://idp.example.com/?tenant=1' }, 'issuer'],
       [{ client_id: '' }, 'client_id'],

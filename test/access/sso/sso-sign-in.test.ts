@@ -28,7 +28,7 @@ for (const kind of storeKinds()) {
 
     before(async () => {
       store = await kind.create();
-      gw = await startGateway({ store });
+      gw = await startGateway({ store, publicUrl: true, env: { TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on' } });
       idp = await startTestProvider([ana, bo, cy, di, ed], { redirectUris: [callbackOf(gw)] });
       orgId = gw.tg.home.org.id;
       eng = (await gw.tg.directory.createTeam(orgId, 'Engineering', system())).id;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { DEFAULT_WEB_DIST } from '../../../src/http/web-app.ts';
 import { startGateway, type GatewayOptions, type TestGateway } from '../../helpers/gateway.ts';
@@ -18,11 +19,27 @@ export interface E2e {
   close(): Promise<void>;
 }
 
-/** Starts Tollgate (simulator upstream, mail to an in-process SMTP server) and a browser. */
+/** A free loopback port, so Tollgate can know its own address before it starts (TOLLGATE_PUBLIC_URL). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Starts Tollgate (simulator upstream, mail to an in-process SMTP server, its public URL set as an
+ * operator would: mailed links and single sign-on need it) and a browser.
+ */
 export async function startE2e(options: GatewayOptions = {}): Promise<E2e> {
   assert.ok(existsSync(`${DEFAULT_WEB_DIST}index.html`), 'the web app is built (npm run build:web; npm test builds it before the e2e tests)');
   const smtp = await startSmtpServer();
-  const gw = await startGateway({ ...options, env: { TOLLGATE_SMTP_URL: smtp.url, TOLLGATE_PUBLIC_RATE_LIMIT: '0', ...options.env } });
+  const port = await freePort();
+  const gw = await startGateway({
+    ...options,
+    env: { PORT: String(port), TOLLGATE_PUBLIC_URL: `http://127.0.0.1:${port}`, TOLLGATE_SMTP_URL: smtp.url, TOLLGATE_PUBLIC_RATE_LIMIT: '0', ...options.env },
+  });
   const browser = await launchBrowser();
   return {
     gw,

@@ -31,7 +31,7 @@ export const confirmPasswordReset = (token: string, newPassword: string) =>
 
 export const previewInvitation = (token: string) =>
   unwrap<InvitationPreview>(api.GET('/api/invitations/accept', { params: { query: { token } } }));
-export const acceptInvitation = (body: { token: string; name?: string; password: string }) =>
+export const acceptInvitation = (body: { token: string; name?: string; password: string; totp_code?: string }) =>
   unwrap<{ user: User; csrf_token: string }>(api.POST('/api/invitations/accept', { body }));
 
 export const updateProfile = (name: string) => unwrap<{ user: User }>(api.PATCH('/api/me', { body: { name } }));

@@ -104,11 +104,12 @@ export interface Invitation {
   revoked_at: string | null;
 }
 
+/** With mail configured the link goes only to the address (no `url`); without, it is returned once. */
 export interface InvitationCreated {
   invitation: Invitation;
-  url: string;
-  token: string;
   mailed: boolean;
+  url?: string;
+  token?: string;
 }
 
 export interface InvitationPreview {
@@ -322,14 +323,14 @@ export interface OrgCreated {
   org: Org;
   owner: User;
   invitation: Invitation;
-  invitation_url: string;
+  invitation_url?: string;
   mailed: boolean;
 }
 
 export interface PasswordResetIssued {
   object: 'password_reset';
   user_id: string;
-  url: string;
+  url?: string;
   expires_at: string;
   mailed: boolean;
 }

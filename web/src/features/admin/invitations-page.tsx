@@ -136,9 +136,14 @@ export function InvitationsPage() {
         {created && (
           <div className="flex flex-col gap-3 text-sm">
             <Notice tone={created.mailed ? 'ok' : 'info'}>
-              {created.mailed ? `The link was mailed to ${created.invitation.email}.` : 'Mail is not configured on this server: send the link yourself.'} It works once, until {new Date(created.invitation.expires_at).toLocaleString()}.
+              {created.mailed
+                ? `The link was mailed to ${created.invitation.email}; only that mailbox gets it, so accepting proves the address.`
+                : 'Mail is not configured on this server: pass the link on yourself.'}{' '}
+              It works once, until {new Date(created.invitation.expires_at).toLocaleString()}.
             </Notice>
-            <div className="flex items-center gap-2"><code className="min-w-0 flex-1 break-all" data-testid="invitation-url">{created.url}</code><CopyButton text={created.url} label="Copy link" /></div>
+            {created.url && (
+              <div className="flex items-center gap-2"><code className="min-w-0 flex-1 break-all" data-testid="invitation-url">{created.url}</code><CopyButton text={created.url} label="Copy link" /></div>
+            )}
           </div>
         )}
       </Dialog>

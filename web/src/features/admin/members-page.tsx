@@ -85,8 +85,8 @@ export function MembersPage() {
       <Dialog open={reset !== null} onOpenChange={(o) => !o && setReset(null)} title="Password-reset link" footer={<Button onClick={() => setReset(null)}>Done</Button>}>
         {reset && (
           <div className="flex flex-col gap-3 text-sm">
-            <Notice tone={reset.mailed ? 'ok' : 'info'}>{reset.mailed ? 'The link was mailed to them.' : 'Mail is not configured: hand the link over yourself.'} It works once, until {new Date(reset.expires_at).toLocaleString()}.</Notice>
-            <div className="flex items-center gap-2"><code className="min-w-0 flex-1 break-all">{reset.url}</code><CopyButton text={reset.url} /></div>
+            <Notice tone={reset.mailed ? 'ok' : 'info'}>{reset.mailed ? 'The link was mailed to them (only to them).' : 'Mail is not configured: hand the link over yourself.'} It works once, until {new Date(reset.expires_at).toLocaleString()}.</Notice>
+            {reset.url && <div className="flex items-center gap-2"><code className="min-w-0 flex-1 break-all">{reset.url}</code><CopyButton text={reset.url} /></div>}
           </div>
         )}
       </Dialog>

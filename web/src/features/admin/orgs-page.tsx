@@ -74,8 +74,10 @@ export function OrgsPage() {
       <Dialog open={created !== null} onOpenChange={(o) => !o && setCreated(null)} title="Organization created" footer={<Button onClick={() => setCreated(null)}>Done</Button>}>
         {created && (
           <div className="flex flex-col gap-2 text-sm">
-            <p>{created.mailed ? 'The owner was mailed their invitation.' : 'Send the owner this invitation link:'}</p>
-            <div className="flex items-center gap-2"><code className="min-w-0 flex-1 break-all">{created.invitation_url}</code><CopyButton text={created.invitation_url} /></div>
+            <p>{created.mailed ? 'The owner was mailed their invitation.' : created.invitation_url ? 'Send the owner this invitation link:' : 'The invitation could not be mailed; invite the owner again from Invitations.'}</p>
+            {created.invitation_url && (
+              <div className="flex items-center gap-2"><code className="min-w-0 flex-1 break-all">{created.invitation_url}</code><CopyButton text={created.invitation_url} /></div>
+            )}
           </div>
         )}
       </Dialog>

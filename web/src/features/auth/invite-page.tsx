@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { acceptInvitation, previewInvitation } from '../../api/account.ts';
+import { isApiError } from '../../api/api-error.ts';
 import { setCsrfToken } from '../../api/http.ts';
 import { invitationKeys } from '../../api/query-keys.ts';
 import type { InvitationPreview } from '../../api/types.ts';
@@ -41,8 +42,14 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [valid, setValid] = useState(false);
+  // An existing account with two-factor authentication proves itself as at sign-in.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
   const accept = useMutation({
-    mutationFn: () => acceptInvitation({ token, password, ...(name.trim() ? { name: name.trim() } : {}) }),
+    mutationFn: () => acceptInvitation({ token, password, ...(name.trim() ? { name: name.trim() } : {}), ...(needsCode ? { totp_code: code.replace(/\s/g, '') } : {}) }),
+    onError: (err) => {
+      if (isApiError(err) && err.code === 'totp_required') setNeedsCode(true);
+    },
     onSuccess: (result) => {
       setCsrfToken(result.csrf_token);
       qc.clear();
@@ -50,7 +57,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
     },
   });
   const existing = invitation.account === 'existing';
-  const canSubmit = existing ? password.length > 0 : valid && (invitation.account !== 'new' || name.trim().length > 0);
+  const canSubmit = (existing ? password.length > 0 : valid && (invitation.account !== 'new' || name.trim().length > 0)) && (!needsCode || code.replace(/\s/g, '').length === 6);
   const field = errorField(accept.error);
   return (
     <AuthLayout
@@ -89,7 +96,12 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
             }}
           />
         )}
-        {accept.error && field !== 'password' && field !== 'name' && <Notice>{describeError(accept.error)}</Notice>}
+        {needsCode && (
+          <Field label="Authentication code" hint="Your account has two-factor authentication: the 6-digit code from your app.">
+            {(p) => <Input {...p} inputMode="numeric" autoComplete="one-time-code" maxLength={7} value={code} onChange={(e) => setCode(e.target.value)} autoFocus />}
+          </Field>
+        )}
+        {accept.error && field !== 'password' && field !== 'name' && !(isApiError(accept.error) && accept.error.code === 'totp_required') && <Notice>{describeError(accept.error)}</Notice>}
         <Button type="submit" variant="primary" busy={accept.isPending} disabled={!canSubmit}>
           {existing ? 'Join the team' : 'Create my account and join'}
         </Button>

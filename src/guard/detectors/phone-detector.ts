@@ -1,0 +1,56 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { scanRegex, type Detector, type Finding } from './finding.ts';
+
+// An optional +country, an optional (area), then digits with single spaces, dots or dashes.
+const CANDIDATE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){5,15}(?![\w]|[.-]\d)/g;
+// Checked by hand rather than by a look-behind (see credit-card-detector): part of a word, a path, a
+// version or an order number (`#`).
+const BEFORE = /[\w+.#/:-]/;
+const IPV4_LIKE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
+
+// Checking a number against the numbering plans costs tens of µs. A conversation resends its history
+// every turn, so the verdicts are remembered (bounded; oldest forgotten first).
+const CACHE_LIMIT = 4_096;
+const verdicts = new Map<string, string | null>();
+
+function check(raw: string, region: CountryCode): string | null {
+  const key = `${region}|${raw}`;
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const parsed = parsePhoneNumberFromString(raw, raw.startsWith('+') ? undefined : region);
+  const verdict = parsed?.isValid() ? (parsed.country ?? parsed.countryCallingCode) : null;
+  if (verdicts.size >= CACHE_LIMIT) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+/**
+ * Phone numbers, checked against the numbering plans by libphonenumber-js (full metadata): a number
+ * with `+country` is checked as international, one without as a number of `defaultRegion` (US by
+ * default). Candidates come from a cheap pattern first, so prose without digit runs costs nothing.
+ * A text with more candidates than its length justifies (one per 128 characters, plus 32) is not
+ * allowed to buy unbounded CPU: candidates past that budget count as phone numbers unchecked
+ * (fail closed: redacted or blocked, never let through).
+ */
+export function phoneDetector(defaultRegion: CountryCode = 'US'): Detector {
+  return {
+    id: 'phone',
+    scan(text: string, out: Finding[]) {
+      let budget = 32 + (text.length >> 7);
+      scanRegex(
+        CANDIDATE,
+        text,
+        (m) => {
+          const raw = m[0];
+          if (m.index > 0 && BEFORE.test(text[m.index - 1]!)) return undefined;
+          const digits = raw.replace(/\D/g, '').length;
+          if (digits < 7 || digits > 15 || IPV4_LIKE.test(raw) || DATE_LIKE.test(raw)) return undefined;
+          const kind = budget-- > 0 ? check(raw, defaultRegion) : 'unchecked';
+          return kind !== null ? { detector: 'phone', kind, start: m.index, end: m.index + raw.length } : undefined;
+        },
+        out,
+      );
+    },
+  };
+}

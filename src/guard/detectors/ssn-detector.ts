@@ -1,0 +1,33 @@
+import { scanRegex, type Detector, type Finding } from './finding.ts';
+
+const GROUPED = /(\d{3})([- ])(\d{2})\2(\d{4})(?![\d]|-\d)/g;
+// Look-behinds are checked by hand (see credit-card-detector).
+const GROUPED_NOT_AFTER = /[\d-]/;
+const BARE = /(?<!\d)(\d{3})(\d{2})(\d{4})(?!\d)/g;
+// Nine bare digits are an SSN only when one is named just before them.
+const CONTEXT = /\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|soc\.?\s*sec\.?)\b[^\n]{0,24}$/i;
+
+/** Numbers the SSA never issues, or that were published and voided (advertising, the Woolworth wallet card). */
+const VOID = new Set(['078051120', '219099999', '123456789']);
+
+/** Whether area, group and serial are in issued ranges: no 000, 666 or 9xx area, no 00 group, no 0000 serial. */
+export function ssnValid(area: string, group: string, serial: string): boolean {
+  if (area === '000' || area === '666' || area[0] === '9') return false;
+  if (group === '00' || serial === '0000') return false;
+  return !VOID.has(area + group + serial);
+}
+
+/** US Social Security numbers: grouped (123-45-6789, 123 45 6789), or nine digits right after "SSN" or "social security". */
+export const ssnDetector: Detector = {
+  id: 'ssn',
+  scan(text: string, out: Finding[]) {
+    const accept = (m: RegExpExecArray) => (!(m.index > 0 && GROUPED_NOT_AFTER.test(text[m.index - 1]!)) && ssnValid(m[1]!, m[3]!, m[4]!) ? { detector: 'ssn', start: m.index, end: m.index + m[0].length } : undefined);
+    scanRegex(GROUPED, text, accept, out);
+    scanRegex(
+      BARE,
+      text,
+      (m) => (ssnValid(m[1]!, m[2]!, m[3]!) && CONTEXT.test(text.slice(Math.max(0, m.index - 48), m.index)) ? { detector: 'ssn', start: m.index, end: m.index + 9 } : undefined),
+      out,
+    );
+  },
+};

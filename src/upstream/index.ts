@@ -1,0 +1,11 @@
+export { Balancer, type BalancerOptions, type DeploymentRequirements, type PickRequest } from './balancer.ts';
+export { CircuitBreaker, CircuitBreakers, countsAgainstHealth, type BreakerTicket, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitState } from './circuit-breaker.ts';
+export { authHeaders, deploymentSchema, parseDeployments, secretRefSchema, serves, upstreamModel, type Deployment, type DeploymentInput, type SecretRef } from './deployment.ts';
+export { DeploymentStats, type DeploymentStatsOptions } from './deployment-stats.ts';
+export { callWithFailover, type AttemptRecord, type AttemptResult, type AttemptTarget, type FailoverOptions, type FailoverOutcome } from './failover.ts';
+export { FallbackPlan, fallbackChainsSchema, parseFallbackChains, type FallbackStep } from './fallback-chain.ts';
+export { ModelAliases, modelAliasesSchema } from './model-aliases.ts';
+export { formatDuration, parseDuration, parseRetryAfter } from './openai-duration.ts';
+export { classifyFailure, minimumWait, RetryPolicy, type AttemptFailure, type FailureKind, type RetryDecision, type RetryInput, type RetryPolicyOptions } from './retry-policy.ts';
+export { resolveSecret, SecretRefError, type SecretSources } from './secret-ref.ts';
+export { headerGetter, nearlyExhausted, readHeadroom, type HeaderGetter, type Headroom, type LimitReading } from './upstream-headroom.ts';

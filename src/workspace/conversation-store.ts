@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import { errors } from '../http/errors.ts';
+import type { Database, Store } from '../state/index.ts';
+import type { ConversationMessageTable, ConversationTable } from '../state/schema-workspace.ts';
+import type { CreateConversationInput, ListConversationsInput, UpdateConversationInput } from './conversation-input.ts';
+import type { ListPosition } from './list-cursor.ts';
+
+export type ConversationRow = Omit<Selectable<ConversationTable>, 'num'>;
+export type MessageRow = Omit<Selectable<ConversationMessageTable>, 'num'>;
+export type NewMessage = Omit<MessageRow, 'seq' | 'conversation_id' | 'created_at'>;
+
+// Explicit columns: PostgreSQL rows also hold a `search` tsvector that no reader needs.
+const CONVERSATION_COLUMNS = [
+  'id', 'org_id', 'user_id', 'title', 'title_source', 'title_request_id', 'model', 'folder', 'tags', 'pinned', 'archived',
+  'temporary', 'current_leaf_id', 'message_count', 'prompt_tokens', 'completion_tokens', 'cost_nanos', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof ConversationRow)[];
+
+const MESSAGE_COLUMNS = [
+  'id', 'conversation_id', 'parent_id', 'seq', 'role', 'content', 'model', 'status', 'error_code', 'error_message',
+  'prompt_tokens', 'completion_tokens', 'cost_nanos', 'latency_ms', 'request_id', 'created_at',
+] as const satisfies readonly (keyof MessageRow)[];
+
+/** Tokens and cost a model call adds to its conversation's totals. */
+export interface TotalsDelta {
+  promptTokens: number;
+  completionTokens: number;
+  /** Integer nano-dollars; null (unknown price) adds nothing. */
+  costNanos: number | null;
+}
+
+export const newWorkspaceId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+/** Conversations and their messages in the store; callers have checked who may do what. */
+export class ConversationStore {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get db() {
+    return this.store.db;
+  }
+
+  async create(owner: { userId: string; orgId: string }, input: CreateConversationInput): Promise<ConversationRow> {
+    const at = this.now();
+    const row: ConversationRow = {
+      id: newWorkspaceId('conv'),
+      org_id: owner.orgId,
+      user_id: owner.userId,
+      title: input.title ?? 'New conversation',
+      title_source: input.title === undefined ? 'default' : 'user',
+      title_request_id: null,
+      model: input.model,
+      folder: input.folder ?? null,
+      tags: JSON.stringify(input.tags ?? []),
+      pinned: 0,
+      archived: 0,
+      temporary: input.temporary ? 1 : 0,
+      current_leaf_id: null,
+      message_count: 0,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cost_nanos: 0,
+      created_at: at,
+      updated_at: at,
+    };
+    await this.db.insertInto('conversations').values(row).execute();
+    return row;
+  }
+
+  get(id: string): Promise<ConversationRow | undefined> {
+    return this.db.selectFrom('conversations').select(CONVERSATION_COLUMNS).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** One page of a person's conversations, newest activity first. */
+  async list(owner: { userId: string; orgId: string }, q: ListConversationsInput, after: ListPosition | undefined): Promise<ConversationRow[]> {
+    let query = this.db
+      .selectFrom('conversations')
+      .select(CONVERSATION_COLUMNS)
+      .where('org_id', '=', owner.orgId)
+      .where('user_id', '=', owner.userId)
+      .where('archived', '=', q.archived ? 1 : 0)
+      .where('temporary', '=', q.temporary ? 1 : 0);
+    if (q.folder !== undefined) query = query.where('folder', '=', q.folder);
+    if (q.pinned !== undefined) query = query.where('pinned', '=', q.pinned ? 1 : 0);
+    if (q.q) query = query.where(sql<boolean>`lower(title) like ${`%${escapeLike(q.q.toLowerCase())}%`} escape '\\'`);
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('updated_at', '<', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '<', after.id)])]),
+      );
+    }
+    return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+  }
+
+  /** Folder names of a person's conversations (not archived, not temporary) with how many each holds. */
+  async folders(owner: { userId: string; orgId: string }): Promise<{ name: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['folder', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('org_id', '=', owner.orgId)
+      .where('user_id', '=', owner.userId)
+      .where('archived', '=', 0)
+      .where('temporary', '=', 0)
+      .where('folder', 'is not', null)
+      .groupBy('folder')
+      .orderBy('folder')
+      .execute();
+    return rows.map((r) => ({ name: r.folder!, count: Number(r.n) }));
+  }
+
+  async update(id: string, patch: UpdateConversationInput): Promise<ConversationRow | undefined> {
+    // updated_at is the last activity (a message), so renaming or pinning does not reorder the list.
+    const set: Partial<ConversationRow> = {};
+    if (patch.title !== undefined) {
+      set.title = patch.title;
+      set.title_source = 'user';
+    }
+    if (patch.model !== undefined) set.model = patch.model;
+    if (patch.folder !== undefined) set.folder = patch.folder;
+    if (patch.tags !== undefined) set.tags = JSON.stringify(patch.tags);
+    if (patch.pinned !== undefined) set.pinned = patch.pinned ? 1 : 0;
+    if (patch.archived !== undefined) set.archived = patch.archived ? 1 : 0;
+    if (patch.current_leaf_id !== undefined) set.current_leaf_id = patch.current_leaf_id;
+    if (Object.keys(set).length > 0) await this.db.updateTable('conversations').set(set).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
+  /** Sets a generated title unless the person named the conversation meanwhile; adds its cost to the totals. */
+  async setGeneratedTitle(id: string, title: string | null, requestId: string | null, delta: TotalsDelta): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set((eb) => ({
+        ...(title === null ? {} : { title: sql<string>`case when title_source = 'default' then ${title} else title end` }),
+        title_source: sql<string>`case when title_source = 'default' then 'generated' else title_source end`,
+        title_request_id: requestId,
+        prompt_tokens: eb('prompt_tokens', '+', delta.promptTokens),
+        completion_tokens: eb('completion_tokens', '+', delta.completionTokens),
+        cost_nanos: eb('cost_nanos', '+', delta.costNanos ?? 0),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('conversations').where('id', '=', id).execute();
+  }
+
+  /** Deletes temporary conversations without activity since `before`; returns how many. */
+  async pruneTemporary(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('conversations').where('temporary', '=', 1).where('updated_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  // ---- messages ----
+
+  listMessages(conversationId: string): Promise<MessageRow[]> {
+    return this.db.selectFrom('conversation_messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', conversationId).orderBy('seq').execute();
+  }
+
+  getMessage(conversationId: string, id: string): Promise<MessageRow | undefined> {
+    return this.db
+      .selectFrom('conversation_messages')
+      .select(MESSAGE_COLUMNS)
+      .where('conversation_id', '=', conversationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** The branch from the root down to `leafId`, root first (empty for an unknown leaf). */
+  async branch(conversationId: string, leafId: string): Promise<MessageRow[]> {
+    const rows = await this.db
+      .withRecursive('branch(id, parent_id, depth)', (db) =>
+        db
+          .selectFrom('conversation_messages')
+          .select(['id', 'parent_id', sql<number>`0`.as('depth')])
+          .where('conversation_id', '=', conversationId)
+          .where('id', '=', leafId)
+          .unionAll((db2) =>
+            db2
+              .selectFrom('conversation_messages as m')
+              .innerJoin('branch as b', 'b.parent_id', 'm.id')
+              .select(['m.id', 'm.parent_id', sql<number>`b.depth + 1`.as('depth')])
+              .where('m.conversation_id', '=', conversationId),
+          ),
+      )
+      .selectFrom('branch as b')
+      .innerJoin('conversation_messages as m', 'm.id', 'b.id')
+      .select(MESSAGE_COLUMNS.map((c) => `m.${c}` as const))
+      .orderBy('b.depth', 'desc')
+      .execute();
+    return rows as MessageRow[];
+  }
+
+  /**
+   * Appends a message: it takes the next place in the conversation's order, becomes the current
+   * leaf, and its tokens and cost are added to the totals, all in one transaction (exact under
+   * concurrent turns).
+   */
+  async appendMessage(conversationId: string, message: NewMessage, delta: TotalsDelta = { promptTokens: 0, completionTokens: 0, costNanos: null }): Promise<MessageRow> {
+    return this.db.transaction().execute(async (trx) => this.append(trx, conversationId, message, delta));
+  }
+
+  private async append(trx: Transaction<Database>, conversationId: string, message: NewMessage, delta: TotalsDelta): Promise<MessageRow> {
+    const at = this.now();
+    const updated = await trx
+      .updateTable('conversations')
+      .set((eb) => ({
+        message_count: eb('message_count', '+', 1),
+        prompt_tokens: eb('prompt_tokens', '+', delta.promptTokens),
+        completion_tokens: eb('completion_tokens', '+', delta.completionTokens),
+        cost_nanos: eb('cost_nanos', '+', delta.costNanos ?? 0),
+        current_leaf_id: message.id,
+        updated_at: at,
+      }))
+      .where('id', '=', conversationId)
+      .returning('message_count')
+      .executeTakeFirst();
+    if (!updated) throw errors.notFound('conversation_not_found', 'The conversation was deleted.', 'id');
+    const row: MessageRow = { ...message, conversation_id: conversationId, seq: Number(updated.message_count), created_at: at };
+    await trx.insertInto('conversation_messages').values(row).execute();
+    return row;
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

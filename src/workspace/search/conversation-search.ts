@@ -1,0 +1,35 @@
+import type { Store } from '../../state/index.ts';
+import { postgresSearch } from './postgres-search.ts';
+import { searchTerms } from './search-terms.ts';
+import { sqliteSearch } from './sqlite-search.ts';
+
+/** One search hit: a conversation's title (message_id null) or one of its messages. */
+export interface SearchHit {
+  conversation_id: string;
+  title: string;
+  message_id: string | null;
+  /** Plain text around the match (no markup: the client highlights the words itself). */
+  snippet: string;
+  updated_at: number;
+}
+
+export interface SearchRequest {
+  userId: string;
+  orgId: string;
+  terms: readonly string[];
+  limit: number;
+}
+
+/** A dialect's search: title hits first, then message hits, newest activity first. */
+export type SearchEngine = (store: Store, request: SearchRequest) => Promise<SearchHit[]>;
+
+/**
+ * Full-text search over a person's conversation titles and message text (temporary conversations
+ * excluded): SQLite FTS5 or PostgreSQL full-text search, with the same query semantics: every word
+ * must match, each as a prefix, case- and (SQLite) accent-insensitive.
+ * @example await searchConversations(store, { userId, orgId, q: 'quarterly budg', limit: 20 })
+ */
+export async function searchConversations(store: Store, q: { userId: string; orgId: string; q: string; limit: number }): Promise<SearchHit[]> {
+  const engine: SearchEngine = store.dialect === 'sqlite' ? sqliteSearch : postgresSearch;
+  return engine(store, { userId: q.userId, orgId: q.orgId, terms: searchTerms(q.q), limit: q.limit });
+}

@@ -1,0 +1,106 @@
+import type { Selectable } from 'kysely';
+import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import type { Visibility } from '../../access/permissions/visibility.ts';
+import type { Store } from '../../state/index.ts';
+import type { TemplateTable } from '../../state/schema-workspace.ts';
+import { newWorkspaceId } from '../conversation-store.ts';
+import type { TemplateVariable } from './template-input.ts';
+
+export type TemplateRow = Selectable<TemplateTable>;
+
+/** What a template is made of (owner and team are fixed when it is created). */
+export interface TemplateFields {
+  name: string;
+  category: TemplateRow['category'];
+  content: string;
+  variables: TemplateVariable[];
+}
+
+/** Templates in the store; a team template's changes are recorded in the audit log, a personal one's are private. */
+export class TemplateStore {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(id: string): Promise<TemplateRow | undefined> {
+    return this.store.db.selectFrom('templates').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The caller's personal templates and the team templates the visibility lets through, by name. */
+  list(owner: { userId: string; orgId: string }, v: Visibility, category: string | undefined): Promise<TemplateRow[]> {
+    let q = this.store.db
+      .selectFrom('templates')
+      .selectAll()
+      .where('org_id', '=', owner.orgId)
+      .where((eb) => {
+        const any = [eb.and([eb('team_id', 'is', null), eb('user_id', '=', owner.userId)])];
+        if (v.all) any.push(eb('team_id', 'is not', null));
+        else if (v.teams.length > 0) any.push(eb('team_id', 'in', v.teams));
+        return eb.or(any);
+      });
+    if (category !== undefined) q = q.where('category', '=', category as TemplateRow['category']);
+    return q.orderBy('name').orderBy('id').limit(1_000).execute();
+  }
+
+  async create(owner: { userId: string; orgId: string }, teamId: string | null, fields: TemplateFields, ctx: ChangeContext): Promise<TemplateRow> {
+    const at = this.now();
+    const row: TemplateRow = {
+      id: newWorkspaceId('tpl'),
+      org_id: owner.orgId,
+      user_id: owner.userId,
+      team_id: teamId,
+      ...fields,
+      variables: JSON.stringify(fields.variables),
+      created_at: at,
+      updated_at: at,
+    };
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('templates').values(row).execute();
+      if (teamId !== null) await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'template.created', target: row.id, before: null, after: summary(row) }, at)).execute();
+    });
+    return row;
+  }
+
+  async update(old: TemplateRow, fields: TemplateFields, ctx: ChangeContext): Promise<TemplateRow> {
+    const at = this.now();
+    const row: TemplateRow = { ...old, ...fields, variables: JSON.stringify(fields.variables), updated_at: at };
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('templates')
+        .set({ name: row.name, category: row.category, content: row.content, variables: row.variables, updated_at: at })
+        .where('id', '=', old.id)
+        .execute();
+      if (old.team_id !== null) await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'template.updated', target: old.id, before: summary(old), after: summary(row) }, at)).execute();
+    });
+    return row;
+  }
+
+  async delete(old: TemplateRow, ctx: ChangeContext): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('templates').where('id', '=', old.id).execute();
+      if (old.team_id !== null) await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'template.deleted', target: old.id, before: summary(old), after: null }, this.now())).execute();
+    });
+  }
+}
+
+/** What the audit log keeps of a team template: who and what, not its whole text. */
+function summary(t: TemplateRow) {
+  return { id: t.id, name: t.name, category: t.category, team_id: t.team_id };
+}
+
+/** A template as the API shows it. */
+export function templateView(t: TemplateRow) {
+  return {
+    id: t.id,
+    object: 'template' as const,
+    name: t.name,
+    category: t.category,
+    content: t.content,
+    variables: JSON.parse(t.variables) as TemplateVariable[],
+    scope: t.team_id === null ? ('personal' as const) : ('team' as const),
+    team_id: t.team_id,
+    created_at: new Date(Number(t.created_at)).toISOString(),
+    updated_at: new Date(Number(t.updated_at)).toISOString(),
+  };
+}

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import { accessOf } from '../access/enforce.ts';
+import type { Action } from '../access/permissions/actions.ts';
+import type { Actor } from '../access/permissions/actor.ts';
+import { authorize } from '../access/permissions/authorize.ts';
+import { errors } from '../http/errors.ts';
+import type { ConversationRow, ConversationStore } from './conversation-store.ts';
+
+/** The person using the workspace: a session's user or a personal key's. */
+export interface WorkspaceCaller {
+  userId: string;
+  orgId: string;
+  actor: Actor;
+}
+
+/**
+ * The person behind a request. A service key has no person, so no conversations or templates:
+ * 400 `not_a_user`, as the account routes answer.
+ */
+export function callerOf(req: FastifyRequest): WorkspaceCaller {
+  const a = accessOf(req);
+  const userId = a.session ? a.session.user.id : (a.principal?.userId ?? null);
+  if (userId === null) {
+    throw errors.badRequest('not_a_user', 'The workspace belongs to people: sign in or use a personal key; a service key has no conversations or templates.');
+  }
+  return { userId, orgId: a.actor.orgId, actor: a.actor };
+}
+
+export function conversationNotFound(id: string) {
+  return errors.notFound('conversation_not_found', `No conversation with id '${id.slice(0, 100)}'.`, 'id');
+}
+
+/**
+ * The caller's own conversation, for `action`. Anyone else's (also an org owner's view of a
+ * member's) is 404, as if it did not exist; then the matrix decides (a viewer reads, never writes).
+ */
+export async function ownConversation(conversations: ConversationStore, caller: WorkspaceCaller, id: string, action: Action): Promise<ConversationRow> {
+  const c = await conversations.get(id);
+  if (!c || c.org_id !== caller.orgId || c.user_id !== caller.userId) throw conversationNotFound(id);
+  authorize(caller.actor, action, { orgId: c.org_id, teamId: null, ownerUserId: c.user_id });
+  return c;
+}
