@@ -146,6 +146,7 @@ describe('web app: chatting with the cost in view (Chromium)', () => {
     await page.getByTestId('composer').waitFor();
     await page.keyboard.press('Control+k');
     await page.keyboard.type('walrus');
+    assert.equal(await page.getByLabel('Search conversations (Ctrl+K)').inputValue(), 'walrus', 'Ctrl+K puts what is typed next in the search box');
     const results = page.getByTestId('search-results');
     await results.waitFor();
     await results.getByRole('link').first().click();

@@ -17,13 +17,9 @@ export function onSessionEnded(listener: () => void): () => void {
   return () => sessionEndedListeners.delete(listener);
 }
 
-function withCsrf(headers: Headers, method: string): void {
-  if (!SAFE.has(method.toUpperCase()) && csrfToken) headers.set('x-csrf-token', csrfToken);
-}
-
 const csrf: Middleware = {
   onRequest({ request }) {
-    withCsrf(request.headers, request.method);
+    if (!SAFE.has(request.method.toUpperCase()) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
     return request;
   },
 };
@@ -54,51 +50,23 @@ export async function unwrap<T>(call: Promise<FetchResult>): Promise<T> {
   return result.data as T;
 }
 
-function fail(err: ApiError): ApiError {
-  if (err.status === 401 && err.code === 'session_invalid') for (const l of sessionEndedListeners) l();
-  return err;
-}
-
-export interface RawRequest {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  query?: Record<string, string | number | boolean | undefined | null>;
-  body?: unknown;
-  signal?: AbortSignal;
-  accept?: string;
-}
-
 /**
- * A request to a route the generated schema does not have yet (the workspace API of
- * /work/contracts/conversations-api.md, which arrives on another branch). Same CSRF and error handling
- * as `api`. Answers the Response when `raw` is set (streams, downloads), else the parsed JSON.
+ * Awaits an openapi-fetch call made with `parseAs: 'stream'` or `'blob'` and answers its Response
+ * (an event stream, a file), or throws an ApiError. An aborted request rethrows the AbortError.
  */
-export async function request<T>(path: string, init: RawRequest & { raw: true }): Promise<Response>;
-export async function request<T>(path: string, init?: RawRequest): Promise<T>;
-export async function request<T>(path: string, init: RawRequest & { raw?: boolean } = {}): Promise<T | Response> {
-  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
-  const headers = new Headers({ accept: init.accept ?? 'application/json' });
-  if (init.body !== undefined) headers.set('content-type', 'application/json');
-  withCsrf(headers, method);
-  let response: Response;
+export async function unwrapResponse(call: Promise<FetchResult>): Promise<Response> {
+  let result: FetchResult;
   try {
-    response = await fetch(qs.size ? `${path}?${qs}` : path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      ...(init.signal ? { signal: init.signal } : {}),
-    });
+    result = await call;
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw ApiError.network(err);
   }
-  if (!response.ok) {
-    const body = await response.json().catch(() => undefined);
-    throw fail(ApiError.from(response, body));
-  }
-  if ('raw' in init && init.raw) return response;
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  if (!result.response.ok) throw fail(ApiError.from(result.response, result.error));
+  return result.response;
+}
+
+function fail(err: ApiError): ApiError {
+  if (err.status === 401 && err.code === 'session_invalid') for (const l of sessionEndedListeners) l();
+  return err;
 }

@@ -1,7 +1,6 @@
 /**
- * The workspace API as /work/contracts/conversations-api.md describes it (draft 1). Its routes are
- * built on another branch; until they are in this server's OpenAPI document, the app calls them with
- * `request` (http.ts) and these types.
+ * What the workspace API answers (docs/workspace.md; agreed in the conversations contract). Its
+ * requests are typed by the generated schema like every route; these are its answers.
  */
 
 export interface ConversationSummary {

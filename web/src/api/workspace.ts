@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { downloadBlob } from '../lib/download.ts';
 import { isApiError } from './api-error.ts';
-import { request } from './http.ts';
+import { api, unwrap, unwrapResponse } from './http.ts';
 import { conversationKeys, modelKeys, sharedKeys, templateKeys } from './query-keys.ts';
 import type {
   CatalogModel, Conversation, ConversationSummary, CursorList, Estimate, Folder, Message, SearchHit, Share, SharedConversation, Template, TemplateCategory,
@@ -22,7 +22,20 @@ export interface ConversationFilters {
 export function useConversations(filters: ConversationFilters = {}) {
   return useQuery({
     queryKey: conversationKeys.list({ ...filters }),
-    queryFn: () => request<CursorList<ConversationSummary>>('/api/conversations', { query: { ...filters, limit: 200 } }),
+    queryFn: () =>
+      unwrap<CursorList<ConversationSummary>>(
+        api.GET('/api/conversations', {
+          params: {
+            query: {
+              ...(filters.q ? { q: filters.q } : {}),
+              ...(filters.folder ? { folder: filters.folder } : {}),
+              ...(filters.pinned === undefined ? {} : { pinned: filters.pinned ? 'true' : 'false' }),
+              ...(filters.archived === undefined ? {} : { archived: filters.archived ? 'true' : 'false' }),
+              limit: 200,
+            },
+          },
+        }),
+      ),
     retry: retryUnlessMissing,
     placeholderData: keepPreviousData,
   });
@@ -31,7 +44,7 @@ export function useConversations(filters: ConversationFilters = {}) {
 export function useConversation(id: string | undefined) {
   return useQuery({
     queryKey: conversationKeys.detail(id ?? ''),
-    queryFn: () => request<Conversation>(`/api/conversations/${encodeURIComponent(id!)}`),
+    queryFn: () => unwrap<Conversation>(api.GET('/api/conversations/{id}', { params: { path: { id: id! } } })),
     enabled: Boolean(id),
     retry: retryUnlessMissing,
   });
@@ -40,7 +53,7 @@ export function useConversation(id: string | undefined) {
 export function useMessages(id: string | undefined) {
   return useQuery({
     queryKey: conversationKeys.messages(id ?? ''),
-    queryFn: () => request<List<Message>>(`/api/conversations/${encodeURIComponent(id!)}/messages`),
+    queryFn: () => unwrap<List<Message>>(api.GET('/api/conversations/{id}/messages', { params: { path: { id: id! } } })),
     enabled: Boolean(id),
     retry: retryUnlessMissing,
     // Switching back to a conversation shows it at once; it refreshes only when it is old.
@@ -51,7 +64,7 @@ export function useMessages(id: string | undefined) {
 export function useFolders() {
   return useQuery({
     queryKey: conversationKeys.folders(),
-    queryFn: () => request<List<Folder>>('/api/conversations/folders'),
+    queryFn: () => unwrap<List<Folder>>(api.GET('/api/conversations/folders')),
     retry: retryUnlessMissing,
   });
 }
@@ -59,7 +72,7 @@ export function useFolders() {
 export function useConversationSearch(q: string) {
   return useQuery({
     queryKey: conversationKeys.search(q),
-    queryFn: () => request<List<SearchHit>>('/api/conversations/search', { query: { q, limit: 30 } }),
+    queryFn: () => unwrap<List<SearchHit>>(api.GET('/api/conversations/search', { params: { query: { q, limit: 30 } } })),
     enabled: q.trim().length > 0,
     retry: retryUnlessMissing,
     placeholderData: keepPreviousData,
@@ -67,27 +80,27 @@ export function useConversationSearch(q: string) {
 }
 
 export const createConversation = (body: { model: string; title?: string; folder?: string; tags?: string[] }) =>
-  request<Conversation>('/api/conversations', { body });
+  unwrap<Conversation>(api.POST('/api/conversations', { body }));
 export const updateConversation = (id: string, body: Partial<Pick<Conversation, 'title' | 'model' | 'folder' | 'tags' | 'pinned' | 'archived' | 'current_leaf_id'>>) =>
-  request<Conversation>(`/api/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body });
-export const deleteConversation = (id: string) => request<unknown>(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  unwrap<Conversation>(api.PATCH('/api/conversations/{id}', { params: { path: { id } }, body: body as never }));
+export const deleteConversation = (id: string) => unwrap<unknown>(api.DELETE('/api/conversations/{id}', { params: { path: { id } } }));
 
 export function useModelCatalog() {
   return useQuery({
     queryKey: modelKeys.catalog(),
-    queryFn: () => request<List<CatalogModel>>('/api/models/catalog'),
+    queryFn: () => unwrap<List<CatalogModel>>(api.GET('/api/models/catalog')),
     retry: retryUnlessMissing,
     staleTime: 10 * 60_000,
   });
 }
 
 export const estimateTurn = (body: { conversation_id?: string; parent_id?: string | null; model: string; content: string }, signal?: AbortSignal) =>
-  request<Estimate>('/api/conversations/estimate', { body, ...(signal ? { signal } : {}) });
+  unwrap<Estimate>(api.POST('/api/conversations/estimate', { body, ...(signal ? { signal } : {}) }));
 
 export function useTemplates(category?: TemplateCategory) {
   return useQuery({
     queryKey: templateKeys.list(category),
-    queryFn: () => request<List<Template>>('/api/templates', { query: { category } }),
+    queryFn: () => unwrap<List<Template>>(api.GET('/api/templates', { params: { query: category ? { category } : {} } })),
     retry: retryUnlessMissing,
     staleTime: 60_000,
   });
@@ -102,35 +115,35 @@ export interface TemplateInput {
   team_id?: string | null;
 }
 
-export const createTemplate = (body: TemplateInput) => request<Template>('/api/templates', { body });
-export const deleteTemplate = (id: string) => request<unknown>(`/api/templates/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const createTemplate = (body: TemplateInput) => unwrap<Template>(api.POST('/api/templates', { body: body as never }));
+export const deleteTemplate = (id: string) => unwrap<unknown>(api.DELETE('/api/templates/{id}', { params: { path: { id } } }));
 export const renderTemplate = (id: string, variables: Record<string, string | number>) =>
-  request<{ content: string }>(`/api/templates/${encodeURIComponent(id)}/render`, { body: { variables } });
+  unwrap<{ content: string }>(api.POST('/api/templates/{id}/render', { params: { path: { id } }, body: { variables } }));
 
 export function useShares(conversationId: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: conversationKeys.shares(conversationId ?? ''),
-    queryFn: () => request<List<Share>>(`/api/conversations/${encodeURIComponent(conversationId!)}/shares`),
+    queryFn: () => unwrap<List<Share>>(api.GET('/api/conversations/{id}/shares', { params: { path: { id: conversationId! } } })),
     enabled: enabled && Boolean(conversationId),
     retry: retryUnlessMissing,
   });
 }
 /** Makes a read-only link to a branch (default: the conversation's current leaf); its URL is answered once. */
 export const createShare = (conversationId: string, messageId?: string) =>
-  request<Share>(`/api/conversations/${encodeURIComponent(conversationId)}/shares`, { body: messageId ? { message_id: messageId } : {} });
-export const revokeShare = (id: string) => request<Share>(`/api/shares/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  unwrap<Share>(api.POST('/api/conversations/{id}/shares', { params: { path: { id: conversationId } }, body: messageId ? { message_id: messageId } : {} }));
+export const revokeShare = (id: string) => unwrap<Share>(api.DELETE('/api/shares/{id}', { params: { path: { id } } }));
 
 export function useSharedConversation(token: string) {
   return useQuery({
     queryKey: sharedKeys.detail(token),
-    queryFn: () => request<SharedConversation>(`/api/shared/${encodeURIComponent(token)}`),
+    queryFn: () => unwrap<SharedConversation>(api.GET('/api/shared/{token}', { params: { path: { token } } })),
     retry: retryUnlessMissing,
   });
 }
 
 /** Downloads an export of the current branch (md, json or pdf) as the server names it. */
 export async function downloadExport(conversationId: string, format: 'md' | 'json' | 'pdf'): Promise<void> {
-  const res = await request(`/api/conversations/${encodeURIComponent(conversationId)}/export`, { query: { format }, raw: true, accept: '*/*' });
+  const res = await unwrapResponse(api.GET('/api/conversations/{id}/export', { params: { path: { id: conversationId }, query: { format } }, parseAs: 'stream' }));
   const blob = await res.blob();
   const disposition = res.headers.get('content-disposition') ?? '';
   const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? `conversation.${format}`;

@@ -1,4 +1,4 @@
-import { request } from '../../api/http.ts';
+import { api, unwrapResponse } from '../../api/http.ts';
 import type { ChatEvent } from '../../api/workspace-types.ts';
 
 /**
@@ -60,20 +60,26 @@ export interface TurnRequest {
 
 /** Starts a streamed chat turn (POST /api/conversations/:id/messages). */
 export function postTurn(t: TurnRequest, signal: AbortSignal): Promise<Response> {
-  return request(`/api/conversations/${encodeURIComponent(t.conversationId)}/messages`, {
-    body: { content: t.content, parent_id: t.parentId, model: t.model, stream: true },
-    raw: true,
-    accept: 'text/event-stream',
-    signal,
-  });
+  return unwrapResponse(
+    api.POST('/api/conversations/{id}/messages', {
+      params: { path: { id: t.conversationId } },
+      body: { content: t.content, parent_id: t.parentId, model: t.model, stream: true },
+      headers: { accept: 'text/event-stream' },
+      parseAs: 'stream',
+      signal,
+    }),
+  );
 }
 
 /** Starts a streamed regeneration of an assistant reply (a new sibling of it). */
 export function postRegenerate(conversationId: string, messageId: string, model: string, signal: AbortSignal): Promise<Response> {
-  return request(`/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/regenerate`, {
-    body: { model },
-    raw: true,
-    accept: 'text/event-stream',
-    signal,
-  });
+  return unwrapResponse(
+    api.POST('/api/conversations/{id}/messages/{messageId}/regenerate', {
+      params: { path: { id: conversationId, messageId } },
+      body: { model },
+      headers: { accept: 'text/event-stream' },
+      parseAs: 'stream',
+      signal,
+    }),
+  );
 }

@@ -46,7 +46,16 @@ function WorkspaceLayout() {
 
   const shortcuts = useMemo<Shortcut[]>(
     () => [
-      { keys: 'mod+k', description: 'Search conversations', run: () => { setLeftOpen(true); requestAnimationFrame(() => ws.searchRef.current?.focus()); } },
+      {
+        keys: 'mod+k',
+        description: 'Search conversations',
+        run: () => {
+          setLeftOpen(true);
+          // At once, so what is typed next lands in the box; on a narrow window the drawer opens first.
+          ws.searchRef.current?.focus();
+          if (document.activeElement !== ws.searchRef.current) requestAnimationFrame(() => ws.searchRef.current?.focus());
+        },
+      },
       { keys: 'mod+shift+o', description: 'New conversation', run: () => { navigate('/'); requestAnimationFrame(() => ws.composerRef.current?.focus()); } },
       { keys: 'mod+/', description: 'Insert a template', run: () => ws.openTemplates() },
       { keys: '?', description: 'Show keyboard shortcuts', run: () => setHelp(true) },
