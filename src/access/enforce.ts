@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { errors, TollgateError } from '../http/errors.ts';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { fail } from '../errors/index.ts';
 import type { ChangeContext } from './change-record.ts';
 import { constantTimeEqual } from './credentials/constant-time.ts';
 import type { Directory, UserRow } from './directory/directory.ts';
@@ -9,7 +9,7 @@ import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
 import { PERMISSION_MATRIX } from './permissions/matrix.ts';
-import { ACCOUNT, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
+import { ACCOUNT, isRouteRule, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
 import type { Principal } from './principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
 
@@ -27,8 +27,6 @@ export interface AccessContext {
 export interface RouteAccess {
   rule: RouteRule;
   scope: EndpointScope | undefined;
-  /** A /v1 route: key only, gateway context, precomputed gateway.call. */
-  gateway: boolean;
 }
 
 declare module 'fastify' {
@@ -44,8 +42,6 @@ export interface AccessDeps {
   keys: KeyService;
   sessions: SessionService;
   directory: Directory;
-  /** Runs first for every /v1 route, before authentication (the gateway opens its request context). */
-  beforeGateway?: (req: FastifyRequest, reply: FastifyReply) => void;
   /**
    * Counts a request to a public /api route (sign-in, password reset, invitations, SSO) against its
    * address; resolves the seconds to wait when the address is over its limit, else undefined.
@@ -56,7 +52,7 @@ export interface AccessDeps {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * THE enforcement point. Every route must be mapped in ROUTE_PERMISSIONS (registering an unmapped
+ * The enforcement point of the /api routes (the gateway pipeline authenticates /v1 itself). Every route must be mapped in ROUTE_PERMISSIONS (registering an unmapped
  * route throws at start-up: fail closed). Each request is authenticated (a key, or on /api a session
  * cookie with a CSRF token on state-changing methods), checked against IP allowlists, endpoint
  * scopes and the org's 2FA policy, and refused with 403 when no role of the caller grants the
@@ -68,36 +64,36 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
 
   app.addHook('onRoute', (opts: RouteOptions) => {
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    const declared = (opts.config as { route?: { permission: string } } | undefined)?.route?.permission;
+    if (declared !== undefined && !isRouteRule(declared)) throw new Error(`Route '${methods.join(',')} ${opts.url}' declares '${declared}', which is no action of the permission matrix nor public/self/account.`);
     const rules = methods.map((method) => {
-      const rule = routeAction(method, opts.url);
+      const listed = routeAction(method, opts.url);
+      if (declared !== undefined && listed !== undefined && listed !== declared) throw new Error(`Route '${method} ${opts.url}' declares '${declared}' but ROUTE_PERMISSIONS says '${listed}'.`);
+      const rule = declared ?? listed;
       if (rule === undefined) throw new Error(`Route '${method} ${opts.url}' has no entry in ROUTE_PERMISSIONS (src/access/permissions/route-permissions.ts).`);
       return rule;
     });
     // One config serves every method of the route, so they must need the same thing.
     if (new Set(rules).size > 1) throw new Error(`Route '${methods.join(',')} ${opts.url}' needs different permissions per method: register each method separately.`);
-    const access: RouteAccess = { rule: rules[0]!, scope: endpointScopeOf(opts.url), gateway: opts.url.startsWith('/v1/') };
+    const access: RouteAccess = { rule: rules[0]!, scope: endpointScopeOf(opts.url) };
     opts.config = { ...(opts.config as object), access };
   });
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (req) => {
     const ra = req.routeOptions.config.access;
     if (!ra) return; // no route matched: the 404 handler answers
-    if (ra.gateway) deps.beforeGateway?.(req, reply);
     if (ra.rule === PUBLIC) {
       if (ra.scope === 'api' && deps.publicLimit) await limitPublic(req, deps.publicLimit);
       return;
     }
     const authorization = req.headers.authorization;
-    const cookie = ra.gateway || authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
+    const cookie = authorization !== undefined ? undefined : req.cookies[SESSION_COOKIE];
     req.access = cookie === undefined ? await viaKey(req, ra, authorization, deps) : await viaSession(req, ra, cookie, deps);
     if (ra.rule === ACCOUNT && req.access.via !== 'session') {
-      throw errors.forbidden(
-        'session_required',
-        'Changing how you sign in (password, two-factor authentication, recovery codes) and listing or ending sessions need you signed in with a session; a key cannot do it, so whoever holds a key cannot take the account over. Sign in at POST /api/auth/sign-in.',
-      );
+      throw fail('session_required');
     }
-    if (!isSelfRule(ra.rule) && !ra.gateway && !holdsAnyGrant(req.access.actor, ra.rule)) {
-      throw errors.forbidden('permission_denied', `You do not have permission to perform '${ra.rule}'.`);
+    if (!isSelfRule(ra.rule) && !holdsAnyGrant(req.access.actor, ra.rule)) {
+      throw fail('permission_denied', { what: `perform '${ra.rule}'` });
     }
   });
 }
@@ -105,24 +101,17 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
 async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => Promise<number | undefined>): Promise<void> {
   const waitSeconds = await limit(req);
   if (waitSeconds === undefined) return;
-  throw new TollgateError('rate_limit_exceeded', `Too many requests to sign-in and account routes from ${req.ip}; try again in ${waitSeconds} s.`, {
-    status: 429,
-    type: 'rate_limit_error',
-    // The window is a minute: waiting Retry-After always helps.
-    headers: { 'retry-after': String(waitSeconds), 'x-should-retry': 'true' },
-  });
+  // The window is a minute: waiting Retry-After always helps.
+  throw fail('rate_limit_exceeded', { address: req.ip, seconds: waitSeconds }, { headers: { 'retry-after': String(waitSeconds) } });
 }
 
 async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: string | undefined, deps: AccessDeps): Promise<AccessContext> {
   const principal = await deps.keys.authenticate(authorization);
   if (principal.ipRule && !principal.ipRule.allows(req.ip)) {
-    throw errors.forbidden('ip_not_allowed', `Requests with this key are not allowed from ${req.ip}.`);
+    throw fail('ip_not_allowed', { who: 'Requests with this key are', address: req.ip });
   }
   if (principal.endpoints && ra.scope !== undefined && !principal.endpoints.has(ra.scope)) {
-    throw errors.forbidden('endpoint_not_allowed', `This key is not allowed to call '${ra.scope}' endpoints.`);
-  }
-  if (ra.gateway && !principal.gatewayAllowed) {
-    throw errors.forbidden('permission_denied', "You do not have permission to perform 'gateway.call'.");
+    throw fail('endpoint_not_allowed', { scope: ra.scope });
   }
   deps.keys.touch(principal, req.ip);
   return { actor: principal.actor, via: 'key', principal, session: null };
@@ -130,19 +119,19 @@ async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: strin
 
 async function viaSession(req: FastifyRequest, ra: RouteAccess, cookie: string, deps: AccessDeps): Promise<AccessContext> {
   const active = await deps.sessions.authenticate(cookie);
-  if (!active) throw errors.unauthorized('session_invalid', 'Your session has ended or is not valid; sign in again.');
+  if (!active) throw fail('session_invalid');
   if (!SAFE_METHODS.has(req.method)) {
     const presented = req.headers[CSRF_HEADER];
     if (typeof presented !== 'string' || !constantTimeEqual(presented, active.session.csrf_token)) {
-      throw errors.forbidden('csrf_token_invalid', `State-changing requests made with a session must carry the session's CSRF token in the '${CSRF_HEADER}' header.`);
+      throw fail('csrf_token_invalid');
     }
   }
   const org = await deps.directory.getOrg(active.user.org_id);
   if (org?.ip_allowlist && !IpAllowlist.parse(JSON.parse(org.ip_allowlist)).allows(req.ip)) {
-    throw errors.forbidden('ip_not_allowed', `Your organization does not allow access from ${req.ip}.`);
+    throw fail('ip_not_allowed', { who: "Your organization's members are", address: req.ip });
   }
   if (org?.require_2fa === 1 && active.user.totp_enabled_at === null && !isSelfRule(ra.rule)) {
-    throw errors.forbidden('two_factor_required', 'Your organization requires two-factor authentication: enrol at POST /api/me/2fa first.');
+    throw fail('two_factor_required');
   }
   return { actor: active.actor, via: 'session', principal: null, session: active };
 }

@@ -1,4 +1,4 @@
-import { errors } from '../http/errors.ts';
+import { fail } from '../errors/index.ts';
 import type { KeyService, KeyView } from './key-service.ts';
 import { cidrWithin, parseCidr, type CidrRange } from './network/index.ts';
 import type { Actor } from './permissions/actor.ts';
@@ -61,10 +61,9 @@ export function assertMayReceiveAccountLink(caller: KeyLimits | null): void {
   if (caller === null) return;
   const restricted = caller.allowedModels !== null || caller.endpoints !== null || (caller.ipAllowlist?.length ?? 0) > 0 || caller.expiresAt !== null;
   if (restricted) {
-    throw errors.forbidden(
-      'key_broader_than_caller',
-      'The key you are using is restricted (models, endpoints, addresses or expiry), and this link would open an account without those limits. Use an unrestricted key or sign in.',
-    );
+    throw fail('key_broader_than_caller', {
+      reason: 'this link would open an account without its limits (models, endpoints, addresses or expiry); use an unrestricted key or sign in',
+    });
   }
 }
 
@@ -111,13 +110,7 @@ export function assertNotBroader(result: KeyLimits, caller: KeyLimits | null): v
  */
 export function assertMayHoldSecret(actor: Actor, key: Pick<KeyView, 'org_id' | 'team_id' | 'user_id' | 'role'>): void {
   if (key.user_id !== null) {
-    if (key.user_id !== actor.userId) {
-      throw errors.forbidden(
-        'personal_key_not_yours',
-        "A personal key's secret is for its user alone: only they may rotate it. You may change its scopes or revoke it.",
-        'id',
-      );
-    }
+    if (key.user_id !== actor.userId) throw fail('personal_key_not_yours');
     return;
   }
   assertMayIssueServiceKey(actor, key.org_id ?? '', key.team_id, (key.role ?? 'member') as Role);
@@ -128,7 +121,7 @@ export function assertMayHoldSecret(actor: Actor, key: Pick<KeyView, 'org_id' | 
  * there (nobody hands out a role above what they could grant a person).
  */
 export function assertMayIssueServiceKey(actor: Actor, orgId: string, teamId: string | null, role: Role): void {
-  if (teamId === null) throw errors.forbidden('permission_denied', 'A service key without a team can only be handled by the operator (tollgate keys).');
+  if (teamId === null) throw fail('permission_denied', { what: "handle a service key without a team (only the operator can, with 'tollgate keys')" });
   authorize(actor, 'keys.create', { orgId, teamId });
   assertCanAssignRole(actor, { orgId, teamId }, null, role);
 }
@@ -148,5 +141,4 @@ function ranges(entries: readonly string[]): CidrRange[] {
   });
 }
 
-const broader = (param: string, what: string) =>
-  errors.forbidden('key_broader_than_caller', `Invalid '${param}': the key you are using is restricted, and this would allow more ${what} than it does.`, param);
+const broader = (param: string, what: string) => fail('key_broader_than_caller', { reason: `'${param}' would allow more ${what} than it does` }, { param });

@@ -1,17 +1,17 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { errors } from '../http/errors.ts';
+import { fail } from '../errors/index.ts';
 import { humanName } from '../http/human-name.ts';
-import { documentRoute } from '../http/openapi/route-docs.ts';
-import { parseInput } from '../http/parse-input.ts';
+import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
 import type { Directory } from './directory/directory.ts';
 import { accessOf, changeContextOf } from './enforce.ts';
 import { assertMayHoldSecret, assertMayIssueServiceKey, assertNotBroader, callerKeyLimits, limitsOfKey, withCallerDefaults, type KeyLimits } from './key-issuance.ts';
 import { ENDPOINT_SCOPES } from './key-scopes.ts';
-import type { KeyService, KeyView } from './key-service.ts';
+import type { KeyService } from './key-service.ts';
+import { KeyViewSchema, KeyWithSecretSchema, type KeyView } from './key-view.ts';
 import { IpAllowlist } from './network/index.ts';
 import { authorize, type Actor, type Target } from './permissions/index.ts';
 import { visibility } from './permissions/visibility.ts';
+import { IdParams, listOf } from './route-schemas.ts';
 
 const MAX_GRACE_SECONDS = 30 * 86_400;
 const name = humanName;
@@ -48,13 +48,6 @@ const ListQuery = z.strictObject({
   user_id: z.string().min(1).max(100).optional(),
 });
 
-documentRoute('POST /api/keys', { summary: 'Create a personal key (yours) or a service key (a team\'s); the secret is returned once.', body: CreateKeyBody });
-documentRoute('GET /api/keys', { summary: 'List the keys you may read (never their secrets).', query: ListQuery });
-documentRoute('GET /api/keys/:id', { summary: 'Show one key.' });
-documentRoute('PATCH /api/keys/:id', { summary: 'Change a key\'s name, model and endpoint scopes, IP allowlist or expiry.', body: UpdateKeyBody });
-documentRoute('POST /api/keys/:id/rotate', { summary: 'Give a key a new secret; the old one keeps working for grace_period_seconds (default 86400).', body: RotateBody });
-documentRoute('DELETE /api/keys/:id', { summary: 'Revoke a key at once.' });
-
 /** Where a key sits, for `authorize`. */
 export function keyTarget(k: Pick<KeyView, 'org_id' | 'team_id' | 'user_id'>): Target {
   return { orgId: k.org_id ?? '', teamId: k.team_id, ownerUserId: k.user_id };
@@ -64,120 +57,168 @@ export function keyTarget(k: Pick<KeyView, 'org_id' | 'team_id' | 'user_id'>): T
  * /api/keys: personal keys (act as their user) and service keys (act with a role in their team);
  * scopes (endpoints, models), expiry, IP allowlist, rotation with a grace period, revocation.
  */
-export async function keyRoutes(app: FastifyInstance, deps: { keys: KeyService; directory: Directory; now?: () => number }): Promise<void> {
+export function keyRoutes(deps: { keys: KeyService; directory: Directory; now?: () => number }): AnyRoute[] {
   const now = deps.now ?? Date.now;
 
-  app.post('/keys', async (req, reply) => {
-    const b = parseInput(CreateKeyBody, req.body);
-    const { actor, principal } = accessOf(req);
-    const serviceCaller = principal !== null && principal.userId === null;
-    const kind = b.kind ?? (serviceCaller ? 'service' : 'personal');
-    if (b.ip_allowlist) IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist');
-    const expires = checkExpiry(b.expires_at, now());
-    const teamId = b.team_id !== undefined ? b.team_id : serviceCaller ? (principal.teamId ?? null) : (actor.memberships[0]?.teamId ?? null);
-    if (teamId !== null) await requireTeam(deps.directory, actor, teamId);
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/keys',
+      permission: 'keys.create',
+      summary: "Create a personal key (yours) or a service key (a team's); the secret is returned once.",
+      body: CreateKeyBody,
+      response: KeyWithSecretSchema,
+      status: 201,
+      handler: async ({ body: b, req }) => {
+        const { actor, principal } = accessOf(req);
+        const serviceCaller = principal !== null && principal.userId === null;
+        const kind = b.kind ?? (serviceCaller ? 'service' : 'personal');
+        if (b.ip_allowlist) IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist');
+        const expires = checkExpiry(b.expires_at, now());
+        const teamId = b.team_id !== undefined ? b.team_id : serviceCaller ? (principal.teamId ?? null) : (actor.memberships[0]?.teamId ?? null);
+        if (teamId !== null) await requireTeam(deps.directory, actor, teamId);
 
-    if (kind === 'personal') {
-      if (serviceCaller) throw errors.badRequest('invalid_parameter', "Invalid 'kind': a service key cannot create personal keys.", 'kind');
-      if (b.role !== undefined) throw errors.badRequest('invalid_parameter', "Invalid 'role': only service keys have a role; a personal key acts with its user's roles.", 'role');
-      if (teamId !== null && !actor.orgRole && !actor.memberships.some((m) => m.teamId === teamId)) {
-        throw errors.badRequest('invalid_parameter', "Invalid 'team_id': you are not a member of that team.", 'team_id');
-      }
-      if (teamId === null && !actor.orgRole && actor.memberships.length > 0) {
-        // Spend must count to a team, or team budgets could be side-stepped with a team-less key.
-        throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a team member's personal key counts to one of their teams.", 'team_id');
-      }
-      authorize(actor, 'keys.create', { orgId: actor.orgId, teamId, ownerUserId: actor.userId });
-    } else {
-      if (teamId === null) throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a service key belongs to a team.", 'team_id');
-      assertMayIssueServiceKey(actor, actor.orgId, teamId, b.role ?? 'member');
-    }
-    const caller = await callerKeyLimits(deps.keys, principal);
-    const limits = withCallerDefaults(
-      {
-        allowedModels: b.allowed_models,
-        endpoints: b.endpoints,
-        ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist).entries,
-        expiresAt: b.expires_at === undefined ? undefined : expires,
+        if (kind === 'personal') {
+          if (serviceCaller) throw fail('invalid_parameter', { param: 'kind', reason: 'a service key cannot create personal keys' });
+          if (b.role !== undefined) throw fail('invalid_parameter', { param: 'role', reason: "only service keys have a role; a personal key acts with its user's roles" });
+          if (teamId !== null && !actor.orgRole && !actor.memberships.some((m) => m.teamId === teamId)) {
+            throw fail('invalid_parameter', { param: 'team_id', reason: 'you are not a member of that team' });
+          }
+          if (teamId === null && !actor.orgRole && actor.memberships.length > 0) {
+            // Spend must count to a team, or team budgets could be side-stepped with a team-less key.
+            throw fail('invalid_parameter', { param: 'team_id', reason: "a team member's personal key counts to one of their teams" });
+          }
+          authorize(actor, 'keys.create', { orgId: actor.orgId, teamId, ownerUserId: actor.userId });
+        } else {
+          if (teamId === null) throw fail('invalid_parameter', { param: 'team_id', reason: 'a service key belongs to a team' });
+          assertMayIssueServiceKey(actor, actor.orgId, teamId, b.role ?? 'member');
+        }
+        const caller = await callerKeyLimits(deps.keys, principal);
+        const limits = withCallerDefaults(
+          {
+            allowedModels: b.allowed_models,
+            endpoints: b.endpoints,
+            ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist).entries,
+            expiresAt: b.expires_at === undefined ? undefined : expires,
+          },
+          caller,
+        );
+        assertNotBroader(limits, caller);
+        const { key, secret } = await deps.keys.create(
+          {
+            name: b.name,
+            orgId: actor.orgId,
+            teamId,
+            userId: kind === 'personal' ? actor.userId : null,
+            role: kind === 'service' ? (b.role ?? 'member') : undefined,
+            allowedModels: limits.allowedModels ? [...limits.allowedModels] : null,
+            endpoints: limits.endpoints ? [...limits.endpoints] : null,
+            ipAllowlist: limits.ipAllowlist ? [...limits.ipAllowlist] : null,
+            expiresAt: limits.expiresAt,
+          },
+          changeContextOf(req),
+        );
+        return { ...key, key: secret };
       },
-      caller,
-    );
-    assertNotBroader(limits, caller);
-    const { key, secret } = await deps.keys.create(
-      {
-        name: b.name,
-        orgId: actor.orgId,
-        teamId,
-        userId: kind === 'personal' ? actor.userId : null,
-        role: kind === 'service' ? (b.role ?? 'member') : undefined,
-        allowedModels: limits.allowedModels ? [...limits.allowedModels] : null,
-        endpoints: limits.endpoints ? [...limits.endpoints] : null,
-        ipAllowlist: limits.ipAllowlist ? [...limits.ipAllowlist] : null,
-        expiresAt: limits.expiresAt,
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/keys',
+      permission: 'keys.read',
+      summary: 'List the keys you may read (never their secrets).',
+      query: ListQuery,
+      response: listOf(KeyViewSchema),
+      handler: async ({ query: q, req }) => {
+        const v = visibility(accessOf(req).actor, 'keys.read');
+        return { object: 'list' as const, data: await deps.keys.list(v, { teamId: q.team_id, userId: q.user_id }) };
       },
-      changeContextOf(req),
-    );
-    return reply.code(201).send({ ...key, key: secret });
-  });
-
-  app.get('/keys', async (req) => {
-    const q = parseInput(ListQuery, req.query, 'query');
-    const v = visibility(accessOf(req).actor, 'keys.read');
-    return { object: 'list', data: await deps.keys.list(v, { teamId: q.team_id, userId: q.user_id }) };
-  });
-
-  app.get<{ Params: { id: string } }>('/keys/:id', async (req) => {
-    const key = await loadKey(deps.keys, req.params.id);
-    authorize(accessOf(req).actor, 'keys.read', keyTarget(key));
-    return key;
-  });
-
-  app.patch<{ Params: { id: string } }>('/keys/:id', async (req) => {
-    const b = parseInput(UpdateKeyBody, req.body);
-    const key = await loadKey(deps.keys, req.params.id);
-    const { actor, principal } = accessOf(req);
-    authorize(actor, 'keys.update', keyTarget(key));
-    const patch = {
-      name: b.name,
-      allowedModels: b.allowed_models,
-      endpoints: b.endpoints,
-      ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist').entries,
-      expiresAt: b.expires_at === undefined ? undefined : checkExpiry(b.expires_at, now()),
-    };
-    // A restricted key may narrow keys it reaches, never widen one past itself (its own included).
-    const current = limitsOfKey(key);
-    const after: KeyLimits = {
-      allowedModels: patch.allowedModels === undefined ? current.allowedModels : patch.allowedModels,
-      endpoints: patch.endpoints === undefined ? current.endpoints : patch.endpoints,
-      ipAllowlist: patch.ipAllowlist === undefined ? current.ipAllowlist : patch.ipAllowlist,
-      expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
-    };
-    assertNotBroader(after, await callerKeyLimits(deps.keys, principal));
-    return deps.keys.update(key.id, patch, changeContextOf(req));
-  });
-
-  app.post<{ Params: { id: string } }>('/keys/:id/rotate', async (req) => {
-    const b = parseInput(RotateBody, req.body);
-    const key = await loadKey(deps.keys, req.params.id);
-    const { actor, principal } = accessOf(req);
-    authorize(actor, 'keys.update', keyTarget(key));
-    assertMayHoldSecret(actor, key);
-    assertNotBroader(limitsOfKey(key), await callerKeyLimits(deps.keys, principal));
-    const rotated = await deps.keys.rotate(key.id, (b.grace_period_seconds ?? 86_400) * 1000, changeContextOf(req));
-    if (!rotated) throw notFound(req.params.id);
-    return { ...rotated.key, key: rotated.secret };
-  });
-
-  app.delete<{ Params: { id: string } }>('/keys/:id', async (req) => {
-    const key = await loadKey(deps.keys, req.params.id);
-    authorize(accessOf(req).actor, 'keys.revoke', keyTarget(key));
-    return (await deps.keys.revoke(key.id, changeContextOf(req)))!;
-  });
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/keys/:id',
+      permission: 'keys.read',
+      summary: 'Show one key.',
+      params: IdParams,
+      response: KeyViewSchema,
+      handler: async ({ params, req }) => {
+        const key = await loadKey(deps.keys, params.id);
+        authorize(accessOf(req).actor, 'keys.read', keyTarget(key));
+        return key;
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/keys/:id',
+      permission: 'keys.update',
+      summary: "Change a key's name, model and endpoint scopes, IP allowlist or expiry.",
+      params: IdParams,
+      body: UpdateKeyBody,
+      response: KeyViewSchema,
+      handler: async ({ params, body: b, req }) => {
+        const key = await loadKey(deps.keys, params.id);
+        const { actor, principal } = accessOf(req);
+        authorize(actor, 'keys.update', keyTarget(key));
+        const patch = {
+          name: b.name,
+          allowedModels: b.allowed_models,
+          endpoints: b.endpoints,
+          ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist').entries,
+          expiresAt: b.expires_at === undefined ? undefined : checkExpiry(b.expires_at, now()),
+        };
+        // A restricted key may narrow keys it reaches, never widen one past itself (its own included).
+        const current = limitsOfKey(key);
+        const after: KeyLimits = {
+          allowedModels: patch.allowedModels === undefined ? current.allowedModels : patch.allowedModels,
+          endpoints: patch.endpoints === undefined ? current.endpoints : patch.endpoints,
+          ipAllowlist: patch.ipAllowlist === undefined ? current.ipAllowlist : patch.ipAllowlist,
+          expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
+        };
+        assertNotBroader(after, await callerKeyLimits(deps.keys, principal));
+        const updated = await deps.keys.update(key.id, patch, changeContextOf(req));
+        if (!updated) throw notFound(params.id);
+        return updated;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/keys/:id/rotate',
+      permission: 'keys.update',
+      summary: 'Give a key a new secret; the old one keeps working for grace_period_seconds (default 86400).',
+      params: IdParams,
+      body: RotateBody,
+      response: KeyWithSecretSchema,
+      handler: async ({ params, body: b, req }) => {
+        const key = await loadKey(deps.keys, params.id);
+        const { actor, principal } = accessOf(req);
+        authorize(actor, 'keys.update', keyTarget(key));
+        assertMayHoldSecret(actor, key);
+        assertNotBroader(limitsOfKey(key), await callerKeyLimits(deps.keys, principal));
+        const rotated = await deps.keys.rotate(key.id, (b.grace_period_seconds ?? 86_400) * 1000, changeContextOf(req));
+        if (!rotated) throw notFound(params.id);
+        return { ...rotated.key, key: rotated.secret };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/keys/:id',
+      permission: 'keys.revoke',
+      summary: 'Revoke a key at once.',
+      params: IdParams,
+      response: KeyViewSchema,
+      handler: async ({ params, req }) => {
+        const key = await loadKey(deps.keys, params.id);
+        authorize(accessOf(req).actor, 'keys.revoke', keyTarget(key));
+        const revoked = await deps.keys.revoke(key.id, changeContextOf(req));
+        if (!revoked) throw notFound(params.id);
+        return revoked;
+      },
+    }),
+  ];
 }
 
 function checkExpiry(value: string | null | undefined, now: number): number | null {
   const at = value ? Date.parse(value) : null;
-  if (at !== null && at <= now) throw errors.badRequest('invalid_parameter', "Invalid 'expires_at': must be in the future.", 'expires_at');
+  if (at !== null && at <= now) throw fail('invalid_parameter', { param: 'expires_at', reason: 'must be in the future' });
   return at;
 }
 
@@ -187,10 +228,10 @@ async function loadKey(keys: KeyService, id: string): Promise<KeyView> {
   return key;
 }
 
-const notFound = (id: string) => errors.notFound('key_not_found', `No key with id '${id}'.`, 'id');
+const notFound = (id: string) => fail('key_not_found', { id });
 
 /** A team of the actor's organization, else 404 (a team elsewhere is reported as missing). */
 async function requireTeam(directory: Directory, actor: Actor, teamId: string): Promise<void> {
   const team = await directory.getTeam(teamId);
-  if (!team || team.org_id !== actor.orgId) throw errors.notFound('team_not_found', `No team with id '${teamId}'.`, 'team_id');
+  if (!team || team.org_id !== actor.orgId) throw fail('team_not_found', { id: teamId }, { param: 'team_id' });
 }

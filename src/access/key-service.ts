@@ -1,6 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import { errors } from '../http/errors.ts';
+import { fail } from '../errors/index.ts';
 import { ACCESS_TOPIC, publishChange, type ApiKeyTable, type Database, type Store } from '../state/index.ts';
 import type { RoleName } from '../state/schema-access.ts';
 import { changeRecord, newId, type ChangeContext } from './change-record.ts';
@@ -10,35 +10,12 @@ import { combineAllowlists, IpAllowlist } from './network/index.ts';
 import { isAllowed } from './permissions/authorize.ts';
 import type { Actor } from './permissions/actor.ts';
 import { visibleWhere, type Visibility } from './permissions/visibility.ts';
+import { keyView as toView, type KeyView } from './key-view.ts';
 import { modelMatcher, type Principal } from './principal.ts';
 
-type KeyRow = Selectable<ApiKeyTable>;
+export type { KeyView } from './key-view.ts';
 
-/** A key as shown through the API: never the secret or its hash. */
-export interface KeyView {
-  id: string;
-  object: 'api_key';
-  name: string;
-  prefix: string;
-  /** `personal` (belongs to a user) or `service` (belongs to a team). */
-  kind: 'personal' | 'service';
-  org_id: string | null;
-  team_id: string | null;
-  user_id: string | null;
-  /** A service key's role in its team; null for a personal key (it acts with its user's roles). */
-  role: string | null;
-  allowed_models: string[] | null;
-  endpoints: string[] | null;
-  ip_allowlist: string[] | null;
-  created_at: string;
-  last_used_at: string | null;
-  last_used_ip: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-  rotated_at: string | null;
-  /** Until when the secret replaced by the last rotation still works. */
-  previous_secret_expires_at: string | null;
-}
+type KeyRow = Selectable<ApiKeyTable>;
 
 export interface CreateKeyInput {
   name: string;
@@ -81,12 +58,7 @@ type Refusal = 'invalid_api_key' | 'revoked_api_key' | 'expired_api_key' | 'user
 /** A load's outcome: a principal (cached for at most `ttl` ms) or why the key is refused. */
 type Loaded = { principal: Principal; ttl: number } | { refusal: Refusal };
 
-const REFUSALS: Record<Refusal, string> = {
-  invalid_api_key: 'Incorrect API key provided.',
-  revoked_api_key: 'This API key has been revoked.',
-  expired_api_key: 'This API key has expired.',
-  user_disabled: "This API key's user is disabled.",
-};
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Creates, lists, rotates, revokes and authenticates Tollgate keys. Authentication is served from
@@ -234,7 +206,7 @@ export class KeyService {
   async rotate(id: string, graceMs: number, ctx: ChangeContext): Promise<{ key: KeyView; secret: string } | undefined> {
     const row = await this.row(id);
     if (!row) return undefined;
-    if (row.revoked_at !== null) throw errors.badRequest('key_revoked', 'A revoked key cannot be rotated.', 'id');
+    if (row.revoked_at !== null) throw fail('key_revoked');
     const before = toView(row);
     const secret = generateKeySecret();
     const at = this.now();
@@ -270,18 +242,25 @@ export class KeyService {
    * Resolves an `Authorization` header value to a principal, or throws a 401 TollgateError.
    * Served from an in-memory cache on the hot path; the store is read once per key per TTL.
    */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
-    if (!authorization) {
-      throw errors.unauthorized(
-        'missing_api_key',
-        "You didn't provide an API key. Provide your Tollgate key in an Authorization header using Bearer auth (Authorization: Bearer tg-...).",
-      );
-    }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  /**
+   * The principal of a key already in the cache and still valid, without waiting (the hot path);
+   * undefined otherwise: then `authenticate` decides (and says why it refuses).
+   */
+  cachedPrincipal(authorization: string | undefined): Principal | undefined {
+    if (authorization === undefined || authorization.length < 10 || (authorization.charCodeAt(0) | 32) !== 98 /* b */) return undefined;
+    const match = BEARER.exec(authorization);
     const secret = match?.[1];
-    if (!secret || !looksLikeKey(secret)) {
-      throw errors.unauthorized('invalid_api_key', 'Malformed API key: expected a Tollgate key (Bearer tg-...).');
-    }
+    if (!secret || !looksLikeKey(secret)) return undefined;
+    const principal = this.valid.get(hashKeySecret(secret));
+    if (!principal || (principal.expiresAt !== null && principal.expiresAt <= this.now())) return undefined;
+    return principal;
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (!authorization) throw fail('missing_api_key');
+    const match = BEARER.exec(authorization);
+    const secret = match?.[1];
+    if (!secret || !looksLikeKey(secret)) throw fail('invalid_api_key');
     const hash = hashKeySecret(secret);
     const now = this.now();
     let principal = this.valid.get(hash) ?? (await this.lookUp(hash));
@@ -289,7 +268,7 @@ export class KeyService {
       // Cached past its end (an expiry, or a rotated secret's grace): the store says which refusal.
       this.valid.delete(hash);
       principal = await this.lookUp(hash);
-      if (principal.expiresAt !== null && principal.expiresAt <= now) throw errors.unauthorized('expired_api_key', REFUSALS.expired_api_key);
+      if (principal.expiresAt !== null && principal.expiresAt <= now) throw fail('expired_api_key');
     }
     return principal;
   }
@@ -297,7 +276,7 @@ export class KeyService {
   /** A cache miss: a remembered refusal, or one load shared by every concurrent request for the key. */
   private async lookUp(hash: string): Promise<Principal> {
     const refusal = this.refused.get(hash);
-    if (refusal) throw errors.unauthorized(refusal, REFUSALS[refusal]);
+    if (refusal) throw fail(refusal);
     let pending = this.loading.get(hash);
     if (!pending) {
       const generation = this.generation;
@@ -314,7 +293,7 @@ export class KeyService {
       this.loading.set(hash, pending);
     }
     const loaded = await pending;
-    if ('refusal' in loaded) throw errors.unauthorized(loaded.refusal, REFUSALS[loaded.refusal]);
+    if ('refusal' in loaded) throw fail(loaded.refusal);
     return loaded.principal;
   }
 
@@ -418,29 +397,3 @@ export class KeyService {
 }
 
 const json = (v: unknown[] | null | undefined) => (v ? JSON.stringify(v) : null);
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const arr = (s: string | null) => (s ? (JSON.parse(s) as string[]) : null);
-
-export function toView(row: KeyRow): KeyView {
-  return {
-    id: row.id,
-    object: 'api_key',
-    name: row.name,
-    prefix: row.prefix,
-    kind: row.user_id === null ? 'service' : 'personal',
-    org_id: row.org_id,
-    team_id: row.team_id,
-    user_id: row.user_id,
-    role: row.user_id === null ? row.role : null,
-    allowed_models: arr(row.allowed_models),
-    endpoints: arr(row.endpoints),
-    ip_allowlist: arr(row.ip_allowlist),
-    created_at: new Date(row.created_at).toISOString(),
-    last_used_at: iso(row.last_used_at),
-    last_used_ip: row.last_used_ip,
-    expires_at: iso(row.expires_at),
-    revoked_at: iso(row.revoked_at),
-    rotated_at: iso(row.rotated_at),
-    previous_secret_expires_at: iso(row.previous_expires_at),
-  };
-}

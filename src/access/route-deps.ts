@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { OutboundFetch } from '../http/outbound/index.ts';
 import type { Store } from '../state/index.ts';
+import type { BackgroundTasks } from './background-tasks.ts';
 import type { LoginThrottle } from './credentials/login-throttle.ts';
 import type { Directory } from './directory/directory.ts';
 import type { KeyService } from './key-service.ts';
@@ -8,7 +9,7 @@ import type { Mailer } from './mail/mailer.ts';
 import type { SecureCookies } from './sessions/session-cookie.ts';
 import type { SessionService } from './sessions/session-service.ts';
 
-/** What the access routes (sign-in, me, SSO, directory, invitations, audit) need. */
+/** What the access routes (keys, sign-in, me, SSO, directory, invitations, audit) need. */
 export interface AccessRouteDeps {
   store: Store;
   directory: Directory;
@@ -22,7 +23,9 @@ export interface AccessRouteDeps {
   secureCookies: SecureCookies;
   /** The fetch for URLs a tenant sets (SSO issuers): no internal destinations (TOLLGATE_OUTBOUND_ALLOW_PRIVATE). */
   outbound: OutboundFetch;
+  /** Work that outlives its request (password-reset mails); the server drains it before closing the store. */
+  background: BackgroundTasks;
   /** Slows and locks repeated failed sign-ins; default a StoreLoginThrottle (shared by every instance on the same database). */
-  loginThrottle?: LoginThrottle;
+  loginThrottle?: LoginThrottle | undefined;
   now?: () => number;
 }

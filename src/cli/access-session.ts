@@ -20,12 +20,12 @@ export interface CliAccess {
  * @example await withCliAccess(config, async ({ keys, home, ctx }) => keys.listAll());
  */
 export async function withCliAccess(config: Config, work: (access: CliAccess) => Promise<void>): Promise<void> {
-  const store = openConfiguredStore(config);
+  const store = openConfiguredStore(config.store);
   await store.migrate();
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: 0 });
   try {
-    const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey });
+    const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key });
     await work({ store, directory, keys, home, ctx: { actorId: 'system', orgId: home.org.id } });
   } finally {
     await keys.close();

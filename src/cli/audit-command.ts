@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 import { loadSigningKey, parseCheckpoint, parsePublicKey, signingKeyId, verifyAuditChain, type ChainReport } from '../compliance/audit/index.ts';
 import type { Config } from '../config/index.ts';
-import { openConfiguredStore } from '../main.ts';
+import { openConfiguredStore } from '../state/index.ts';
 import { fail } from './main.ts';
 
 /**
@@ -15,8 +15,8 @@ export async function auditCommand(config: Config, args: string[], out: Pick<Nod
   const [sub, ...rest] = args;
   if (sub === 'public-key') {
     parseArgs({ args: rest, options: {} });
-    const key = loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir });
-    if (!key) fail(`no audit signing key in ${config.dataDir} (it is created when tollgate serve first starts) and TOLLGATE_AUDIT_SIGNING_KEY_FILE is not set`);
+    const key = loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir });
+    if (!key) fail(`no audit signing key in ${config.store.data_dir} (it is created when tollgate serve first starts) and TOLLGATE_AUDIT_SIGNING_KEY_FILE is not set`);
     out.write(`# key id ${key.keyId}\n${key.publicKey.export({ format: 'pem', type: 'spki' }).toString()}`);
     return;
   }
@@ -26,7 +26,7 @@ export async function auditCommand(config: Config, args: string[], out: Pick<Nod
     options: { 'public-key': { type: 'string', multiple: true }, expect: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   });
   const publicKeys = new Map<string, KeyObject>();
-  const own = loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir });
+  const own = loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir });
   if (own) publicKeys.set(own.keyId, own.publicKey);
   for (const file of values['public-key'] ?? []) {
     let key: KeyObject;
@@ -44,7 +44,7 @@ export async function auditCommand(config: Config, args: string[], out: Pick<Nod
       fail(`--expect: ${(err as Error).message}`);
     }
   });
-  const store = openConfiguredStore(config);
+  const store = openConfiguredStore(config.store);
   let report: ChainReport;
   try {
     await store.migrate();

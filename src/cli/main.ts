@@ -25,12 +25,15 @@ Commands:
                         Set a user's password (from TOLLGATE_NEW_PASSWORD or standard input);
                         ends their sessions
   migrate               Create or update the database schema, then exit
+  config [--json]       Print the effective configuration (secrets masked) and where each value
+                        came from: default, the configuration file and line, or a variable
   batch run INPUT.jsonl --out OUTPUT.jsonl [--concurrency N] [--base-url URL] [--key KEY]
                         Send a file in OpenAI's batch input format through a Tollgate gateway
                         (key from TOLLGATE_API_KEY or --key); run again to resume
   help                  This text
 
-Configuration comes from the environment; see docs/configuration.md.
+Configuration comes from tollgate.yaml (TOLLGATE_CONFIG names the file; default ./tollgate.yaml,
+if present) and environment variables, which override it; see docs/configuration.md.
   PORT (default 8080), HOST (default 127.0.0.1), TOLLGATE_DATA_DIR (default ./data),
   DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, TOLLGATE_ADMIN_KEY, TOLLGATE_OWNER_EMAIL,
   TOLLGATE_LOG_LEVEL,
@@ -82,6 +85,10 @@ export async function main(argv: string[]): Promise<void> {
         // Loaded on demand: the other commands start without the batch runner's dependencies.
         const { batchCommand } = await import('./batch-command.ts');
         return await batchCommand(rest, fail);
+      }
+      case 'config': {
+        const { configCommand } = await import('./config-command.ts');
+        return configCommand(rest);
       }
       case 'migrate': {
         parseArgs({ args: rest, options: {} });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { KeyFileError, keyRing, loadMasterKey, masterKey, newKey256Text, parseKey256, readPrivateFile, rotateMasterKey, writePrivateFile } from '../compliance/crypto/index.ts';
 import type { Config } from '../config/index.ts';
-import { openConfiguredStore } from '../main.ts';
+import { openConfiguredStore } from '../state/index.ts';
 import { existsSync } from 'node:fs';
 import { fail } from './main.ts';
 
@@ -14,7 +14,7 @@ export async function rotateMasterCommand(config: Config, args: string[], out: P
   const { values } = parseArgs({ args, options: { 'new-key-file': { type: 'string' } } });
   let current;
   try {
-    current = loadMasterKey({ keyText: config.masterKey, keyFile: config.masterKeyFile, dataDir: config.dataDir });
+    current = loadMasterKey({ keyText: config.compliance.master_key, keyFile: config.compliance.master_key_file, dataDir: config.store.data_dir });
   } catch (err) {
     if (err instanceof KeyFileError) fail(err.message);
     throw err;
@@ -33,7 +33,7 @@ export async function rotateMasterCommand(config: Config, args: string[], out: P
     if (err instanceof KeyFileError) fail(err.message);
     throw err;
   }
-  const store = openConfiguredStore(config);
+  const store = openConfiguredStore(config.store);
   try {
     await store.migrate();
     const r = await rotateMasterKey(store, keyRing(current), next);

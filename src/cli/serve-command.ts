@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { Config } from '../config/index.ts';
-import { startTollgate } from '../main.ts';
+import { MASK, maskUrl, type Config } from '../config/index.ts';
+import { startTollgate } from '../app.ts';
 
 /** `tollgate serve`: runs until SIGINT/SIGTERM, then drains and closes. */
 export async function serveCommand(config: Config): Promise<void> {
@@ -10,8 +10,8 @@ export async function serveCommand(config: Config): Promise<void> {
     `  OpenAI-compatible API: ${tg.url}/v1`,
     tg.upstreamMode === 'simulator'
       ? '  Upstream: built-in simulator (no OPENAI_API_KEY set; answers are simulated, not from OpenAI)'
-      : `  Upstream: ${tg.upstreamUrl}`,
-    `  Store: ${tg.store.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'}`,
+      : `  Upstream: ${maskUrl(tg.upstreamUrl, MASK)}`,
+    `  Store: ${tg.store.dialect === 'sqlite' ? `SQLite in ${config.store.data_dir}` : 'PostgreSQL'}`,
   ];
   if (tg.generatedAdminKey) {
     lines.push(
@@ -27,7 +27,7 @@ export async function serveCommand(config: Config): Promise<void> {
   } else {
     lines.push(
       '',
-      config.adminKey === undefined ? '  Admin key: shown once, on the first start. Lost it? Make a new one (the owner\'s) with:' : '  Admin key: TOLLGATE_ADMIN_KEY. Another one (the owner\'s) with:',
+      config.access.admin_key === undefined ? '  Admin key: shown once, on the first start. Lost it? Make a new one (the owner\'s) with:' : '  Admin key: TOLLGATE_ADMIN_KEY. Another one (the owner\'s) with:',
       `    ${newKeyCommand(config)}`,
     );
   }
@@ -46,7 +46,7 @@ export async function serveCommand(config: Config): Promise<void> {
 
 /** The command that makes a new personal key of the owner against the store this server uses (secrets are never printed). */
 export function newKeyCommand(config: Config): string {
-  const env = config.databaseUrl ? 'DATABASE_URL=<the same URL> ' : config.dataDir === resolve('data') ? '' : `TOLLGATE_DATA_DIR=${shellWord(config.dataDir)} `;
+  const env = config.store.database_url ? 'DATABASE_URL=<the same URL> ' : config.store.data_dir === resolve('data') ? '' : `TOLLGATE_DATA_DIR=${shellWord(config.store.data_dir)} `;
   return `${env}npx tollgate keys create --name "admin key"`;
 }
 

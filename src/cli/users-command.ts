@@ -4,7 +4,7 @@ import { userView } from '../access/directory/directory.ts';
 import { ROLES, type Role } from '../access/permissions/roles.ts';
 import { SessionService } from '../access/sessions/session-service.ts';
 import type { Config } from '../config/index.ts';
-import { TollgateError } from '../http/errors.ts';
+import { TollgateError } from '../errors/index.ts';
 import { withCliAccess } from './access-session.ts';
 import { loadDirectoryNames } from './directory-names.ts';
 import { userListings, userTable } from './user-listing.ts';

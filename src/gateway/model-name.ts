@@ -1,4 +1,4 @@
-import { errors } from '../http/errors.ts';
+import { fail } from '../errors/index.ts';
 
 /** Longest model name accepted; OpenAI's own ids (fine-tuned ones included) are far shorter. */
 export const MAX_MODEL_NAME_CHARS = 256;
@@ -23,5 +23,5 @@ export function checkModelName(model: string): void {
 }
 
 function invalid(why: string) {
-  return errors.badRequest('invalid_parameter', `Invalid 'model': ${why}.`, 'model');
+  return fail('invalid_parameter', { param: 'model', reason: why });
 }

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { TollgateError, errors, type OpenAIErrorType } from '../http/errors.ts';
+import { fail, TollgateError, type OpenAIErrorType } from '../errors/index.ts';
 
 /** Upstream response headers a client of OpenAI relies on (retry pacing, rate-limit state). */
 export const PASSED_HEADERS = [
@@ -42,7 +42,7 @@ const TYPE_BY_STATUS: Record<number, OpenAIErrorType> = {
  */
 export function upstreamError(status: number, bodyText: string, headers: Dispatcher.ResponseData['headers'], redact: (s: string) => string): TollgateError {
   if (status === 401 || status === 403) {
-    return errors.upstream('upstream_auth_failed', 'The upstream provider rejected the gateway\'s credentials. An administrator must check the upstream configuration.');
+    return fail('upstream_auth_failed');
   }
   let message = `Upstream returned HTTP ${status}.`;
   let type: string | undefined;

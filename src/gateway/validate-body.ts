@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { errors } from '../http/errors.ts';
+import { fail } from '../errors/index.ts';
 
 const EXPECTED: Record<string, string> = {
   model: 'a string',
@@ -16,10 +16,10 @@ const EXPECTED: Record<string, string> = {
  */
 export function validateBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (body === undefined || body === null) {
-    throw errors.badRequest('empty_body', 'Request body is empty; expected a JSON object.');
+    throw fail('empty_body');
   }
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw errors.badRequest('invalid_body', `Request body must be a JSON object, but got ${kindOf(body)}.`);
+    throw fail('invalid_body', { actual: kindOf(body) });
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
@@ -27,13 +27,13 @@ export function validateBody<T extends z.ZodType>(schema: T, body: unknown): z.i
   const param = paramName(issue.path);
   const value = valueAt(body, issue.path);
   if (value === undefined) {
-    throw errors.badRequest('missing_required_parameter', `Missing required parameter: '${param}'.`, param);
+    throw fail('missing_required_parameter', { param });
   }
   if (issue.code === 'too_small') {
-    throw errors.badRequest('empty_array', `Invalid '${param}': expected a non-empty value, but got an empty ${kindOf(value)}.`, param);
+    throw fail('empty_array', { param, actual: kindOf(value).replace(/^an? /, '') });
   }
   const expected = EXPECTED[param] ?? ('expected' in issue && typeof issue.expected === 'string' ? `a ${issue.expected}` : 'another type');
-  throw errors.badRequest('invalid_type', `Invalid type for '${param}': expected ${expected}, but got ${kindOf(value)} instead.`, param);
+  throw fail('invalid_type', { param, expected, actual: kindOf(value) });
 }
 
 function paramName(path: readonly PropertyKey[]): string {

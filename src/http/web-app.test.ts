@@ -5,8 +5,19 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { WEB_APP_PAGES, webAppRoutes } from './web-app.ts';
-import { ROUTE_PERMISSIONS, PUBLIC } from '../access/permissions/route-permissions.ts';
+import { PUBLIC, registerRoutes } from './routes/index.ts';
+import { WEB_APP_PAGES, webApp } from './web-app.ts';
+
+/** A bare server with the web app as Tollgate composes it: file server, then the declared routes. */
+async function serve(distDir: string): Promise<FastifyInstance> {
+  const app = Fastify();
+  const web = webApp({ distDir });
+  await web.register(app);
+  registerRoutes(app, web.routes, { checkResponses: false });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'unknown_url' } }));
+  await app.ready();
+  return app;
+}
 
 const INDEX = '<!doctype html><meta name="csp-nonce" content="__TOLLGATE_CSP_NONCE__"><script type="module" src="/assets/app-abc123.js"></script>';
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(4000))});`;
@@ -21,10 +32,7 @@ describe('serving the web app', () => {
     writeFileSync(join(dist, 'assets', 'app-abc123.js'), SCRIPT);
     writeFileSync(join(dist, 'assets', 'app-abc123.js.gz'), gzipSync(SCRIPT));
     writeFileSync(join(dist, 'secret.txt'), 'not an asset');
-    app = Fastify();
-    await webAppRoutes(app, { distDir: dist });
-    app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'unknown_url' } }));
-    await app.ready();
+    app = await serve(dist);
   });
   after(async () => {
     await app.close();
@@ -84,17 +92,18 @@ describe('serving the web app', () => {
 
   test('without a build, pages say how to build it (503) and the rest keeps working', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'tollgate-web-empty-'));
-    const bare = Fastify();
-    await webAppRoutes(bare, { distDir: empty });
+    const bare = await serve(empty);
     const res = await bare.inject({ url: '/invite?token=x' });
     assert.equal(res.statusCode, 503);
     assert.match(res.body, /npm run build:web/);
+    assert.equal((await bare.inject({ url: '/assets/app-abc123.js' })).statusCode, 404);
     await bare.close();
     rmSync(empty, { recursive: true, force: true });
   });
 
-  test('every page path is a public route of the permission map', () => {
-    const table: Record<string, string> = ROUTE_PERMISSIONS;
-    for (const path of [...WEB_APP_PAGES, '/assets/*']) assert.equal(table[`GET ${path}`], PUBLIC, path);
+  test('every page path and the files are declared public GET routes (the permission map must agree: enforce checks it at start)', () => {
+    const routes = webApp({ distDir: dist }).routes;
+    assert.deepEqual(routes.map((r) => r.path), [...WEB_APP_PAGES, '/assets/*']);
+    for (const r of routes) assert.deepEqual([r.method, r.permission], ['GET', PUBLIC], r.path);
   });
 });

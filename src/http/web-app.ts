@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { defineRoute, PUBLIC, type AnyRoute } from './routes/index.ts';
 
 /**
  * The page paths of the web app (its router's routes). Each is answered with index.html; the app
  * draws the page. Anything else (an unknown path, /api/…, /v1/…) is never answered with the app.
- * Every entry is PUBLIC in src/access/permissions/route-permissions.ts: a page holds no data, the
- * app then calls /api with the session.
+ * Every entry is declared PUBLIC (and listed so in the access module's permission map): a page
+ * holds no data, the app then calls /api with the session.
  */
 export const WEB_APP_PAGES = [
   '/',
@@ -56,34 +57,28 @@ export interface WebAppOptions {
   distDir?: string;
 }
 
+/** The web app's routes and the file server they use. */
+export interface WebApp {
+  /** The page paths (index.html) and GET /assets/* (the hashed files), declared like every route; all PUBLIC: no data. */
+  routes: AnyRoute[];
+  /** Registers the file server behind /assets/* (before the routes). */
+  register(app: FastifyInstance): Promise<void>;
+}
+
 /**
- * Serves the web app at `/`: hashed files under /assets/ with a one-year immutable cache (and their
+ * The web app at `/`: hashed files under /assets/ with a one-year immutable cache (and their
  * .br/.gz twins when the build wrote them), the page paths of WEB_APP_PAGES with index.html, never
- * cached, under a strict CSP. index.html is read once, at start-up. Without a build, the pages answer
- * 503 saying how to build it, so the API keeps working.
+ * cached, under a strict CSP. index.html is read once, here. Without a build, the pages answer 503
+ * saying how to build it, so the API keeps working.
+ * @example const web = webApp(); await web.register(app); registerRoutes(app, web.routes, opts);
  */
-export async function webAppRoutes(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
+export function webApp(options: WebAppOptions = {}): WebApp {
   const dist = options.distDir ?? DEFAULT_WEB_DIST;
   const indexPath = join(dist, 'index.html');
-  const built = existsSync(indexPath) && existsSync(join(dist, 'assets'));
-  const index = built ? readFileSync(indexPath, 'utf8') : undefined;
+  const assets = join(dist, 'assets');
+  const index = existsSync(indexPath) && existsSync(assets) ? readFileSync(indexPath, 'utf8') : undefined;
 
-  if (built) {
-    await app.register(fastifyStatic, {
-      root: join(dist, 'assets'),
-      prefix: '/assets/',
-      index: false,
-      decorateReply: false,
-      preCompressed: true,
-      immutable: true,
-      maxAge: '365d',
-      setHeaders: (res) => void res.setHeader('x-content-type-options', 'nosniff'),
-    });
-  } else {
-    app.get('/assets/*', async (_req, reply) => reply.callNotFound());
-  }
-
-  const page = async (_req: unknown, reply: FastifyReply) => {
+  const page = (reply: FastifyReply): FastifyReply => {
     securityHeaders(reply);
     if (!index) {
       return reply
@@ -97,7 +92,48 @@ export async function webAppRoutes(app: FastifyInstance, options: WebAppOptions 
       .header('content-security-policy', webAppCsp(nonce))
       .send(index.replaceAll(NONCE_PLACEHOLDER, nonce));
   };
-  for (const path of WEB_APP_PAGES) app.get(path, page);
+
+  const routes: AnyRoute[] = WEB_APP_PAGES.map((path) =>
+    defineRoute({
+      method: 'GET',
+      path,
+      permission: PUBLIC,
+      summary: 'A page of the web app (index.html; the app draws it and calls /api).',
+      produces: 'text/html',
+      handler: ({ reply }) => page(reply),
+    }),
+  );
+  routes.push(
+    defineRoute({
+      method: 'GET',
+      path: '/assets/*',
+      permission: PUBLIC,
+      summary: 'A hashed file of the web app (script, style, font), cached for a year.',
+      produces: 'application/octet-stream',
+      handler: ({ req, reply }) => {
+        const file = (req.params as { '*'?: string })['*'] ?? '';
+        // Nothing outside assets/ (send refuses it too; this keeps it a plain 404).
+        if (!index || file === '' || file.includes('\0') || file.split(/[\\/]/).includes('..')) return reply.callNotFound();
+        return reply.sendFile(file);
+      },
+    }),
+  );
+
+  return {
+    routes,
+    async register(app) {
+      if (!index) return;
+      await app.register(fastifyStatic, {
+        root: assets,
+        serve: false,
+        index: false,
+        preCompressed: true,
+        immutable: true,
+        maxAge: '365d',
+        setHeaders: (res) => void res.setHeader('x-content-type-options', 'nosniff'),
+      });
+    },
+  };
 }
 
 function securityHeaders(reply: FastifyReply): void {

@@ -62,7 +62,7 @@ export class Meter {
    * the caller's organization allows unpriced models; then it reserves nothing, is refused only by a
    * budget already spent, and is counted as unpriced when it settles.
    */
-  async reserve(req: MeteredRequest): Promise<void> {
+  reserve(req: MeteredRequest): void | Promise<void> {
     const budgets = this.options.budgets;
     if (!budgets || !req.principal || req.modelRequested === null || !ESTIMATE_ENDPOINTS.has(req.endpoint)) return;
     const p = req.principal;
@@ -79,13 +79,14 @@ export class Meter {
       throw modelNotPriced(model);
     }
     if (worst === null) return;
-    const reservation = await budgets.reserve(subject, worst, req.receivedAt);
-    if (req.metering?.done) {
-      // The request was already completed (its client left while the reservation was made): nothing will settle it.
-      void reservation.release();
-      return;
-    }
-    req.metering = { reservation, renewedAt: performance.now(), cost: undefined, estimated: false, done: false };
+    return budgets.reserve(subject, worst, req.receivedAt).then((reservation) => {
+      if (req.metering?.done) {
+        // The request was already completed (its client left while the reservation was made): nothing will settle it.
+        void reservation.release();
+        return;
+      }
+      req.metering = { reservation, renewedAt: performance.now(), cost: undefined, estimated: false, done: false };
+    });
   }
 
   /**

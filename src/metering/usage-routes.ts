@@ -1,21 +1,24 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { accessOf } from '../access/enforce.ts';
 import { authorize } from '../access/permissions/authorize.ts';
 import { visibility } from '../access/permissions/visibility.ts';
-import { errors } from '../http/errors.ts';
-import { documentRoute } from '../http/openapi/route-docs.ts';
+import { fail } from '../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
 import { homeOrgIdOf, type HomeOrgSource } from './home-org.ts';
 import type { UsageLedger, UsageScope } from './ledger.ts';
 import { formatUsd } from './money.ts';
 import type { UnpricedModels } from './unpriced-models.ts';
 import type { UsageRecord } from './usage-record.ts';
 
-const time = z.union([
-  z.string().regex(/^\d+$/).transform(Number),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-  z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
-]);
+const time = z.union(
+  [
+    z.string().regex(/^\d+$/).transform(Number),
+    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
+  ],
+  { error: 'expected an ISO 8601 time, a date (YYYY-MM-DD) or epoch milliseconds' },
+);
 
 const UsageQuery = z.strictObject({
   key_id: z.string().min(1).max(100).optional(),
@@ -24,12 +27,8 @@ const UsageQuery = z.strictObject({
   model: z.string().min(1).max(200).optional(),
   from: time.optional(),
   to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  limit: z.coerce.number({ error: 'expected an integer from 1 to 10000' }).int().min(1).max(10_000).default(100),
 });
-
-documentRoute('GET /api/usage', { summary: 'Ledger rows you may read (your teams, your personal keys; owners and auditors: the organization), newest first, with totals over every matching row.', query: UsageQuery });
-documentRoute('GET /api/usage/unpriced', { summary: 'Models used without a price, from the usage you may read.' });
-documentRoute('GET /api/usage/:id', { summary: "One request's ledger row (the x-request-id of the response)." });
 
 export interface UsageRouteDeps {
   ledger: UsageLedger;
@@ -37,64 +36,129 @@ export interface UsageRouteDeps {
   directory: HomeOrgSource;
 }
 
+const Money = z.string().describe('US dollars, an exact decimal string (docs/metering.md)');
+const UsageRow = z.object({
+  request_id: z.string(),
+  created_at: z.string(),
+  key_id: z.string().nullable(),
+  org_id: z.string().nullable(),
+  team_id: z.string().nullable(),
+  user_id: z.string().nullable(),
+  endpoint: z.string(),
+  model_requested: z.string().nullable(),
+  model_served: z.string().nullable(),
+  status: z.number().int(),
+  stream: z.boolean(),
+  prompt_tokens: z.number().int(),
+  cached_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  reasoning_tokens: z.number().int(),
+  audio_in_tokens: z.number().int(),
+  audio_out_tokens: z.number().int(),
+  latency_ms: z.number().int().nullable(),
+  upstream_request_id: z.string().nullable(),
+  error_code: z.string().nullable(),
+  service_tier: z.string().nullable(),
+  estimated: z.boolean(),
+  cost_usd: Money.nullable(),
+  cost_breakdown: z
+    .object({
+      input_usd: Money,
+      cached_input_usd: Money,
+      cache_write_usd: Money,
+      output_usd: Money,
+      reasoning_usd: Money,
+      audio_usd: Money,
+      tier_discount_usd: Money,
+    })
+    .nullable(),
+  budget_periods: z.array(z.string()),
+});
+const UsageList = z.object({
+  object: z.literal('list'),
+  data: z.array(UsageRow),
+  totals: z.object({
+    requests: z.number().int(),
+    prompt_tokens: z.number().int(),
+    cached_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    reasoning_tokens: z.number().int(),
+    unpriced_requests: z.number().int(),
+    cost_usd: Money,
+  }),
+  has_more: z.boolean(),
+});
+const UnpricedReport = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({ model: z.string(), requests: z.number().int(), prompt_tokens: z.number().int(), completion_tokens: z.number().int(), first_day: z.string(), last_day: z.string() }),
+  ),
+});
+const RequestId = z.strictObject({ id: z.string().min(1).max(200) });
+
 /**
  * Usage API: ledger rows with filters and totals, and one request's row. Every answer holds only the
  * rows the caller may read (`usage.read`: owners and auditors the whole organization, admins,
  * members and viewers their teams and their own personal keys); totals are sums over those rows.
  */
-export async function usageRoutes(app: FastifyInstance, deps: UsageRouteDeps): Promise<void> {
+export function usageRoutes(deps: UsageRouteDeps): AnyRoute[] {
   const homeOrgId = homeOrgIdOf(deps.directory);
   const scopeOf = async (req: FastifyRequest): Promise<UsageScope> => {
     const { actor } = accessOf(req);
     return { visibility: visibility(actor, 'usage.read'), includeUnplaced: actor.orgId === (await homeOrgId()) };
   };
 
-  app.get('/usage/unpriced', async (req) => ({ object: 'list', data: await deps.unpriced.report(await scopeOf(req)) }));
-
-  app.get('/usage', async (req) => {
-    const parsed = UsageQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      if (issue.code === 'unrecognized_keys') {
-        throw errors.badRequest('invalid_parameter', `Unrecognized query parameter '${issue.keys[0]!.slice(0, 100)}'.`, issue.keys[0]!.slice(0, 100));
-      }
-      const param = issue.path.join('.') || 'query';
-      throw errors.badRequest('invalid_parameter', `Invalid '${param}': expected ${hint(param)}.`, param);
-    }
-    const q = parsed.data;
-    if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
-      throw errors.badRequest('invalid_parameter', "Invalid 'from': must not be after 'to'.", 'from');
-    }
-    const { rows, totals } = await deps.ledger.query({
-      scope: await scopeOf(req),
-      keyId: q.key_id,
-      teamId: q.team_id,
-      userId: q.user_id,
-      model: q.model,
-      from: q.from,
-      to: q.to,
-      limit: q.limit,
-    });
-    const { cost_nanos: costNanos, ...sums } = totals;
-    return { object: 'list', data: rows.map(view), totals: { ...sums, cost_usd: formatUsd(costNanos) }, has_more: rows.length === q.limit };
-  });
-
-  app.get<{ Params: { id: string } }>('/usage/:id', async (req) => {
-    const { actor } = accessOf(req);
-    const row = await deps.ledger.get(req.params.id);
-    const home = await homeOrgId();
-    const orgId = row?.org_id ?? home;
-    // A row of another organization is reported exactly like a missing one.
-    if (!row || orgId !== actor.orgId) throw errors.notFound('usage_not_found', `No usage record for request '${req.params.id.slice(0, 100)}'.`, 'id');
-    authorize(actor, 'usage.read', { orgId, teamId: row.team_id, ownerUserId: row.user_id });
-    return view(row);
-  });
-}
-
-function hint(param: string): string {
-  if (param === 'from' || param === 'to') return 'an ISO 8601 time, a date (YYYY-MM-DD) or epoch milliseconds';
-  if (param === 'limit') return 'an integer from 1 to 10000';
-  return 'a non-empty string';
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/usage/unpriced',
+      permission: 'usage.read',
+      summary: 'Models used without a price, from the usage you may read.',
+      response: UnpricedReport,
+      handler: async ({ req }) => ({ object: 'list' as const, data: await deps.unpriced.report(await scopeOf(req)) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/usage',
+      permission: 'usage.read',
+      summary: 'Ledger rows you may read (your teams, your personal keys; owners and auditors: the organization), newest first, with totals over every matching row.',
+      query: UsageQuery,
+      response: UsageList,
+      handler: async ({ query: q, req }) => {
+        if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw fail('invalid_parameter', { param: 'from', reason: "must not be after 'to'" });
+        const { rows, totals } = await deps.ledger.query({
+          scope: await scopeOf(req),
+          keyId: q.key_id,
+          teamId: q.team_id,
+          userId: q.user_id,
+          model: q.model,
+          from: q.from,
+          to: q.to,
+          limit: q.limit,
+        });
+        const { cost_nanos: costNanos, ...sums } = totals;
+        return { object: 'list' as const, data: rows.map(view), totals: { ...sums, cost_usd: formatUsd(costNanos) }, has_more: rows.length === q.limit };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/usage/:id',
+      permission: 'usage.read',
+      summary: "One request's ledger row (the x-request-id of the response).",
+      params: RequestId,
+      response: UsageRow,
+      handler: async ({ params, req }) => {
+        const { actor } = accessOf(req);
+        const row = await deps.ledger.get(params.id);
+        const home = await homeOrgId();
+        const orgId = row?.org_id ?? home;
+        // A row of another organization is reported exactly like a missing one.
+        if (!row || orgId !== actor.orgId) throw fail('usage_not_found', { id: params.id.slice(0, 100) });
+        authorize(actor, 'usage.read', { orgId, teamId: row.team_id, ownerUserId: row.user_id });
+        return view(row);
+      },
+    }),
+  ];
 }
 
 /** A ledger row as the API shows it: money as decimal USD strings, `cost_usd: null` when the model has no price. */

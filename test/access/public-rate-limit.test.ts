@@ -37,7 +37,7 @@ describe('public sign-in and account routes are rate-limited per address', () =>
   test('TOLLGATE_PUBLIC_RATE_LIMIT must be a non-negative integer; 0 turns the limit off', () => {
     assert.throws(() => loadConfig({ TOLLGATE_PUBLIC_RATE_LIMIT: 'lots' }), /TOLLGATE_PUBLIC_RATE_LIMIT/);
     assert.throws(() => loadConfig({ TOLLGATE_PUBLIC_RATE_LIMIT: '-1' }), /TOLLGATE_PUBLIC_RATE_LIMIT/);
-    assert.equal(loadConfig({ TOLLGATE_PUBLIC_RATE_LIMIT: '0' }).publicRateLimitPerMinute, 0);
-    assert.equal(loadConfig({}).publicRateLimitPerMinute, 120);
+    assert.equal(loadConfig({ TOLLGATE_PUBLIC_RATE_LIMIT: '0' }).access.public_rate_limit_per_minute, 0);
+    assert.equal(loadConfig({}, { findFile: false }).access.public_rate_limit_per_minute, 120);
   });
 });

@@ -11,7 +11,7 @@ export const BIN = join(REPO, 'bin/tollgate.js');
 /** The test's environment without anything that would point Tollgate elsewhere, plus `extra`. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'DATABASE_URL', 'TOLLGATE_ADMIN_KEY', 'TOLLGATE_DATA_DIR', 'PORT', 'HOST']) delete env[k];
+  for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'DATABASE_URL', 'TOLLGATE_ADMIN_KEY', 'TOLLGATE_DATA_DIR', 'PORT', 'HOST', 'TOLLGATE_CONFIG']) delete env[k];
   return { ...env, ...extra };
 }
 

@@ -3,9 +3,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { startTollgate, type Tollgate } from '../../src/main.ts';
+import { startTollgate, type Tollgate } from '../../src/app.ts';
 import { createSimulator, type ExtraModel, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { createSqliteStore, type TestStore } from './stores.ts';
+
+// Every answer of a declared route is checked against its response schema in the tests, so the
+// OpenAPI document cannot drift from what the server sends.
+process.env['TOLLGATE_CHECK_RESPONSES'] ??= 'on';
 
 /** The upstream key the test simulator demands; it must never reach a client, a log or the ledger. */
 export const UPSTREAM_KEY = 'sk-upstream-test-0123456789abcdefSECRET';
@@ -72,7 +76,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : {}),
     ...options.env,
   };
-  const config: Config = loadConfig(env);
+  // Only what the test sets: a tollgate.yaml left in the working directory must not change it.
+  const config: Config = loadConfig(env, { findFile: false });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -80,8 +85,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       cb();
     },
   });
-  const logger = pino({ level: config.logLevel, base: null }, sink);
-  const tg = await startTollgate(config, { logger, ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}) });
+  const logger = pino({ level: config.logging.level, base: null }, sink);
+  let tg: Tollgate;
+  try {
+    tg = await startTollgate(config, { logger, ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}) });
+  } catch (err) {
+    // A start that is refused (a test of a ConfigError) leaves nothing running behind it.
+    await sim.close();
+    if (!options.store) await store.dispose();
+    throw err;
+  }
   const url = tg.url;
 
   const call: TestGateway['call'] = (path, init = {}) => {

@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import type { Database } from '../../state/index.ts';
 import type { Visibility } from '../permissions/visibility.ts';
 
@@ -32,10 +32,10 @@ export type AuditFilterFields = Omit<AuditFilter, 'limit'>;
 /** Checks what the schema cannot: one cursor at most, and `from` not after `to`. */
 export function checkAuditFilter(f: AuditFilterFields): void {
   if (f.after !== undefined && f.before !== undefined) {
-    throw errors.badRequest('invalid_parameter', "Invalid 'before': give either 'after' (a record id) or 'before' (a time), not both.", 'before');
+    throw fail('invalid_parameter', { param: 'before', reason: "give either 'after' (a record id) or 'before' (a time), not both" });
   }
   if (f.from !== undefined && f.to !== undefined && f.from > f.to) {
-    throw errors.badRequest('invalid_parameter', "Invalid 'from': must not be after 'to'.", 'from');
+    throw fail('invalid_parameter', { param: 'from', reason: "must not be after 'to'" });
   }
 }
 

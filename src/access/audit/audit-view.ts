@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import type { AuditEventTable } from '../../state/schema-budgets.ts';
 
 /**
@@ -22,21 +23,41 @@ const SECRET_FIELDS = new Set([
   'webhook_secret',
 ]);
 
+/** An audit record as the API (and the export, one per line) shows it. */
+export const AuditViewSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('audit_event'),
+  at: z.iso.datetime(),
+  actor: z.string().describe('A user id, a key id, `system`, `anonymous` or `sso:<issuer>`'),
+  action: z.string().describe('e.g. `key.created`, `team.renamed`'),
+  target: z.string().nullable(),
+  // The state before and after the change: the view of whatever changed (a key, a team, a budget…), secrets masked.
+  before: z.unknown().describe('The changed thing before the change (its API view), or null'),
+  after: z.unknown().describe('The changed thing after the change (its API view), or null'),
+  details: z.record(z.string(), z.unknown()).describe('Extra facts of the change (counts, methods); never a secret'),
+  request_id: z.string().nullable(),
+  ip: z.string().nullable(),
+  seq: z.number().int().nullable().describe('Position in the tamper-evident chain; null until linked (within seconds)'),
+  prev_hash: z.string().nullable(),
+  hash: z.string().nullable(),
+});
+export type AuditView = z.output<typeof AuditViewSchema>;
+
 /**
  * An audit record as `GET /api/audit` shows it: JSON columns parsed, times in ISO 8601, secrets masked.
  * @example auditView(row).before // { id: 'team_1', name: 'Ops', … } or null
  */
-export function auditView(r: Selectable<AuditEventTable>) {
+export function auditView(r: Selectable<AuditEventTable>): AuditView {
   return {
     id: r.id,
-    object: 'audit_event' as const,
+    object: 'audit_event',
     at: new Date(Number(r.at)).toISOString(),
     actor: r.actor,
     action: r.action,
     target: r.target,
     before: parseJson(r.before),
     after: parseJson(r.after),
-    details: parseJson(r.details) ?? {},
+    details: (parseJson(r.details) as Record<string, unknown> | null) ?? {},
     request_id: r.request_id,
     ip: r.ip,
     /** Position in the tamper-evident chain and the chain hashes; null until linked (within seconds). */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AnyRoute } from '../../http/routes/index.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { createAuthServices } from './auth-services.ts';
 import { meRoutes } from './me-routes.ts';
@@ -7,10 +7,7 @@ import { signInRoutes } from './sign-in-routes.ts';
 import { twoFactorRoutes } from './two-factor-routes.ts';
 
 /** Sign-in, sign-out, password reset, /api/me, own sessions and 2FA enrolment. */
-export async function authRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
+export function authRoutes(deps: AccessRouteDeps): AnyRoute[] {
   const services = createAuthServices(deps);
-  signInRoutes(app, services);
-  meRoutes(app, services);
-  passwordRoutes(app, services);
-  twoFactorRoutes(app, services);
+  return [...signInRoutes(services), ...meRoutes(services), ...passwordRoutes(services), ...twoFactorRoutes(services)];
 }

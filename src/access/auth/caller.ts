@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import type { ThrottleSubject } from '../credentials/login-throttle.ts';
 import type { Directory, UserRow } from '../directory/directory.ts';
 import { accessOf } from '../enforce.ts';
@@ -14,7 +14,7 @@ export async function callerUser(req: FastifyRequest, directory: Directory, what
   if (a.session) return a.session.user;
   const userId = a.principal?.userId ?? null;
   const user = userId === null ? undefined : await directory.getUser(userId);
-  if (!user) throw errors.badRequest('not_a_user', `${what} needs a signed-in user or a personal key; a service key has no user account.`);
+  if (!user) throw fail('not_a_user', { what });
   return user;
 }
 

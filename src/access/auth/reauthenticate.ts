@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { errors, type TollgateError } from '../../http/errors.ts';
+import { fail, type TollgateError } from '../../errors/index.ts';
 import type { UserRow } from '../directory/directory.ts';
-import { invalidTotpCode, tooManyAttempts } from './auth-errors.ts';
+import { tooManyAttempts } from './auth-errors.ts';
 import type { AuthServices } from './auth-services.ts';
 import { throttleSubject } from './caller.ts';
 import { acceptTotpCode } from './second-factor.ts';
@@ -22,19 +22,17 @@ async function proveOrFail(s: AuthServices, user: UserRow, req: FastifyRequest, 
 
 /** Checks the user's current password; 400 `incorrect_password` naming `param` when wrong, `no_password` for an SSO account. */
 export async function confirmPassword(s: AuthServices, user: UserRow, req: FastifyRequest, password: string, param: string): Promise<void> {
-  if (user.password_hash === null) {
-    throw errors.badRequest('no_password', 'Your account signs in with single sign-on and has no password.', param);
-  }
+  if (user.password_hash === null) throw fail('no_password', {}, { param });
   await proveOrFail(
     s,
     user,
     req,
     () => s.hasher.verify(user.password_hash, password),
-    () => errors.badRequest('incorrect_password', `Invalid '${param}': the password is incorrect.`, param),
+    () => fail('incorrect_password', { param }),
   );
 }
 
-/** Accepts a fresh TOTP code once (replay-protected); 400 `invalid_totp_code` naming `param` when wrong or reused. */
+/** Accepts a fresh TOTP code once (replay-protected); 400 `incorrect_totp_code` naming `param` when wrong or reused. */
 export async function confirmTotpCode(s: AuthServices, user: UserRow, req: FastifyRequest, code: string, param: string): Promise<void> {
-  await proveOrFail(s, user, req, () => acceptTotpCode(s.deps.store, s.totp, user, code), () => invalidTotpCode(param, 400));
+  await proveOrFail(s, user, req, () => acceptTotpCode(s.deps.store, s.totp, user, code), () => fail('incorrect_totp_code', { param }));
 }

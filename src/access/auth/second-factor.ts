@@ -7,7 +7,7 @@ import type { UserRow } from '../directory/directory.ts';
  * Accepts a TOTP code for the user's secret (enabled or pending) at most once: the code's time step
  * is stored with a conditional update (`totp_last_step < step`), so a replayed code, also one sent
  * twice at the same moment, is refused. False for a wrong, malformed or reused code.
- * @example if (!(await acceptTotpCode(store, totp, user, body.code))) throw invalidTotpCode('code', 400);
+ * @example if (!(await acceptTotpCode(store, totp, user, body.code))) throw fail('incorrect_totp_code', { param: 'code' });
  */
 export async function acceptTotpCode(store: Store, totp: Totp, user: UserRow, code: string): Promise<boolean> {
   if (user.totp_secret === null) return false;

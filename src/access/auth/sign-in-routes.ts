@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { errors } from '../../http/errors.ts';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
+import { fail } from '../../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import type { ThrottleSubject } from '../credentials/login-throttle.ts';
-import { userView, type UserRow } from '../directory/directory.ts';
+import type { UserRow } from '../directory/directory.ts';
+import { userView, UserViewSchema } from '../directory/directory-views.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
+import { PUBLIC, SELF } from '../permissions/route-permissions.ts';
 import { clearSessionCookie, presentedSessionToken, setSessionCookie } from '../sessions/session-cookie.ts';
-import { sessionView } from '../sessions/session-service.ts';
+import { sessionView, SessionViewSchema } from '../sessions/session-view.ts';
 import { recordChange, selfContext } from './account-changes.ts';
 import { invalidCredentials, invalidRecoveryCode, invalidTotpCode, tooManyAttempts, totpRequired } from './auth-errors.ts';
 import type { AuthServices } from './auth-services.ts';
@@ -22,69 +23,82 @@ const SignInBody = z.strictObject({
 });
 type SignIn = z.output<typeof SignInBody>;
 
-documentRoute('POST /api/auth/sign-in', {
-  summary: 'Sign in with email and password (and a two-factor or recovery code when the account has 2FA); sets the session cookie and returns the CSRF token.',
-  body: SignInBody,
+/** A signed-in session: who, the CSRF token state-changing requests must carry, and the session (its cookie is set). */
+export const SignedInSchema = z.strictObject({
+  user: UserViewSchema,
+  csrf_token: z.string().describe("Send it as 'x-csrf-token' on state-changing requests made with the session cookie"),
+  session: SessionViewSchema,
 });
-documentRoute('POST /api/auth/sign-out', { summary: 'End the current session and clear its cookie (sessions only; keys do not sign out).' });
 
-/** POST /auth/sign-in and POST /auth/sign-out. */
-export function signInRoutes(app: FastifyInstance, s: AuthServices): void {
+/** POST /api/auth/sign-in and POST /api/auth/sign-out. */
+export function signInRoutes(s: AuthServices): AnyRoute[] {
   const { deps } = s;
 
-  app.post('/auth/sign-in', async (req, reply) => {
-    const body = parseInput(SignInBody, req.body);
-    const email = parseEmailAddress(body.email);
-    if (body.totp_code !== undefined && body.recovery_code !== undefined) {
-      throw errors.badRequest('invalid_parameter', "Invalid 'recovery_code': send either 'totp_code' or 'recovery_code', not both.", 'recovery_code');
-    }
-    const subject: ThrottleSubject = { account: email, ip: req.ip };
-    const gate = await s.throttle.check(subject);
-    if (!gate.allowed) {
-      req.log.warn({ ip: req.ip, retryAfterMs: gate.retryAfterMs }, 'sign-in refused: too many failed attempts');
-      throw tooManyAttempts(gate.retryAfterMs);
-    }
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/auth/sign-in',
+      permission: PUBLIC,
+      summary: 'Sign in with email and password (and a two-factor or recovery code when the account has 2FA); sets the session cookie and returns the CSRF token.',
+      body: SignInBody,
+      response: SignedInSchema,
+      handler: async ({ body, req, reply }) => {
+        const email = parseEmailAddress(body.email);
+        if (body.totp_code !== undefined && body.recovery_code !== undefined) {
+          throw fail('invalid_parameter', { param: 'recovery_code', reason: "send either 'totp_code' or 'recovery_code', not both" });
+        }
+        const subject: ThrottleSubject = { account: email, ip: req.ip };
+        const gate = await s.throttle.check(subject);
+        if (!gate.allowed) {
+          req.log.warn({ ip: req.ip, retryAfterMs: gate.retryAfterMs }, 'sign-in refused: too many failed attempts');
+          throw tooManyAttempts(gate.retryAfterMs);
+        }
 
-    let user: UserRow;
-    let method: string;
-    try {
-      user = await verifyPassword(s, email, body.password, subject);
-      method = await verifySecondFactor(s, user, body, subject, req);
-    } catch (err) {
-      // For security monitoring: who (user id when the account exists, never the password) and from where.
-      const known = await deps.directory.findUserByEmail(email);
-      req.log.info({ ip: req.ip, userId: known?.id ?? null, code: (err as { code?: string }).code }, 'sign-in failed');
-      throw err;
-    }
-    await s.throttle.recordSuccess(subject);
-    if (user.password_hash !== null && s.hasher.needsRehash(user.password_hash)) {
-      await deps.store.db.updateTable('users').set({ password_hash: await s.hasher.hash(body.password) }).where('id', '=', user.id).execute();
-    }
+        let user: UserRow;
+        let method: string;
+        try {
+          user = await verifyPassword(s, email, body.password, subject);
+          method = await verifySecondFactor(s, user, body, subject, req);
+        } catch (err) {
+          // For security monitoring: who (user id when the account exists, never the password) and from where.
+          const known = await deps.directory.findUserByEmail(email);
+          req.log.info({ ip: req.ip, userId: known?.id ?? null, code: (err as { code?: string }).code }, 'sign-in failed');
+          throw err;
+        }
+        await s.throttle.recordSuccess(subject);
+        if (user.password_hash !== null && s.hasher.needsRehash(user.password_hash)) {
+          await deps.store.db.updateTable('users').set({ password_hash: await s.hasher.hash(body.password) }).where('id', '=', user.id).execute();
+        }
 
-    const { token, session } = await deps.sessions.start(user.id, {
-      ip: req.ip,
-      userAgent: req.headers['user-agent'],
-      method,
-      replacing: presentedSessionToken(req),
-    });
-    setSessionCookie(req, reply, token, deps.secureCookies);
-    req.log.info({ ip: req.ip, userId: user.id, method }, 'signed in');
-    await recordChange(deps.store, selfContext(user, req), { action: 'user.signed_in', target: session.id, before: null, after: sessionView(session), details: { method } }, s.now());
-    const signedIn = (await deps.directory.getUser(user.id)) ?? user;
-    reply.header('cache-control', 'no-store');
-    return { user: userView(signedIn), csrf_token: session.csrf_token, session: sessionView(session, session.id) };
-  });
-
-  app.post('/auth/sign-out', async (req, reply) => {
-    const { session } = accessOf(req);
-    if (!session) {
-      throw errors.badRequest('keys_cannot_sign_out', 'You are using a key: keys do not sign in or out. Revoke the key (DELETE /api/keys/:id) to stop it working.');
-    }
-    await deps.sessions.end(session.user.id, session.session.id);
-    clearSessionCookie(reply);
-    await recordChange(deps.store, changeContextOf(req), { action: 'user.signed_out', target: session.session.id, before: sessionView(session.session), after: null }, s.now());
-    return reply.code(204).send();
-  });
+        const { token, session } = await deps.sessions.start(user.id, {
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          method,
+          replacing: presentedSessionToken(req),
+        });
+        setSessionCookie(req, reply, token, deps.secureCookies);
+        req.log.info({ ip: req.ip, userId: user.id, method }, 'signed in');
+        await recordChange(deps.store, selfContext(user, req), { action: 'user.signed_in', target: session.id, before: null, after: sessionView(session), details: { method } }, s.now());
+        const signedIn = (await deps.directory.getUser(user.id)) ?? user;
+        reply.header('cache-control', 'no-store');
+        return { user: userView(signedIn), csrf_token: session.csrf_token, session: sessionView(session, session.id) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/auth/sign-out',
+      permission: SELF,
+      summary: 'End the current session and clear its cookie (sessions only; keys do not sign out).',
+      status: 204,
+      handler: async ({ req, reply }) => {
+        const { session } = accessOf(req);
+        if (!session) throw fail('keys_cannot_sign_out');
+        await deps.sessions.end(session.user.id, session.session.id);
+        clearSessionCookie(reply);
+        await recordChange(deps.store, changeContextOf(req), { action: 'user.signed_out', target: session.session.id, before: sessionView(session.session), after: null }, s.now());
+      },
+    }),
+  ];
 }
 
 /**

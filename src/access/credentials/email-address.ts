@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 
 /** RFC 5321's limit on a forward path; no deliverable address is longer. */
 export const EMAIL_MAX_LENGTH = 254;
@@ -23,4 +23,4 @@ export function parseEmailAddress(input: unknown, param = 'email'): string {
   return email;
 }
 
-const invalid = (param: string, why: string) => errors.badRequest('invalid_email', `Invalid '${param}': ${why}.`, param);
+const invalid = (param: string, reason: string) => fail('invalid_email', { param, reason });

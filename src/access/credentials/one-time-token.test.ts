@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TollgateError } from '../../http/errors.ts';
+import { TollgateError } from '../../errors/index.ts';
 import { sha256Hex } from './constant-time.ts';
 import { MemoryOneTimeTokenStore } from './one-time-token-store.ts';
 import { DEFAULT_TOKEN_TTL_MS, OneTimeTokens } from './one-time-token.ts';

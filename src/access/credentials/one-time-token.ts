@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { constantTimeEqual, sha256Hex } from './constant-time.ts';
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from './one-time-token-store.ts';
 
@@ -77,12 +77,12 @@ export class OneTimeTokens {
     if (!found || !constantTimeEqual(found.hash, hash) || found.purpose !== purpose) throw invalid();
     const now = this.now();
     if (found.usedAt !== null) throw used();
-    if (now >= found.expiresAt) throw errors.badRequest('expired_token', 'This link has expired; ask for a new one.', 'token');
+    if (now >= found.expiresAt) throw fail('expired_token');
     const taken = await this.store.markUsed(hash, now);
     if (!taken) throw used();
     return { ...taken, usedAt: now };
   }
 }
 
-const invalid = () => errors.badRequest('invalid_token', 'This link is invalid.', 'token');
-const used = () => errors.badRequest('token_already_used', 'This link has already been used.', 'token');
+const invalid = () => fail('invalid_token');
+const used = () => fail('token_already_used');

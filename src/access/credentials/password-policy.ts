@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 
 /** Shortest password accepted, in characters (Unicode code points). */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -13,16 +13,16 @@ export const PASSWORD_MAX_LENGTH = 256;
  */
 export function assertPasswordPolicy(password: unknown, param = 'password'): asserts password is string {
   if (typeof password !== 'string') {
-    throw errors.badRequest('weak_password', `Invalid '${param}': expected a string.`, param);
+    throw fail('weak_password', { param, reason: 'expected a string' });
   }
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) {
-    throw errors.badRequest('weak_password', `Invalid '${param}': must be at least ${PASSWORD_MIN_LENGTH} characters.`, param);
+    throw fail('weak_password', { param, reason: `must be at least ${PASSWORD_MIN_LENGTH} characters` });
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    throw errors.badRequest('weak_password', `Invalid '${param}': must be at most ${PASSWORD_MAX_LENGTH} characters.`, param);
+    throw fail('weak_password', { param, reason: `must be at most ${PASSWORD_MAX_LENGTH} characters` });
   }
   if (password.trim() === '') {
-    throw errors.badRequest('weak_password', `Invalid '${param}': must not be only whitespace.`, param);
+    throw fail('weak_password', { param, reason: 'must not be only whitespace' });
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { humanName } from '../../http/human-name.ts';
-import { errors, TollgateError } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { isAllowed } from '../permissions/authorize.ts';
 import type { Directory, TeamRow, UserRow } from './directory.ts';
@@ -16,20 +16,15 @@ export const EntityName = humanName;
  */
 export async function loadTeam(directory: Directory, actor: Actor, id: string, param = 'id'): Promise<TeamRow> {
   const team = await directory.getTeam(id);
-  if (!team || team.org_id !== actor.orgId) throw errors.notFound('team_not_found', `No team with id '${id}'.`, param);
+  if (!team || team.org_id !== actor.orgId) throw fail('team_not_found', { id }, { param });
   return team;
 }
 
 /** A user of the actor's organization, else 404 `user_not_found` (also for another organization's user). */
 export async function loadUser(directory: Directory, actor: Actor, id: string, param = 'id'): Promise<UserRow> {
   const user = await directory.getUser(id);
-  if (!user || user.org_id !== actor.orgId) throw errors.notFound('user_not_found', `No user with id '${id}'.`, param);
+  if (!user || user.org_id !== actor.orgId) throw fail('user_not_found', { id }, { param });
   return user;
-}
-
-/** 409: the request conflicts with what exists (a duplicate name, the last owner, a non-empty team). */
-export function conflict(code: string, message: string, param: string | null = null): TollgateError {
-  return new TollgateError(code, message, { status: 409, type: 'invalid_request_error', param });
 }
 
 /** Whether a database error is a unique-constraint violation (SQLite or PostgreSQL). */

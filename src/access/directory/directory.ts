@@ -1,9 +1,12 @@
 import type { Selectable, Transaction } from 'kysely';
 import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
 import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/schema-access.ts';
-import { TollgateError } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';
+import { membershipView, orgView, teamView, userView } from './directory-views.ts';
+
+export { membershipView, orgView, teamView, userView } from './directory-views.ts';
 
 export type OrgRow = Selectable<OrgTable>;
 export type TeamRow = Selectable<TeamTable>;
@@ -22,49 +25,6 @@ export interface NewUser {
   /** The person proved the address (a mailed invitation, SSO with a verified email); default false. */
   emailVerified?: boolean | undefined;
 }
-
-/** A user as the API shows them: never a hash, a TOTP secret or recovery codes. */
-export function userView(u: UserRow) {
-  return {
-    id: u.id,
-    object: 'user' as const,
-    org_id: u.org_id,
-    email: u.email,
-    /** False until the person proved the address (a mailed link, or SSO with a verified email). */
-    email_verified: u.email_verified_at !== null,
-    name: u.name,
-    org_role: u.org_role,
-    status: u.status,
-    has_password: u.password_hash !== null,
-    totp_enabled: u.totp_enabled_at !== null,
-    sso: u.sso_issuer !== null,
-    last_sign_in_at: iso(u.last_sign_in_at),
-    created_at: new Date(u.created_at).toISOString(),
-  };
-}
-
-export function teamView(t: TeamRow) {
-  return { id: t.id, object: 'team' as const, org_id: t.org_id, name: t.name, created_at: new Date(t.created_at).toISOString() };
-}
-
-export function orgView(o: OrgRow) {
-  return {
-    id: o.id,
-    object: 'organization' as const,
-    name: o.name,
-    require_2fa: o.require_2fa === 1,
-    ip_allowlist: o.ip_allowlist ? (JSON.parse(o.ip_allowlist) as string[]) : null,
-    sso_enabled: o.sso !== null,
-    allow_unpriced_models: o.allow_unpriced_models === 1,
-    created_at: new Date(o.created_at).toISOString(),
-  };
-}
-
-export function membershipView(m: MembershipRow) {
-  return { object: 'membership' as const, team_id: m.team_id, user_id: m.user_id, role: m.role, created_at: new Date(m.created_at).toISOString() };
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Organizations, teams, users and memberships, and the Actor a user acts as. Every change writes
@@ -379,13 +339,7 @@ export class Directory {
       .where('id', '!=', leaving.id)
       .limit(1)
       .executeTakeFirst();
-    if (!other) {
-      throw new TollgateError('last_owner', 'This is the last active owner of the organization: make someone else owner first.', {
-        status: 409,
-        type: 'invalid_request_error',
-        param,
-      });
-    }
+    if (!other) throw fail('last_owner', {}, { param });
   }
 }
 
@@ -403,8 +357,6 @@ export interface UserPatch {
   orgRole?: RoleName | null | undefined;
   status?: 'active' | 'disabled' | undefined;
 }
-
-/** What still belongs to a team (and blocks its deletion). */
 
 const isActiveOwner = (u: UserRow) => u.org_role === 'owner' && u.status === 'active';
 

@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { invalidCredentials, invalidTotpCode, tooManyAttempts, totpRequired } from '../auth/auth-errors.ts';
 import { acceptTotpCode } from '../auth/second-factor.ts';
 import { newId, type ChangeContext } from '../change-record.ts';
@@ -8,7 +8,7 @@ import type { PasswordHasher } from '../credentials/password-hasher.ts';
 import { assertPasswordPolicy } from '../credentials/password-policy.ts';
 import type { Totp } from '../credentials/totp.ts';
 import { userView, type Directory, type MembershipRow, type UserRow } from './directory.ts';
-import { conflict, isUniqueViolation } from './directory-lookups.ts';
+import { isUniqueViolation } from './directory-lookups.ts';
 import type { InvitationRow, Invitations } from './invitations.ts';
 
 export interface AcceptanceDeps {
@@ -45,7 +45,7 @@ type AccountPlan =
 
 /** 400 `invitation_invalid`: unknown, expired, used or revoked (which one is not told). */
 export function invalidInvitation() {
-  return errors.badRequest('invitation_invalid', 'This invitation link is not valid: it may have expired, been used or been revoked. Ask for a new one.', 'token');
+  return fail('invitation_invalid');
 }
 
 /**
@@ -92,14 +92,14 @@ export async function acceptInvitation(deps: AcceptanceDeps, input: AcceptInput,
       return { user, invitation, membership };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('email_in_use', 'An account with this address was created meanwhile; sign in and ask for a new invitation.', 'token');
+    if (isUniqueViolation(err)) throw fail('email_in_use', { param: 'token', reason: 'an account with this address was created meanwhile; sign in and ask for a new invitation' });
     throw err;
   }
 }
 
 /**
  * - No account with the address: a new one (name and a password that meets the policy required).
- * - An account of another organization: 409 `email_in_use`; a disabled one: 403 `user_disabled`.
+ * - An account of another organization: 409 `email_in_use`; a disabled one: 401 `user_disabled` (as its keys and SSO).
  * - An account with a password: its password must be given (401 `invalid_credentials` otherwise),
  *   and its second factor when it has 2FA (401 `totp_required` / `invalid_totp_code`), exactly as
  *   at sign-in, failures counted by the same throttle: an invitation is no way round either.
@@ -114,14 +114,14 @@ async function planAccount(deps: AcceptanceDeps, invitation: InvitationRow, exis
     assertPasswordPolicy(input.password, 'password');
     return { kind: 'new', name, passwordHash: await deps.hasher.hash(input.password) };
   }
-  if (existing.org_id !== invitation.org_id) throw conflict('email_in_use', 'This address belongs to an account of another organization.', 'token');
-  if (existing.status !== 'active') throw errors.forbidden('user_disabled', 'This account is disabled.');
+  if (existing.org_id !== invitation.org_id) throw fail('email_in_use', { param: 'token', reason: 'this address belongs to an account of another organization' });
+  if (existing.status !== 'active') throw fail('user_disabled');
   if (existing.password_hash !== null) {
     await proveExistingAccount(deps, existing, input, ip);
     return { kind: 'existing', user: existing };
   }
   if (existing.sso_issuer !== null) {
-    throw conflict('sso_account', 'This account signs in with single sign-on: sign in that way and ask an admin to add you to the team.', 'token');
+    throw fail('sso_account', { remedy: 'sign in that way and ask an admin to add you to the team' }, { param: 'token' });
   }
   if (existing.created_at > invitation.created_at) throw invalidInvitation();
   const name = input.name === undefined ? undefined : parseDisplayName(input.name, 'name');

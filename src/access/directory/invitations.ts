@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../../state/index.ts';
 import type { InvitationTable, RoleName } from '../../state/schema-access.ts';
 import { newId, type ChangeContext } from '../change-record.ts';
 import { sha256Hex } from '../credentials/constant-time.ts';
+import { ROLES } from '../permissions/roles.ts';
 import type { Directory } from './directory.ts';
 
 export type InvitationRow = Selectable<InvitationTable>;
@@ -46,11 +48,30 @@ export function invitationStatus(row: InvitationRow, now: number): InvitationSta
   return row.expires_at <= now ? 'expired' : 'pending';
 }
 
+const time = z.iso.datetime();
+
 /** An invitation as the API shows it: never its token or the token's hash. */
-export function invitationView(row: InvitationRow, now: number) {
+export const InvitationViewSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('invitation'),
+  org_id: z.string(),
+  team_id: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+  invited_by: z.string(),
+  created_at: time,
+  expires_at: time,
+  accepted_at: time.nullable(),
+  revoked_at: time.nullable(),
+});
+export type InvitationView = z.output<typeof InvitationViewSchema>;
+
+/** The view of an invitation as it stands at `now`. */
+export function invitationView(row: InvitationRow, now: number): InvitationView {
   return {
     id: row.id,
-    object: 'invitation' as const,
+    object: 'invitation',
     org_id: row.org_id,
     team_id: row.team_id,
     email: row.email,

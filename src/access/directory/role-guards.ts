@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { roleSources, type Actor } from '../permissions/actor.ts';
 import { ASSIGNABLE_ROLES } from '../permissions/assignable-roles.ts';
 import { PERMISSION_MATRIX } from '../permissions/matrix.ts';
@@ -14,7 +14,7 @@ import type { TeamRow, UserRow } from './directory.ts';
 export function assertMayTouch(actor: Actor, team: TeamRow, user: UserRow): void {
   if (user.org_role === null) return;
   if (!canAssignRole(actor, { orgId: team.org_id, teamId: team.id }, user.org_role, user.org_role)) {
-    throw errors.forbidden('permission_denied', `You do not have permission to change the memberships of an organization ${user.org_role}.`);
+    throw fail('permission_denied', { what: `change the memberships of an organization ${user.org_role}` });
   }
 }
 
@@ -30,6 +30,6 @@ export function assertCanSetOrgRole(actor: Actor, from: Role | null, to: Role | 
     return (from === null || assignable.includes(from)) && (to === null || assignable.includes(to));
   });
   if (!allowed) {
-    throw errors.forbidden('permission_denied', `You do not have permission to change an org role from '${from ?? 'none'}' to '${to ?? 'none'}'.`, 'org_role');
+    throw fail('permission_denied', { what: `change an org role from '${from ?? 'none'}' to '${to ?? 'none'}'` }, { param: 'org_role' });
   }
 }

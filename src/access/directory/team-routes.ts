@@ -1,75 +1,104 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
+import { fail } from '../../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
 import { authorize } from '../permissions/authorize.ts';
 import { visibility } from '../permissions/visibility.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
-import { teamView, type Directory } from './directory.ts';
-import { conflict, EntityName, isUniqueViolation, loadTeam } from './directory-lookups.ts';
+import { IdParams, listOf } from '../route-schemas.ts';
+import type { Directory } from './directory.ts';
+import { teamView, TeamViewSchema } from './directory-views.ts';
+import { EntityName, isUniqueViolation, loadTeam } from './directory-lookups.ts';
 import { deleteTeam, renameTeam } from './team-lifecycle.ts';
 
 const TeamBody = z.strictObject({ name: EntityName });
-
-documentRoute('GET /api/teams', { summary: 'List the teams you may read: every team for org-wide roles, else your own teams.' });
-documentRoute('POST /api/teams', { summary: 'Create a team (org-wide owners).', body: TeamBody });
-documentRoute('GET /api/teams/:id', { summary: 'Show a team.' });
-documentRoute('PATCH /api/teams/:id', { summary: 'Rename a team.', body: TeamBody });
-documentRoute('DELETE /api/teams/:id', { summary: 'Delete an empty team (no members, live keys or budgets); its pending invitations are revoked.' });
+const DeletedTeam = z.strictObject({ id: z.string(), object: z.literal('team'), deleted: z.literal(true) });
 
 /** /api/teams: list, create, show, rename, delete. */
-export async function teamRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
+export function teamRoutes(deps: AccessRouteDeps): AnyRoute[] {
   const { directory } = deps;
 
-  app.get('/teams', async (req) => {
-    const v = visibility(accessOf(req).actor, 'teams.read');
-    const teams = await directory.teamsOf(v.orgId, v.all ? undefined : v.teams);
-    return { object: 'list', data: teams.map(teamView) };
-  });
-
-  app.post('/teams', async (req, reply) => {
-    const b = parseInput(TeamBody, req.body);
-    const { actor } = accessOf(req);
-    authorize(actor, 'teams.write', { orgId: actor.orgId, teamId: null });
-    await assertNameFree(directory, actor.orgId, b.name);
-    const team = await directory.createTeam(actor.orgId, b.name, changeContextOf(req)).catch(nameTaken(b.name));
-    return reply.code(201).send(teamView(team));
-  });
-
-  app.get<{ Params: { id: string } }>('/teams/:id', async (req) => {
-    const { actor } = accessOf(req);
-    const team = await loadTeam(directory, actor, req.params.id);
-    authorize(actor, 'teams.read', { orgId: team.org_id, teamId: team.id });
-    return teamView(team);
-  });
-
-  app.patch<{ Params: { id: string } }>('/teams/:id', async (req) => {
-    const b = parseInput(TeamBody, req.body);
-    const { actor } = accessOf(req);
-    const team = await loadTeam(directory, actor, req.params.id);
-    authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
-    if (b.name === team.name) return teamView(team);
-    await assertNameFree(directory, team.org_id, b.name);
-    const renamed = await renameTeam(directory, team.id, b.name, changeContextOf(req)).catch(nameTaken(b.name));
-    return teamView(renamed ?? team);
-  });
-
-  app.delete<{ Params: { id: string } }>('/teams/:id', async (req) => {
-    const { actor } = accessOf(req);
-    const team = await loadTeam(directory, actor, req.params.id);
-    authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
-    const result = await deleteTeam(directory, team.id, changeContextOf(req));
-    if (result && 'blockedBy' in result) {
-      const { members, keys, budgets } = result.blockedBy;
-      throw conflict(
-        'team_not_empty',
-        `Team '${team.name}' still has ${members} member(s), ${keys} live key(s) and ${budgets} budget(s): remove the members, revoke the keys and delete the budgets first.`,
-        'id',
-      );
-    }
-    return { id: team.id, object: 'team', deleted: true };
-  });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/teams',
+      permission: 'teams.read',
+      summary: 'List the teams you may read: every team for org-wide roles, else your own teams.',
+      response: listOf(TeamViewSchema),
+      handler: async ({ req }) => {
+        const v = visibility(accessOf(req).actor, 'teams.read');
+        const teams = await directory.teamsOf(v.orgId, v.all ? undefined : v.teams);
+        return { object: 'list' as const, data: teams.map(teamView) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/teams',
+      permission: 'teams.write',
+      summary: 'Create a team (org-wide owners).',
+      body: TeamBody,
+      response: TeamViewSchema,
+      status: 201,
+      handler: async ({ body: b, req }) => {
+        const { actor } = accessOf(req);
+        authorize(actor, 'teams.write', { orgId: actor.orgId, teamId: null });
+        await assertNameFree(directory, actor.orgId, b.name);
+        const team = await directory.createTeam(actor.orgId, b.name, changeContextOf(req)).catch(nameTaken(b.name));
+        return teamView(team);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/teams/:id',
+      permission: 'teams.read',
+      summary: 'Show a team.',
+      params: IdParams,
+      response: TeamViewSchema,
+      handler: async ({ params, req }) => {
+        const { actor } = accessOf(req);
+        const team = await loadTeam(directory, actor, params.id);
+        authorize(actor, 'teams.read', { orgId: team.org_id, teamId: team.id });
+        return teamView(team);
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/teams/:id',
+      permission: 'teams.write',
+      summary: 'Rename a team.',
+      params: IdParams,
+      body: TeamBody,
+      response: TeamViewSchema,
+      handler: async ({ params, body: b, req }) => {
+        const { actor } = accessOf(req);
+        const team = await loadTeam(directory, actor, params.id);
+        authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
+        if (b.name === team.name) return teamView(team);
+        await assertNameFree(directory, team.org_id, b.name);
+        const renamed = await renameTeam(directory, team.id, b.name, changeContextOf(req)).catch(nameTaken(b.name));
+        return teamView(renamed ?? team);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/teams/:id',
+      permission: 'teams.write',
+      summary: 'Delete an empty team (no members, live keys or budgets); its pending invitations are revoked.',
+      params: IdParams,
+      response: DeletedTeam,
+      handler: async ({ params, req }) => {
+        const { actor } = accessOf(req);
+        const team = await loadTeam(directory, actor, params.id);
+        authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
+        const result = await deleteTeam(directory, team.id, changeContextOf(req));
+        if (result && 'blockedBy' in result) {
+          const { members, keys, budgets } = result.blockedBy;
+          throw fail('team_not_empty', { name: team.name, members, keys, budgets });
+        }
+        return { id: team.id, object: 'team' as const, deleted: true as const };
+      },
+    }),
+  ];
 }
 
 async function assertNameFree(directory: Directory, orgId: string, name: string): Promise<void> {
@@ -83,4 +112,4 @@ function nameTaken(name: string) {
   };
 }
 
-const teamExists = (name: string) => conflict('team_exists', `Invalid 'name': a team named '${name}' already exists in this organization.`, 'name');
+const teamExists = (name: string) => fail('team_exists', { name });

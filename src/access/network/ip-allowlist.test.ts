@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TollgateError } from '../../http/errors.ts';
+import { TollgateError } from '../../errors/index.ts';
 import { parseCidr } from './cidr-range.ts';
 import { IpAllowlist, combineAllowlists } from './ip-allowlist.ts';
 

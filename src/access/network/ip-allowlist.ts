@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { cidrContains, parseCidr, type CidrRange } from './cidr-range.ts';
 import { parseIp } from './ip-address.ts';
 
@@ -38,15 +38,13 @@ export class IpAllowlist implements IpRule {
    * entry, or 400 `too_many_cidrs` with `param` `<param>` for an over-long list.
    */
   static parse(entries: unknown, param = 'ip_allowlist'): IpAllowlist {
-    if (!Array.isArray(entries)) throw errors.badRequest('invalid_cidr', `Invalid '${param}': expected an array of CIDR blocks.`, param);
-    if (entries.length > IP_ALLOWLIST_MAX_ENTRIES) {
-      throw errors.badRequest('too_many_cidrs', `Invalid '${param}': at most ${IP_ALLOWLIST_MAX_ENTRIES} entries.`, param);
-    }
+    if (!Array.isArray(entries)) throw fail('invalid_cidr', { param, reason: 'expected an array of CIDR blocks' });
+    if (entries.length > IP_ALLOWLIST_MAX_ENTRIES) throw fail('too_many_cidrs', { param, max: IP_ALLOWLIST_MAX_ENTRIES });
     const ranges = entries.map((entry: unknown, i) => {
       const at = `${param}[${i}]`;
-      if (typeof entry !== 'string') throw errors.badRequest('invalid_cidr', `Invalid '${at}': expected a string.`, at);
+      if (typeof entry !== 'string') throw fail('invalid_cidr', { param: at, reason: 'expected a string' });
       const r = parseCidr(entry);
-      if ('error' in r) throw errors.badRequest('invalid_cidr', `Invalid '${at}' (${JSON.stringify(entry.slice(0, 60))}): ${r.error}.`, at);
+      if ('error' in r) throw fail('invalid_cidr', { param: at, reason: `${r.error} (${JSON.stringify(entry.slice(0, 60))})` });
       return r;
     });
     return new IpAllowlist(ranges);

@@ -1,4 +1,4 @@
-import { errors, TollgateError } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { isAction, type Action } from './actions.ts';
 import { roleSources, type Actor, type Target } from './actor.ts';
 import { grantReaches } from './grant-reach.ts';
@@ -40,12 +40,6 @@ export function grantingRole(actor: Actor, action: Action, target: Target, matri
  * @example authorize(actor, 'keys.revoke', { orgId: key.orgId, teamId: key.teamId, ownerUserId: key.userId });
  */
 export function authorize(actor: Actor, action: Action, target: Target, matrix: PermissionMatrix = PERMISSION_MATRIX): void {
-  if (target.orgId !== actor.orgId) throw notFound();
-  if (!isAllowed(actor, action, target, matrix)) {
-    throw errors.forbidden('permission_denied', `You do not have permission to perform '${action}' on this resource.`);
-  }
-}
-
-function notFound(): TollgateError {
-  return errors.notFound('not_found', 'The requested resource does not exist.');
+  if (target.orgId !== actor.orgId) throw fail('not_found');
+  if (!isAllowed(actor, action, target, matrix)) throw fail('permission_denied', { what: `perform '${action}' on this resource` });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TollgateError } from '../../http/errors.ts';
+import { TollgateError } from '../../errors/index.ts';
 import { ACTION_TABLE, ACTIONS, type Action } from './actions.ts';
 import type { Actor, Target } from './actor.ts';
 import { authorize, isAllowed } from './authorize.ts';

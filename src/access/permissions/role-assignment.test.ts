@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TollgateError } from '../../http/errors.ts';
+import { TollgateError } from '../../errors/index.ts';
 import type { Actor } from './actor.ts';
 import { assertCanAssignRole, canAssignRole } from './role-assignment.ts';
 import { ROLES, type Role } from './roles.ts';

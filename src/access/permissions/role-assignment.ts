@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { roleSources, type Actor } from './actor.ts';
 import { ASSIGNABLE_ROLES } from './assignable-roles.ts';
 import { grantReaches } from './grant-reach.ts';
@@ -35,9 +35,9 @@ export function canAssignRole(actor: Actor, team: TeamRef, fromRole: Role | null
  * @example assertCanAssignRole(actor, team, current.role, body.role);
  */
 export function assertCanAssignRole(actor: Actor, team: TeamRef, fromRole: Role | null, toRole: Role | null): void {
-  if (team.orgId !== actor.orgId) throw errors.notFound('not_found', 'The requested resource does not exist.');
+  if (team.orgId !== actor.orgId) throw fail('not_found');
   if (!canAssignRole(actor, team, fromRole, toRole)) {
-    throw errors.forbidden('permission_denied', `You do not have permission to change a role from '${fromRole ?? 'none'}' to '${toRole ?? 'none'}' in this team.`);
+    throw fail('permission_denied', { what: `change a role from '${fromRole ?? 'none'}' to '${toRole ?? 'none'}' in this team` });
   }
 }
 

@@ -1,3 +1,4 @@
+import { isAction } from './actions.ts';
 import type { Action } from './actions.ts';
 
 /** Routes anyone may call without a key or session (probes, sign-in, invitation acceptance). */
@@ -163,4 +164,9 @@ export function routeAction(method: string, url: string): RouteRule | undefined 
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method;
   const table: Readonly<Record<string, RouteRule>> = ROUTE_PERMISSIONS;
   return Object.hasOwn(table, routeKey(m, url)) ? table[routeKey(m, url)] : undefined;
+}
+
+/** Whether a declared permission names something the access layer enforces. */
+export function isRouteRule(name: string): name is RouteRule {
+  return name === PUBLIC || name === SELF || name === ACCOUNT || isAction(name);
 }

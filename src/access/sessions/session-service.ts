@@ -7,6 +7,8 @@ import { sha256Hex } from '../credentials/constant-time.ts';
 import { actorOf, type Directory, type UserRow } from '../directory/directory.ts';
 import type { Actor } from '../permissions/actor.ts';
 
+export { sessionView, SessionViewSchema, type SessionView } from './session-view.ts';
+
 export type SessionRow = Selectable<SessionTable>;
 
 /** The cookie that carries a session. HttpOnly, SameSite=Lax, Secure behind https. */
@@ -35,21 +37,6 @@ export interface ActiveSession {
   session: SessionRow;
   user: UserRow;
   actor: Actor;
-}
-
-/** Session view for the user's own list: never the token or the CSRF token. */
-export function sessionView(s: SessionRow, currentId?: string) {
-  return {
-    id: s.id,
-    object: 'session' as const,
-    method: s.method,
-    ip: s.ip,
-    user_agent: s.user_agent,
-    created_at: new Date(s.created_at).toISOString(),
-    last_seen_at: new Date(s.last_seen_at).toISOString(),
-    expires_at: new Date(s.expires_at).toISOString(),
-    current: s.id === currentId,
-  };
 }
 
 const LAST_SEEN_WRITE_MS = 60_000;

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createOutboundFetch, parseAllowance, type OutboundInit } from '../../http/outbound/index.ts';
 import { createOidcSso, type OidcSso, type OidcSsoOptions, type SsoExpectation } from './oidc-client.ts';
-import { SsoError, type SsoErrorCode } from './sso-error.ts';
+import { isSsoError, type SsoErrorCode } from './sso-error.ts';
 import { startTestProvider, type TestProvider } from './oidc-test-provider.ts';
 import { TestBrowser } from './test-browser.ts';
 import { jwtPayload, signRs256 } from './test-jwt-signer.ts';
@@ -13,7 +13,7 @@ const ana = { login: 'ana', email: 'ana@example.com', name: 'Ana Lima', groups: 
 
 async function rejectsWith(promise: Promise<unknown>, code: SsoErrorCode, status: number): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof SsoError, `expected SsoError, got ${String(err)}`);
+    assert.ok(isSsoError(err), `expected an sso_… failure, got ${String(err)}`);
     assert.equal(err.code, code, `${err.message} (cause: ${String((err.cause as Error | undefined)?.message)})`);
     assert.equal(err.status, status);
     return true;

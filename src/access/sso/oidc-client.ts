@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { OutboundRefusedError, type OutboundInit } from '../../http/outbound/index.ts';
-import { SsoError } from './sso-error.ts';
+import { fail, type TollgateError } from '../../errors/index.ts';
 import { identityFromClaims, type SsoIdentity } from './sso-identity.ts';
 import { toSsoError } from './oidc-error-mapping.ts';
 
@@ -44,7 +44,7 @@ export interface OidcSso {
   begin(): Promise<SsoStart>;
   /**
    * Checks the callback, exchanges the code, verifies the ID token (signature, issuer, audience,
-   * expiry, nonce) and returns the identity. Throws an SsoError with a stable code otherwise.
+   * expiry, nonce) and returns the identity. Throws a TollgateError with a stable `sso_…` code otherwise.
    */
   complete(callbackUrl: string, expected: SsoExpectation): Promise<SsoIdentity>;
 }
@@ -68,7 +68,7 @@ export function createOidcSso(options: OidcSsoOptions): OidcSso {
   const configure = (): Promise<oidc.Configuration> => {
     configuration ??= discover(options).catch((err: unknown) => {
       configuration = undefined;
-      throw notAllowed(err) ?? new SsoError('sso_provider_unavailable', `OpenID discovery of ${options.issuer} failed.`, err);
+      throw notAllowed(err) ?? fail('sso_provider_unavailable', { reason: `OpenID discovery of ${options.issuer} failed` }, { cause: err });
     });
     return configuration;
   };
@@ -102,7 +102,7 @@ export function createOidcSso(options: OidcSsoOptions): OidcSso {
           idTokenExpected: true,
         });
         const idClaims = tokens.claims();
-        if (!idClaims) throw new SsoError('sso_invalid_token', 'The identity provider returned no ID token.');
+        if (!idClaims) throw fail('sso_invalid_token', { reason: 'there is none in the answer' });
         const useUserInfo = (options.userInfo ?? true) && config.serverMetadata().userinfo_endpoint !== undefined;
         const extra = useUserInfo ? await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub) : {};
         // Claims of the signed ID token win over userinfo.
@@ -128,10 +128,10 @@ async function discover(options: OidcSsoOptions): Promise<oidc.Configuration> {
   return config;
 }
 
-/** An SsoError for a destination the outbound policy refused (anywhere in the cause chain), else undefined. */
-function notAllowed(err: unknown): SsoError | undefined {
+/** `sso_provider_not_allowed` for a destination the outbound policy refused (anywhere in the cause chain), else undefined. */
+function notAllowed(err: unknown): TollgateError | undefined {
   for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof OutboundRefusedError) return new SsoError('sso_provider_not_allowed', `The identity provider's address is not allowed: ${e.reason}.`, e);
+    if (e instanceof OutboundRefusedError) return fail('sso_provider_not_allowed', { reason: e.reason }, { cause: e });
   }
   return undefined;
 }
@@ -140,6 +140,6 @@ function assertState(received: string | null, expected: string): void {
   const a = Buffer.from(received ?? '');
   const b = Buffer.from(expected);
   if (received === null || expected === '' || a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new SsoError('sso_state_mismatch', 'The sign-in response does not belong to this sign-in (state mismatch).');
+    throw fail('sso_state_mismatch');
   }
 }

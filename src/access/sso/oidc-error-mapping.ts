@@ -1,5 +1,6 @@
 import { AuthorizationResponseError, ClientError, ResponseBodyError } from 'openid-client';
-import { SsoError } from './sso-error.ts';
+import { fail, type TollgateError } from '../../errors/index.ts';
+import { isSsoError } from './sso-error.ts';
 
 /** openid-client wraps the failed check in `cause`, which may itself wrap it once more. */
 function failedClaim(err: Error): unknown {
@@ -13,36 +14,36 @@ function failedClaim(err: Error): unknown {
 }
 
 /**
- * Maps what openid-client throws while completing a sign-in to an SsoError with a stable code.
+ * Maps what openid-client throws while completing a sign-in to a failure with a stable `sso_…` code.
  * Anything not recognised as a refusal of the response is treated as the provider being unavailable.
  * @example
  * try { await authorizationCodeGrant(config, url, checks); } catch (err) { throw toSsoError(err); }
  */
-export function toSsoError(err: unknown): SsoError {
-  if (err instanceof SsoError) return err;
+export function toSsoError(err: unknown): TollgateError {
+  if (isSsoError(err)) return err;
   if (err instanceof AuthorizationResponseError) {
-    return new SsoError('sso_idp_error', `The identity provider refused the sign-in (${err.error}).`, err);
+    return fail('sso_idp_error', { error: err.error }, { cause: err });
   }
   if (err instanceof ResponseBodyError) {
-    return new SsoError('sso_code_rejected', `The identity provider refused the code exchange (${err.error}).`, err);
+    return fail('sso_code_rejected', { error: err.error }, { cause: err });
   }
   if (err instanceof ClientError) {
     const claim = failedClaim(err);
     switch (err.code) {
       case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
-        return new SsoError('sso_token_expired', 'The ID token is expired or not yet valid.', err);
+        return fail('sso_token_expired', {}, { cause: err });
       case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
         return claim === 'nonce'
-          ? new SsoError('sso_nonce_mismatch', 'The ID token was not issued for this sign-in (nonce mismatch).', err)
-          : new SsoError('sso_invalid_token', 'The ID token has an unexpected issuer, audience or claim.', err);
+          ? fail('sso_nonce_mismatch', {}, { cause: err })
+          : fail('sso_invalid_token', { reason: 'its issuer, audience or a claim is not the expected one' }, { cause: err });
       case 'OAUTH_INVALID_RESPONSE':
       case 'OAUTH_PARSE_ERROR':
       case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
       case 'OAUTH_KEY_SELECTION_FAILED':
       case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
       case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-        return new SsoError('sso_invalid_token', 'The identity provider returned an invalid ID token.', err);
+        return fail('sso_invalid_token', { reason: 'it is malformed or its signature does not verify' }, { cause: err });
     }
   }
-  return new SsoError('sso_provider_unavailable', 'The identity provider could not be reached or answered unexpectedly.', err);
+  return fail('sso_provider_unavailable', { reason: 'it could not be reached or answered unexpectedly' }, { cause: err });
 }

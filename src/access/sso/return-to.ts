@@ -1,20 +1,14 @@
-import { errors } from '../../http/errors.ts';
+import { z } from 'zod';
 
 const BASE = 'http://tollgate.invalid';
 
 /**
- * Validates where to send the browser after sign-in: a path on this origin (`/chat?x=1`), never
- * another site (`//evil.example`, `/\evil.example`, `https://…`). Returns null when absent; throws
- * 400 `invalid_parameter` naming `return_to` otherwise.
- * @example parseReturnTo('/settings/keys') // '/settings/keys'
+ * Where to send the browser after sign-in: a path on this origin (`/chat?x=1`), never another site
+ * (`//evil.example`, `/\evil.example`, `https://…`). A query field of this schema that breaks the
+ * rule is 400 `invalid_parameter` naming it.
+ * @example z.strictObject({ return_to: ReturnTo.optional() }).parse({ return_to: '/settings/keys' })
  */
-export function parseReturnTo(value: unknown): string | null {
-  if (value === undefined) return null;
-  if (typeof value !== 'string' || !isSameOriginPath(value)) {
-    throw errors.badRequest('invalid_parameter', "Invalid 'return_to': must be a path on this site, starting with '/'.", 'return_to');
-  }
-  return value;
-}
+export const ReturnTo = z.string().refine(isSameOriginPath, { error: "must be a path on this site, starting with '/'" });
 
 function isSameOriginPath(value: string): boolean {
   if (value.length > 2000 || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return false;

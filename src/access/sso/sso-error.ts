@@ -1,7 +1,8 @@
-import { TollgateError, type OpenAIErrorType } from '../../http/errors.ts';
+import { TollgateError } from '../../errors/index.ts';
 
 /**
- * Stable codes of single sign-on failures. Tests, logs and the web app rely on them.
+ * Stable codes of a refused or failed single sign-on. Tests, logs and the web app rely on them;
+ * their status, type and message are rows of the error table (src/errors/codes/access-codes.ts).
  * - `sso_state_mismatch`: the callback's `state` is missing or not the one stored at `begin()` (400).
  * - `sso_nonce_mismatch`: the ID token's `nonce` is not the one stored at `begin()` (401).
  * - `sso_invalid_token`: the ID token is malformed, its signature does not verify, or its
@@ -16,40 +17,29 @@ import { TollgateError, type OpenAIErrorType } from '../../http/errors.ts';
  * - `sso_provider_not_allowed`: the issuer, or an endpoint its discovery names, is somewhere
  *   Tollgate does not call (plain http, a loopback, private, link-local or metadata address) (502).
  */
-export type SsoErrorCode =
-  | 'sso_state_mismatch'
-  | 'sso_nonce_mismatch'
-  | 'sso_invalid_token'
-  | 'sso_token_expired'
-  | 'sso_code_rejected'
-  | 'sso_idp_error'
-  | 'sso_missing_claim'
-  | 'sso_provider_unavailable'
-  | 'sso_provider_not_allowed';
+export const SSO_ERROR_CODES = [
+  'sso_state_mismatch',
+  'sso_nonce_mismatch',
+  'sso_invalid_token',
+  'sso_token_expired',
+  'sso_code_rejected',
+  'sso_idp_error',
+  'sso_missing_claim',
+  'sso_provider_unavailable',
+  'sso_provider_not_allowed',
+] as const;
 
-const STATUS: Record<SsoErrorCode, { status: number; type: OpenAIErrorType }> = {
-  sso_state_mismatch: { status: 400, type: 'invalid_request_error' },
-  sso_nonce_mismatch: { status: 401, type: 'authentication_error' },
-  sso_invalid_token: { status: 401, type: 'authentication_error' },
-  sso_token_expired: { status: 401, type: 'authentication_error' },
-  sso_code_rejected: { status: 401, type: 'authentication_error' },
-  sso_idp_error: { status: 401, type: 'authentication_error' },
-  sso_missing_claim: { status: 401, type: 'authentication_error' },
-  sso_provider_unavailable: { status: 502, type: 'api_error' },
-  sso_provider_not_allowed: { status: 502, type: 'api_error' },
-};
+export type SsoErrorCode = (typeof SSO_ERROR_CODES)[number];
+
+const CODES: ReadonlySet<string> = new Set(SSO_ERROR_CODES);
 
 /**
- * A refused or failed sign-in. The message is safe to show; details stay in `cause`.
+ * Whether an error is a refused or failed sign-in with one of the codes above (raised with
+ * `fail('sso_…', vars, { cause })`). The message is safe to show; details stay in `cause`.
  * @example
  * try { await sso.complete(url, expected); }
- * catch (err) { if (err instanceof SsoError && err.code === 'sso_state_mismatch') restartSignIn(); }
+ * catch (err) { if (isSsoError(err) && err.code === 'sso_state_mismatch') restartSignIn(); }
  */
-export class SsoError extends TollgateError {
-  override name = 'SsoError';
-  declare readonly code: SsoErrorCode;
-
-  constructor(code: SsoErrorCode, message: string, cause?: unknown) {
-    super(code, message, { ...STATUS[code], cause });
-  }
+export function isSsoError(err: unknown): err is TollgateError & { code: SsoErrorCode } {
+  return err instanceof TollgateError && CODES.has(err.code);
 }

@@ -1,4 +1,4 @@
-import { SsoError } from './sso-error.ts';
+import { fail } from '../../errors/index.ts';
 
 /** Who signed in, as the identity provider vouches for it. `issuer` + `subject` is the stable key. */
 export interface SsoIdentity {
@@ -22,8 +22,8 @@ export interface SsoIdentity {
  */
 export function identityFromClaims(claims: Record<string, unknown>, groupsClaim: string): SsoIdentity {
   const { sub, iss } = claims;
-  if (typeof sub !== 'string' || sub === '') throw new SsoError('sso_missing_claim', 'The ID token has no subject.');
-  if (typeof iss !== 'string' || iss === '') throw new SsoError('sso_missing_claim', 'The ID token has no issuer.');
+  if (typeof sub !== 'string' || sub === '') throw fail('sso_missing_claim', { reason: 'the ID token has no subject' });
+  if (typeof iss !== 'string' || iss === '') throw fail('sso_missing_claim', { reason: 'the ID token has no issuer' });
   return {
     subject: sub,
     issuer: iss,
@@ -37,7 +37,7 @@ export function identityFromClaims(claims: Record<string, unknown>, groupsClaim:
 function optionalString(claims: Record<string, unknown>, name: string): string | null {
   const value = claims[name];
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new SsoError('sso_missing_claim', `The claim '${name}' is not a string.`);
+  if (typeof value !== 'string') throw fail('sso_missing_claim', { reason: `the claim '${name}' is not a string` });
   return value;
 }
 
@@ -45,5 +45,5 @@ function groupsOf(value: unknown, claim: string): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((g): g is string => typeof g === 'string')) return [...new Set(value)];
-  throw new SsoError('sso_missing_claim', `The claim '${claim}' is not a list of strings.`);
+  throw fail('sso_missing_claim', { reason: `the claim '${claim}' is not a list of strings` });
 }

@@ -1,10 +1,9 @@
-import { errors, type TollgateError } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import { changeRecord, type ChangeContext } from '../change-record.ts';
 import { parseDisplayName } from '../credentials/display-name.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { userView, type Directory, type OrgRow, type UserRow } from '../directory/directory.ts';
 import { mapGroups, type TeamMembership } from './group-mapping.ts';
-import { SsoError } from './sso-error.ts';
 import type { SsoIdentity } from './sso-identity.ts';
 import { groupRulesOf, type SsoSettings } from './sso-settings.ts';
 
@@ -26,7 +25,7 @@ export async function provisionSsoUser(directory: Directory, org: OrgRow, settin
   assertEmailDomain(settings, identity);
   const user = (await findLinkedUser(directory, identity)) ?? (await linkOrCreate(directory, org, settings, identity, ctx));
   if (user.org_id !== org.id) throw otherOrg();
-  if (user.status !== 'active') throw errors.forbidden('user_disabled', 'This account is disabled; ask an owner of your organization.');
+  if (user.status !== 'active') throw fail('user_disabled');
   await syncMemberships(directory, org.id, user.id, settings, identity.groups, ctx);
   return user;
 }
@@ -76,7 +75,7 @@ async function linkOrCreate(directory: Directory, org: OrgRow, settings: SsoSett
     return link(directory, existing, identity, ctx);
   }
   if (!settings.jit) {
-    throw errors.forbidden('sso_user_not_provisioned', 'You have no account in this organization; ask an owner to add you (automatic provisioning is off).');
+    throw fail('sso_user_not_provisioned');
   }
   try {
     return await directory.createUser(
@@ -104,17 +103,14 @@ async function linkOrCreate(directory: Directory, org: OrgRow, settings: SsoSett
  */
 async function link(directory: Directory, user: UserRow, identity: SsoIdentity, ctx: ChangeContext): Promise<UserRow> {
   if (!identity.emailVerified) {
-    throw errors.forbidden('sso_email_unverified', 'Your identity provider did not verify your email address, so it cannot be linked to the existing account.');
+    throw fail('sso_email_unverified');
   }
   if (user.sso_issuer === identity.issuer && user.sso_subject !== null) {
-    throw errors.forbidden('sso_identity_conflict', 'This account is already linked to another account of your identity provider.');
+    throw fail('sso_identity_conflict');
   }
   if (user.status !== 'active') return user;
   if (user.org_role === 'owner' || user.totp_enabled_at !== null) {
-    throw errors.forbidden(
-      'sso_link_refused',
-      'This account is an owner or uses two-factor authentication, so it is not linked to single sign-on by its email address: sign in with your password.',
-    );
+    throw fail('sso_link_refused');
   }
   const at = Date.now();
   const claimed = user.email_verified_at === null;
@@ -145,7 +141,7 @@ function assertEmailDomain(settings: SsoSettings, identity: SsoIdentity): void {
   if (settings.allowed_email_domains === null) return;
   const domain = emailOf(identity).split('@')[1];
   if (domain === undefined || !settings.allowed_email_domains.includes(domain)) {
-    throw errors.forbidden('sso_email_domain_not_allowed', 'Your email domain is not allowed to sign in to this organization.');
+    throw fail('sso_email_domain_not_allowed');
   }
 }
 
@@ -153,7 +149,7 @@ function emailOf(identity: SsoIdentity): string {
   try {
     return parseEmailAddress(identity.email);
   } catch (err) {
-    throw new SsoError('sso_missing_claim', 'The identity provider sent no valid email address.', err as TollgateError);
+    throw fail('sso_missing_claim', { reason: 'it has no valid email address' }, { cause: err });
   }
 }
 
@@ -165,4 +161,4 @@ function displayNameOf(identity: SsoIdentity, email: string): string {
   }
 }
 
-const otherOrg = () => errors.forbidden('sso_user_in_other_org', 'This account belongs to another organization; sign in there.');
+const otherOrg = () => fail('sso_user_in_other_org');

@@ -1,4 +1,4 @@
-import { TollgateError } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 
 /** The path of the SSO callback (the route is registered under /api). */
 export const SSO_CALLBACK_PATH = '/api/auth/sso/callback';
@@ -14,15 +14,11 @@ export function ssoRedirectUri(publicUrl: string | undefined): string | null {
 }
 
 /**
- * The redirect URI, or the error that says SSO cannot work yet: 503 at sign-in (the operator must
- * act), 409 when an owner configures it.
+ * The redirect URI, or the error that says SSO cannot work yet: 503 `public_url_not_configured` at
+ * sign-in (the operator must act), 409 `sso_needs_public_url` when an owner configures it.
  */
-export function requireRedirectUri(publicUrl: string | undefined, status: 409 | 503): string {
+export function requireRedirectUri(publicUrl: string | undefined, when: 'sign-in' | 'configure'): string {
   const uri = ssoRedirectUri(publicUrl);
   if (uri !== null) return uri;
-  throw new TollgateError(
-    'public_url_not_configured',
-    'Single sign-on needs the address users reach Tollgate at: the operator must set TOLLGATE_PUBLIC_URL (e.g. https://tollgate.example.com). It is never taken from the request.',
-    { status, type: status === 503 ? 'api_error' : 'invalid_request_error' },
-  );
+  throw when === 'sign-in' ? fail('public_url_not_configured') : fail('sso_needs_public_url');
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AnyRoute } from '../../http/routes/index.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { SsoClients } from './sso-clients.ts';
 import { ssoSettingsRoutes } from './sso-settings-routes.ts';
@@ -6,9 +6,7 @@ import { ssoLookupRoute } from './sso-lookup-route.ts';
 import { ssoSignInRoutes } from './sso-sign-in-routes.ts';
 
 /** Single sign-on per organization: settings (owners), start and callback (public). */
-export async function ssoRoutes(app: FastifyInstance, deps: AccessRouteDeps): Promise<void> {
+export function ssoRoutes(deps: AccessRouteDeps): AnyRoute[] {
   const clients = new SsoClients(deps.outbound);
-  await ssoSettingsRoutes(app, deps, clients);
-  await ssoSignInRoutes(app, deps, clients);
-  await ssoLookupRoute(app, deps);
+  return [...ssoSettingsRoutes(deps, clients), ...ssoSignInRoutes(deps, clients), ssoLookupRoute(deps)];
 }

@@ -1,63 +1,87 @@
-import type { FastifyInstance } from 'fastify';
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import type { ChangeContext } from '../change-record.ts';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
 import type { Directory, OrgRow } from '../directory/directory.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
 import { authorize, type Actor } from '../permissions/index.ts';
 import { assertCanAssignRole } from '../permissions/role-assignment.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
+import { IdParams } from '../route-schemas.ts';
 import type { SsoClients } from './sso-clients.ts';
 import { requireRedirectUri, ssoRedirectUri } from './sso-redirect-uri.ts';
-import { issuerRefusal, readSsoSettings, settingsFromInput, SsoSettingsBody, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
+import { issuerRefusal, readSsoSettings, settingsFromInput, SsoSettingsBody, SsoSettingsViewSchema, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
 
 /**
  * GET, PUT and DELETE /api/orgs/:id/sso: an organization's single sign-on settings (owners only).
  * The client secret is write-only: responses and change records only say whether one is set.
  */
-
-documentRoute('GET /api/orgs/:id/sso', { summary: "The organization's single sign-on settings (the client secret is never shown; `client_secret_set` tells whether one is stored)." });
-documentRoute('PUT /api/orgs/:id/sso', { summary: 'Set (replace) single sign-on settings: issuer, client, groups claim, group → team/role rules, default membership, email domains, just-in-time users.', body: SsoSettingsBody });
-documentRoute('DELETE /api/orgs/:id/sso', { summary: 'Turn single sign-on off for the organization.' });
-export async function ssoSettingsRoutes(app: FastifyInstance, deps: AccessRouteDeps, clients: SsoClients): Promise<void> {
+export function ssoSettingsRoutes(deps: AccessRouteDeps, clients: SsoClients): AnyRoute[] {
   const now = deps.now ?? Date.now;
 
-  app.get<{ Params: { id: string } }>('/orgs/:id/sso', async (req) => {
-    const org = await ownedOrg(deps.directory, accessOf(req).actor, req.params.id);
-    return ssoSettingsView(org.id, readSsoSettings(org.sso), ssoRedirectUri(deps.publicUrl));
-  });
-
-  app.put<{ Params: { id: string } }>('/orgs/:id/sso', async (req) => {
-    const { actor } = accessOf(req);
-    const org = await ownedOrg(deps.directory, actor, req.params.id);
-    const input = parseInput(SsoSettingsBody, req.body);
-    const refused = issuerRefusal(input.issuer, deps.outbound.policy);
-    if (refused) throw errors.badRequest('invalid_parameter', `Invalid 'issuer': Tollgate does not call ${refused}. Use the identity provider's public https address (or, for one on your own network, the operator sets TOLLGATE_OUTBOUND_ALLOW_PRIVATE).`, 'issuer');
-    const before = readSsoSettings(org.sso);
-    const settings = settingsFromInput(input, before);
-    await checkTeams(deps.directory, actor, org.id, settings);
-    const redirectUri = requireRedirectUri(deps.publicUrl, 409);
-    await save(deps.directory, org, before, settings, changeContextOf(req), redirectUri, now());
-    clients.invalidate(org.id);
-    return ssoSettingsView(org.id, settings, redirectUri);
-  });
-
-  app.delete<{ Params: { id: string } }>('/orgs/:id/sso', async (req) => {
-    const org = await ownedOrg(deps.directory, accessOf(req).actor, req.params.id);
-    const before = readSsoSettings(org.sso);
-    if (before === null) throw ssoNotConfigured();
-    const redirectUri = ssoRedirectUri(deps.publicUrl);
-    await save(deps.directory, org, before, null, changeContextOf(req), redirectUri, now());
-    clients.invalidate(org.id);
-    return ssoSettingsView(org.id, null, redirectUri);
-  });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/orgs/:id/sso',
+      permission: 'org.settings.write',
+      summary: "The organization's single sign-on settings (the client secret is never shown; `client_secret_set` tells whether one is stored).",
+      params: IdParams,
+      response: SsoSettingsViewSchema,
+      handler: async ({ params, req }) => {
+        const org = await ownedOrg(deps.directory, accessOf(req).actor, params.id);
+        return ssoSettingsView(org.id, readSsoSettings(org.sso), ssoRedirectUri(deps.publicUrl));
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/api/orgs/:id/sso',
+      permission: 'org.settings.write',
+      summary: 'Set (replace) single sign-on settings: issuer, client, groups claim, group → team/role rules, default membership, email domains, just-in-time users.',
+      params: IdParams,
+      body: SsoSettingsBody,
+      response: SsoSettingsViewSchema,
+      handler: async ({ params, body: input, req }) => {
+        const { actor } = accessOf(req);
+        const org = await ownedOrg(deps.directory, actor, params.id);
+        const refused = issuerRefusal(input.issuer, deps.outbound.policy);
+        if (refused) {
+          throw fail('invalid_parameter', {
+            param: 'issuer',
+            reason: `Tollgate does not call ${refused}. Use the identity provider's public https address (or, for one on your own network, the operator sets TOLLGATE_OUTBOUND_ALLOW_PRIVATE)`,
+          });
+        }
+        const before = readSsoSettings(org.sso);
+        const settings = settingsFromInput(input, before);
+        await checkTeams(deps.directory, actor, org.id, settings);
+        const redirectUri = requireRedirectUri(deps.publicUrl, 'configure');
+        await save(deps.directory, org, before, settings, changeContextOf(req), redirectUri, now());
+        clients.invalidate(org.id);
+        return ssoSettingsView(org.id, settings, redirectUri);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/orgs/:id/sso',
+      permission: 'org.settings.write',
+      summary: 'Turn single sign-on off for the organization.',
+      params: IdParams,
+      response: SsoSettingsViewSchema,
+      handler: async ({ params, req }) => {
+        const org = await ownedOrg(deps.directory, accessOf(req).actor, params.id);
+        const before = readSsoSettings(org.sso);
+        if (before === null) throw ssoNotConfigured();
+        const redirectUri = ssoRedirectUri(deps.publicUrl);
+        await save(deps.directory, org, before, null, changeContextOf(req), redirectUri, now());
+        clients.invalidate(org.id);
+        return ssoSettingsView(org.id, null, redirectUri);
+      },
+    }),
+  ];
 }
 
 async function ownedOrg(directory: Directory, actor: Actor, orgId: string): Promise<OrgRow> {
   authorize(actor, 'org.settings.write', { orgId });
   const org = await directory.getOrg(orgId);
-  if (!org) throw errors.notFound('not_found', 'The requested resource does not exist.');
+  if (!org) throw fail('not_found');
   return org;
 }
 
@@ -71,7 +95,7 @@ async function checkTeams(directory: Directory, actor: Actor, orgId: string, set
     const teamParam = grant.param === 'default' ? 'default_team_id' : `${grant.param}.team_id`;
     const team = await directory.getTeam(grant.teamId);
     if (!team || team.org_id !== orgId) {
-      throw errors.badRequest('invalid_parameter', `Invalid '${teamParam}': no team '${grant.teamId}' in this organization.`, teamParam);
+      throw fail('invalid_parameter', { param: teamParam, reason: `no team '${grant.teamId}' in this organization` });
     }
     assertCanAssignRole(actor, { orgId, teamId: team.id }, null, grant.role);
   }

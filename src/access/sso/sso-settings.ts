@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { AddressPolicy } from '../../http/outbound/index.ts';
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import type { GroupRule } from './group-mapping.ts';
 import { groupRuleSchema, groupRulesSchema } from './group-rules-schema.ts';
 import { TEAM_ROLES, type TeamRole } from './team-role.ts';
@@ -84,7 +84,7 @@ export type SsoSettingsInput = z.output<typeof SsoSettingsBody>;
 /**
  * The settings to store for a PUT: defaults filled in; an omitted `client_secret` keeps the
  * stored one (so a settings page can save without re-entering it).
- * @example settingsFromInput(parseInput(SsoSettingsBody, req.body), currentSettings)
+ * @example settingsFromInput(body, currentSettings) // body: the validated SsoSettingsBody
  */
 export function settingsFromInput(input: SsoSettingsInput, current: SsoSettings | null): SsoSettings {
   return {
@@ -106,14 +106,38 @@ export function readSsoSettings(stored: string | null): SsoSettings | null {
   return stored === null ? null : (JSON.parse(stored) as SsoSettings);
 }
 
+const redirectUriField = z.string().nullable().describe('The callback to register at the identity provider (TOLLGATE_PUBLIC_URL + /api/auth/sso/callback); null until TOLLGATE_PUBLIC_URL is set');
+
+/** The settings as the API shows them: never the client secret, only whether one is set. */
+export const SsoSettingsViewSchema = z.discriminatedUnion('enabled', [
+  z.strictObject({ object: z.literal('sso_settings'), org_id: z.string(), enabled: z.literal(false), redirect_uri: redirectUriField }),
+  z.strictObject({
+    object: z.literal('sso_settings'),
+    org_id: z.string(),
+    enabled: z.literal(true),
+    redirect_uri: redirectUriField,
+    issuer: z.string(),
+    client_id: z.string(),
+    client_secret_set: z.boolean(),
+    scopes: z.array(z.string()).nullable(),
+    groups_claim: z.string(),
+    group_rules: z.array(z.strictObject({ group: z.string(), team_id: z.string(), role: z.enum(TEAM_ROLES) })),
+    default_team_id: z.string().nullable(),
+    default_role: z.enum(TEAM_ROLES).nullable(),
+    allowed_email_domains: z.array(z.string()).nullable(),
+    jit: z.boolean(),
+  }),
+]);
+export type SsoSettingsView = z.output<typeof SsoSettingsViewSchema>;
+
 /**
  * The settings as the API shows them and as change records keep them: never the client secret,
  * only whether one is set.
  */
-export function ssoSettingsView(orgId: string, settings: SsoSettings | null, redirectUri: string | null) {
-  if (settings === null) return { object: 'sso_settings' as const, org_id: orgId, enabled: false, redirect_uri: redirectUri };
+export function ssoSettingsView(orgId: string, settings: SsoSettings | null, redirectUri: string | null): SsoSettingsView {
+  if (settings === null) return { object: 'sso_settings', org_id: orgId, enabled: false, redirect_uri: redirectUri };
   const { client_secret, ...shown } = settings;
-  return { object: 'sso_settings' as const, org_id: orgId, enabled: true, redirect_uri: redirectUri, ...shown, client_secret_set: client_secret !== null };
+  return { object: 'sso_settings', org_id: orgId, enabled: true, redirect_uri: redirectUri, ...shown, client_secret_set: client_secret !== null };
 }
 
 /** The group rules in the shape `mapGroups` takes. */
@@ -150,5 +174,5 @@ export function issuerRefusal(issuer: string, policy: AddressPolicy): string | u
 
 /** 404 for an organization without single sign-on (or an unknown one: the two are not told apart). */
 export function ssoNotConfigured() {
-  return errors.notFound('sso_not_configured', 'Single sign-on is not configured for this organization.');
+  return fail('sso_not_configured');
 }

@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { fail } from '../../errors/index.ts';
 import type { Store } from '../../state/index.ts';
 import { constantTimeEqual, sha256Hex } from '../credentials/constant-time.ts';
 
@@ -73,5 +73,4 @@ export class SsoStateStore {
   }
 }
 
-const invalidState = () =>
-  errors.badRequest('sso_state_invalid', 'This sign-in link is invalid, expired, already used or was started in another browser; start the sign-in again.', 'state');
+const invalidState = () => fail('sso_state_invalid');

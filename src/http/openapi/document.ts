@@ -1,32 +1,36 @@
 import { z } from 'zod';
-import { ACTION_TABLE, isAction } from '../../access/permissions/actions.ts';
-import { ACCOUNT, isSelfRule, PUBLIC, ROUTE_PERMISSIONS } from '../../access/permissions/route-permissions.ts';
-import { routeDoc } from './route-docs.ts';
+import { PUBLIC, type AnyRoute } from '../routes/index.ts';
 
 type Json = Record<string, unknown>;
 
 const ERROR_RESPONSE = { description: "An error in OpenAI's shape.", content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 
+export interface DocumentOptions {
+  version: string;
+  /** The security requirements of a non-public route (the access layer knows keys, sessions and rules). */
+  securityOf: (route: AnyRoute) => Json[];
+  /** Extra text for a route's description (e.g. "session only"). */
+  noteOf?: (route: AnyRoute) => string | undefined;
+}
+
 /**
- * The OpenAPI 3.1 document of Tollgate's HTTP API: every route of ROUTE_PERMISSIONS (so every
- * route the server has), with the permission it needs (`x-tollgate-permission`), how to
- * authenticate, and request schemas generated from the same zod schemas the handlers validate with.
- * @example const doc = buildOpenApiDocument('0.1.0'); doc.paths['/api/keys'].post.requestBody
+ * The OpenAPI 3.1 document of Tollgate's HTTP API, built from the route declarations: every route,
+ * the permission it needs (`x-tollgate-permission`), how to authenticate, and the params, query,
+ * body and response schemas the server validates with (zod, converted once).
+ * @example buildOpenApiDocument(routes, { version: '0.1.0', securityOf: () => [{ tollgateKey: [] }] })
  */
-export function buildOpenApiDocument(version: string): Json {
+export function buildOpenApiDocument(routes: readonly AnyRoute[], options: DocumentOptions): Json {
   const paths: Record<string, Json> = {};
-  for (const [key, rule] of Object.entries(ROUTE_PERMISSIONS)) {
-    const [method, url] = key.split(' ') as [string, string];
-    if (!isApiUrl(url)) continue;
-    const path = url.replace(/:([A-Za-z]+)/g, '{$1}');
+  for (const route of routes) {
+    const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     paths[path] ??= {};
-    paths[path][method.toLowerCase()] = operation(key, url, rule);
+    paths[path][route.method.toLowerCase()] = operation(route, options);
   }
   return {
     openapi: '3.1.0',
     info: {
       title: 'Tollgate',
-      version,
+      version: options.version,
       description:
         'OpenAI-compatible gateway (/v1, same contract as the OpenAI API) and its administration API (/api). Errors always have OpenAI\'s shape {"error":{"message","type","param","code"}}.',
     },
@@ -54,47 +58,50 @@ export function buildOpenApiDocument(version: string): Json {
   };
 }
 
-function operation(key: string, url: string, rule: string): Json {
-  const doc = routeDoc(key);
-  const isGateway = url.startsWith('/v1/');
-  const summary = doc?.summary ?? (isAction(rule) ? ACTION_TABLE[rule].summary : isSelfRule(rule) ? 'Your own account.' : 'Public.');
+function operation(route: AnyRoute, options: DocumentOptions): Json {
+  const key = `${route.method} ${route.path}`;
+  const note = options.noteOf?.(route);
   const op: Json = {
     operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
-    summary,
-    tags: [tagOf(url)],
-    'x-tollgate-permission': rule,
-    security: rule === PUBLIC ? [] : rule === ACCOUNT ? [{ session: [] }] : isGateway ? [{ tollgateKey: [] }] : [{ tollgateKey: [] }, { session: [] }],
-    parameters: [...pathParameters(url), ...queryParameters(doc?.query)],
-    responses: { '200': { description: 'Success.' }, '4XX': ERROR_RESPONSE, '5XX': ERROR_RESPONSE },
+    summary: route.summary,
+    ...(note ? { description: note } : {}),
+    tags: [tagOf(route.path)],
+    'x-tollgate-permission': route.permission,
+    security: route.permission === PUBLIC ? [] : options.securityOf(route),
+    parameters: [...pathParameters(route), ...queryParameters(route.query)],
+    responses: { [String(route.status ?? 200)]: success(route), '4XX': ERROR_RESPONSE, '5XX': ERROR_RESPONSE },
   };
-  if (isGateway) op['externalDocs'] = { description: 'Same request and response as the OpenAI API', url: 'https://platform.openai.com/docs/api-reference' };
-  if (doc?.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } };
+  if (route.gateway) op['externalDocs'] = { description: 'Same request and response as the OpenAI API', url: 'https://platform.openai.com/docs/api-reference' };
+  if (route.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
   return op;
 }
 
-/** The routes the document describes: the gateway, the API and the probes; not the web app's pages and files. */
-function isApiUrl(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/v1/') || url === '/health' || url === '/ready';
+function success(route: AnyRoute): Json {
+  if (route.response) return { description: 'Success.', content: { [route.produces ?? 'application/json']: { schema: jsonSchema(route.response, 'output') } } };
+  if (route.produces) return { description: 'Success.', content: { [route.produces]: {} } };
+  return { description: 'Success.' };
 }
 
-function tagOf(url: string): string {
-  if (url.startsWith('/v1/')) return 'gateway';
-  const part = url.split('/')[2] ?? 'system';
+function tagOf(path: string): string {
+  if (path.startsWith('/v1/')) return 'gateway';
+  const part = path.split('/')[2] ?? 'system';
   return part === 'me' || part === 'auth' ? 'sign-in' : part;
 }
 
-function pathParameters(url: string): Json[] {
-  return [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+function pathParameters(route: AnyRoute): Json[] {
+  const names = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!);
+  const schema = route.params ? (jsonSchema(route.params, 'input') as { properties?: Record<string, Json> }) : undefined;
+  return names.map((name) => ({ name, in: 'path', required: true, schema: schema?.properties?.[name] ?? { type: 'string' } }));
 }
 
 function queryParameters(query: z.ZodType | undefined): Json[] {
   if (!query) return [];
-  const schema = jsonSchema(query) as { properties?: Record<string, Json>; required?: string[] };
+  const schema = jsonSchema(query, 'input') as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s }));
 }
 
-function jsonSchema(schema: z.ZodType): Json {
-  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
   delete out['$schema'];
   return out;
 }

@@ -51,7 +51,7 @@ for (const kind of storeKinds()) describe(`two-factor authentication over HTTP (
     const me = (await (await withSession(gw, s, '/api/me')).json()) as { two_factor: { enabled: boolean } };
     assert.equal(me.two_factor.enabled, false, 'pending until confirmed');
     const wrongCode = (Number(await nextTotpCode(gw, u.user.id, enrol.secret)) + 1) % 1_000_000;
-    await expectError(await withSession(gw, s, '/api/me/2fa/confirm', { method: 'POST', body: { code: String(wrongCode).padStart(6, '0') } }), 400, 'invalid_totp_code', 'code');
+    await expectError(await withSession(gw, s, '/api/me/2fa/confirm', { method: 'POST', body: { code: String(wrongCode).padStart(6, '0') } }), 400, 'incorrect_totp_code', 'code');
     await expectError(await withSession(gw, s, '/api/me/2fa/confirm', { method: 'POST', body: {} }), 400, 'invalid_parameter', 'code');
 
     const confirm = await withSession(gw, s, '/api/me/2fa/confirm', { method: 'POST', body: { code: await nextTotpCode(gw, u.user.id, enrol.secret) } });
@@ -104,7 +104,7 @@ for (const kind of storeKinds()) describe(`two-factor authentication over HTTP (
 
   test('new recovery codes replace the old ones (needs a current code)', async () => {
     const { u, s, secret, recovery } = await enrolled();
-    await expectError(await withSession(gw, s, '/api/me/2fa/recovery-codes', { method: 'POST', body: { code: '000000' } }), 400, 'invalid_totp_code', 'code');
+    await expectError(await withSession(gw, s, '/api/me/2fa/recovery-codes', { method: 'POST', body: { code: '000000' } }), 400, 'incorrect_totp_code', 'code');
     const res = await withSession(gw, s, '/api/me/2fa/recovery-codes', { method: 'POST', body: { code: await nextTotpCode(gw, u.user.id, secret) } });
     assert.equal(res.status, 200);
     const fresh = ((await res.json()) as { recovery_codes: string[] }).recovery_codes;

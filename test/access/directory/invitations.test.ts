@@ -32,7 +32,7 @@ describe('invitations', () => {
     assert.equal(preview.account, 'new');
     const days = (Date.parse(preview.expires_at) - Date.now()) / 86_400_000;
     assert.ok(days > 1.9 && days <= 2, `expires in two days, not ${days}`);
-    await expectError(gw.call('/api/invitations/accept?token=nope', { key: null }), 404, 'invitation_invalid', 'token');
+    await expectError(gw.call('/api/invitations/accept?token=nope', { key: null }), 404, 'invitation_link_not_found', 'token');
     await expectError(gw.call('/api/invitations/accept', { key: null }), 400, 'invalid_parameter', 'token');
   });
 
@@ -44,7 +44,7 @@ describe('invitations', () => {
     assert.equal(me.has_password, true);
     assert.deepEqual(me.memberships, [{ team_id: team, role: 'viewer' }]);
     await expectError(acceptRaw({ token: inv.token, name: 'Again', password: PASSWORD }), 400, 'invitation_invalid', 'token');
-    await expectError(gw.call(`/api/invitations/accept?token=${inv.token}`, { key: null }), 404, 'invitation_invalid');
+    await expectError(gw.call(`/api/invitations/accept?token=${inv.token}`, { key: null }), 404, 'invitation_link_not_found');
 
     const row = await gw.tg.store.db.selectFrom('invitations').selectAll().where('id', '=', inv.invitation.id).executeTakeFirstOrThrow();
     assert.notEqual(row.token_hash, inv.token);
@@ -71,7 +71,7 @@ describe('invitations', () => {
   test('an expired invitation is refused', async () => {
     const inv = await invite(gw, ADMIN_KEY, { email: 'late@example.com', team_id: team, role: 'member' });
     await gw.tg.store.db.updateTable('invitations').set({ expires_at: Date.now() - 1000 }).where('id', '=', inv.invitation.id).execute();
-    await expectError(gw.call(`/api/invitations/accept?token=${inv.token}`, { key: null }), 404, 'invitation_invalid');
+    await expectError(gw.call(`/api/invitations/accept?token=${inv.token}`, { key: null }), 404, 'invitation_link_not_found');
     await expectError(acceptRaw({ token: inv.token, name: 'Late', password: PASSWORD }), 400, 'invitation_invalid', 'token');
     const list = await expectJson(as(gw, ADMIN_KEY, `/api/invitations?team_id=${team}`), 200);
     assert.equal(list.data.find((i: { id: string }) => i.id === inv.invitation.id).status, 'expired');

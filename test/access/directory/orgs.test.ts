@@ -50,7 +50,7 @@ describe('organizations', () => {
     const first = new URL(created.invitation_url).searchParams.get('token')!;
     const again = await expectJson(as(gw, ADMIN_KEY, '/api/invitations', { body: { email: 'slow@slow.example', team_id: defaultTeam, role: 'owner', expires_in_days: 30 } }), 201);
     assert.equal(again.invitation.org_id, created.org.id);
-    await expectError(gw.call(`/api/invitations/accept?token=${first}`, { key: null }), 404, 'invitation_invalid');
+    await expectError(gw.call(`/api/invitations/accept?token=${first}`, { key: null }), 404, 'invitation_link_not_found');
     await expectError(as(gw, ADMIN_KEY, '/api/invitations', { body: { email: 'mole@example.com', team_id: defaultTeam, role: 'owner' } }), 404, 'team_not_found');
     await expectError(as(gw, ADMIN_KEY, '/api/invitations', { body: { email: 'slow@slow.example', team_id: defaultTeam, role: 'member' } }), 404, 'team_not_found');
     await expectError(as(gw, ADMIN_KEY, `/api/invitations?team_id=${defaultTeam}`), 404, 'team_not_found');

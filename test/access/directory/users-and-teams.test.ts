@@ -98,7 +98,7 @@ describe('deleting a team', () => {
     const deleted = await expectJson(as(gw, ADMIN_KEY, `/api/teams/${team}`, { method: 'DELETE' }), 200);
     assert.deepEqual(deleted, { id: team, object: 'team', deleted: true });
     await expectError(as(gw, ADMIN_KEY, `/api/teams/${team}`), 404, 'team_not_found');
-    await expectError(gw.call(`/api/invitations/accept?token=${pending.token}`, { key: null }), 404, 'invitation_invalid');
+    await expectError(gw.call(`/api/invitations/accept?token=${pending.token}`, { key: null }), 404, 'invitation_link_not_found');
     const [record] = await changeRecords(gw, 'team.deleted', team);
     assert.equal(record?.before.name, 'Doomed');
     assert.equal(record?.after, null);

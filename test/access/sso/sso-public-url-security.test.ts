@@ -50,7 +50,7 @@ describe('SSO without TOLLGATE_PUBLIC_URL', () => {
   test('configuring SSO is refused too; the settings show no redirect URI', async () => {
     const put = await gw.call(`/api/orgs/${gw.tg.home.org.id}/sso`, { method: 'PUT', body: ssoBody(idp) });
     assert.equal(put.status, 409, await put.clone().text());
-    assert.equal((await errorOf(put)).code, 'public_url_not_configured');
+    assert.equal((await errorOf(put)).code, 'sso_needs_public_url');
     const shown = (await (await gw.call(`/api/orgs/${gw.tg.home.org.id}/sso`)).json()) as { redirect_uri: unknown };
     assert.equal(shown.redirect_uri, null);
   });

@@ -118,7 +118,7 @@ for (const kind of storeKinds()) {
       assert.equal(JSON.parse(record.after!).sso, true);
     });
 
-    test("a user of another organization with that email, or a disabled user, is refused with 403", async () => {
+    test('a user of another organization with that email is refused with 403, a disabled user with 401 user_disabled', async () => {
       const other = await gw.tg.directory.createOrg('Other Inc', null);
       await gw.tg.directory.createUser({ orgId: other.id, email: 'cy@example.com', name: 'Cy' }, { actorId: 'system', orgId: other.id });
       const refused = await ssoSignIn(gw, orgId, 'cy');
@@ -130,7 +130,8 @@ for (const kind of storeKinds()) {
       assert.equal(response.status, 302);
       await gw.tg.store.db.updateTable('users').set({ status: 'disabled' }).where('email', '=', 'di@example.com').execute();
       const disabled = await ssoSignIn(gw, orgId, 'di');
-      assert.equal(disabled.response.status, 403);
+      // A disabled account is refused as its keys are: 401 user_disabled (one code, one status).
+      assert.equal(disabled.response.status, 401);
       assert.equal((await errorOf(disabled.response)).code, 'user_disabled');
       assert.equal(disabled.session, undefined);
     });

@@ -9,12 +9,24 @@ import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
 import { SessionService } from './access/sessions/session-service.ts';
 import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
-import { makeRecorder } from './gateway/record.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
-import { buildServer } from './http/server.ts';
+import { buildServer, newRequestId } from './http/server.ts';
+import { buildOpenApiDocument } from './http/openapi/document.ts';
+import type { AnyRoute } from './http/routes/index.ts';
+import { systemRoutes } from './http/system-routes.ts';
+import { webApp } from './http/web-app.ts';
+import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
+import { gatewayRouteDocs } from './gateway/endpoints.ts';
+import { createGatewayHandler } from './gateway/gateway-handler.ts';
+import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
+import { createStages } from './gateway/pipeline/stages.ts';
+import { clientAddress } from './http/client-address.ts';
+import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
+import { usageRoutes } from './metering/usage-routes.ts';
 import { createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/ledger.ts';
 import { Meter } from './metering/meter.ts';
+import { refuseMeteringOffWithBudgets } from './metering/metering-off-guard.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/prices/index.ts';
 import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
@@ -24,6 +36,9 @@ import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKey
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
+
+/** The version the OpenAPI document states. */
+const VERSION = '0.1.0';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -41,6 +56,8 @@ export interface Tollgate {
   budgets: BudgetService;
   /** http://host:port once listening. */
   url: string;
+  /** Every route of the server, as declared (permission, schemas): the OpenAPI document and the isolation test read it. */
+  routes: readonly AnyRoute[];
   upstreamMode: 'simulator' | 'configured';
   upstreamUrl: string;
   /** The built-in simulator, when no upstream is configured. */
@@ -61,17 +78,17 @@ export interface StartOptions {
 }
 
 /**
- * Composition root: config → store → services → HTTP server, listening on config.host:config.port.
+ * Composition root: config → store → services → HTTP server, listening on config.server.host:port.
  * On SQLite the data directory is held for this server (a second server on it is refused with a
  * ConfigError); a port that cannot be listened on is a ConfigError too, saying what to change.
  * @example const tg = await startTollgate(loadConfig()); console.log(tg.url);
  */
 export async function startTollgate(config: Config, options: StartOptions = {}): Promise<Tollgate> {
-  const lock = config.databaseUrl ? undefined : lockConfiguredDataDir(config);
+  const lock = config.store.database_url ? undefined : lockConfiguredDataDir(config);
   try {
     // Before anything is created: a first start that then failed to listen would have made (and
     // never shown) the admin key.
-    if (options.listen !== false && config.port !== 0) await probeListen(config.host, config.port).catch((err: unknown) => Promise.reject(explainListenError(err, config)));
+    if (options.listen !== false && config.server.port !== 0) await probeListen(config.server.host, config.server.port).catch((err: unknown) => Promise.reject(explainListenError(err, config)));
     return await startWithDataDir(config, options, lock);
   } catch (err) {
     lock?.release();
@@ -81,95 +98,150 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
 
 async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
-  const store = openConfiguredStore(config, (err) => log.error({ err }, 'database connection error'));
+  const store = openConfiguredStore(config.store, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
+  if (!config.metering.enabled) await refuseMeteringOffWithBudgets(store).catch((err: unknown) => store.close().then(() => Promise.reject(err)));
 
   let simulator: Simulator | undefined;
   let upstreamMode: Tollgate['upstreamMode'] = 'configured';
-  let baseUrl = config.openaiBaseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  if (config.openaiApiKey === undefined && config.openaiBaseUrl === undefined) {
+  let baseUrl = config.upstream.base_url ?? OPENAI_DEFAULT_BASE_URL;
+  if (config.upstream.api_key === undefined && config.upstream.base_url === undefined) {
     simulator = createSimulator();
     baseUrl = `${await simulator.listen(0, '127.0.0.1')}/v1`;
     upstreamMode = 'simulator';
   }
   const upstream = new UpstreamClient({
     baseUrl,
-    apiKey: config.openaiApiKey,
-    headersTimeoutMs: config.upstreamTimeoutMs,
-    bodyIdleTimeoutMs: config.streamIdleTimeoutMs,
+    apiKey: config.upstream.api_key,
+    headersTimeoutMs: config.upstream.headers_timeout_ms,
+    bodyIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
   });
 
   const directory = new Directory(store);
-  const keys = new KeyService(store, directory, { cacheTtlMs: config.keyCacheTtlMs });
+  const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
   directory.onAccessChange = () => keys.invalidateAll();
   // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
-  const changes = createChangeFeed(store, { databaseUrl: config.databaseUrl, onError: (err) => log.warn({ err }, 'change feed') });
+  const changes = createChangeFeed(store, { databaseUrl: config.store.database_url, onError: (err) => log.warn({ err }, 'change feed') });
   await changes.start();
   changes.subscribe((topic) => {
     if (topic === ACCESS_TOPIC) keys.invalidateAll();
   });
-  const sessions = new SessionService(store, directory, { idleTtlMs: config.sessionIdleMs, absoluteTtlMs: config.sessionMaxMs });
-  const home = await bootstrapAccess(store, directory, keys, { orgName: config.orgName, ownerEmail: config.ownerEmail, adminKey: config.adminKey, generateAdminKey: true });
+  const sessions = new SessionService(store, directory, { idleTtlMs: config.access.sessions.idle_minutes * 60_000, absoluteTtlMs: config.access.sessions.max_hours * 3_600_000 });
+  const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
   const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
-    reloadIntervalMs: config.reloadIntervalMs,
+    reloadIntervalMs: config.metering.reload_interval_ms,
     onReloadError: (err) => log.error({ err }, 'price overrides could not be reloaded'),
   });
   const budgets = await createBudgetService(store, {
-    webhookUrl: config.alertWebhookUrl,
-    webhookSecret: config.alertWebhookSecret,
+    webhookUrl: config.metering.budget_alerts.webhook_url,
+    webhookSecret: config.metering.budget_alerts.webhook_secret,
     log,
-    reloadIntervalMs: config.reloadIntervalMs,
+    reloadIntervalMs: config.metering.reload_interval_ms,
   });
   const unpriced = new UnpricedModels(store, log);
-  const meter = config.metering ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
-  const record = makeRecorder(ledger, log, meter);
-  const retention = scheduleRetention(ledger, config.ledgerRetentionDays, log);
+  const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
+  const retention = scheduleRetention(ledger, config.metering.ledger_retention_days, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
-  const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const mailer = config.mail.smtp_url ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from }) : undefined;
   // Workspace turns: until the core refactor admits them in-process, a loopback call to our own /v1.
   let ownUrl: string | undefined;
   const chatRunner =
     options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
-  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.auditSigningKeyFile, dataDir: config.dataDir, create: true }), log });
-  const outbound = createOutboundFetch({ allowance: config.outboundAllowance });
+  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true }), log });
+  const outbound = createOutboundFetch({ allowance: { privateRanges: config.outbound.allow_private } });
+  const background = new BackgroundTasks(log);
+  const access: AccessRouteDeps = {
+    store,
+    directory,
+    keys,
+    sessions,
+    log,
+    mailer,
+    publicUrl: config.server.public_url,
+    secureCookies: config.access.sessions.secure_cookies,
+    outbound,
+    background,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+  };
 
-  const app = await buildServer({
+  const legacy: LegacyDeps = {
     log,
     store,
     keys,
     sessions,
     directory,
-    ledger,
-    upstream,
-    record,
-    meter,
     catalog,
     budgets,
     unpriced,
-    upstreamMode,
-    bodyLimitBytes: config.bodyLimitBytes,
-    maxHeaderBytes: config.maxHeaderBytes,
+    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url },
+  };
+  let openApi: string | undefined;
+  // The web app's pages and files: served at /, declared like every route, but not part of the API document.
+  const web = webApp();
+  const routes: AnyRoute[] = [
+    ...systemRoutes({
+      readiness: async () => {
+        let storeStatus = 'ok';
+        try {
+          await store.ping();
+        } catch {
+          storeStatus = 'unreachable';
+        }
+        return {
+          ready: storeStatus === 'ok',
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+        };
+      },
+      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs([...routes, ...web.routes])], { version: VERSION, ...accessDocs }))),
+    }),
+    ...gatewayRouteDocs(),
+    ...usageRoutes({ ledger, unpriced, directory }),
+    ...accessRoutes(access),
+  ];
+  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes }), {
+    log,
+    keepAlive: meter && ((call) => meter.keepAlive(call)),
+    sendsCost: meter !== undefined,
+    profile: process.env['TOLLGATE_PROFILE'] === 'on',
+  });
+  const app = await buildServer({
+    log,
+    bodyLimitBytes: config.http.body_limit_bytes,
+    maxHeaderBytes: config.http.max_header_bytes,
     connections: {
-      headersTimeoutMs: config.headersTimeoutMs,
-      requestTimeoutMs: config.requestTimeoutMs,
-      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
-      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      headersTimeoutMs: config.http.headers_timeout_ms,
+      requestTimeoutMs: config.http.request_timeout_ms,
+      keepAliveTimeoutMs: config.http.keep_alive_timeout_ms,
+      maxConnectionsPerAddress: config.http.max_connections_per_address,
     },
-    trustProxy: config.trustProxy,
-    mailer,
-    loginThrottle: options.loginThrottle,
-    publicUrl: config.publicUrl,
-    secureCookies: config.secureCookies,
-    outbound,
-    publicRateLimitPerMinute: config.publicRateLimitPerMinute,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.publicUrl },
+    trustProxy: config.server.trust_proxy,
+    routes: [...routes, ...web.routes],
+    checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
+    install: async (server) => {
+      installAccessControl(server, {
+        keys,
+        sessions,
+        directory,
+        publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
+      });
+      // The file server behind GET /assets/* (a declared route).
+      await web.register(server);
+    },
+    registerLegacy: (server) => registerLegacyRoutes(server, legacy),
+    requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
+    // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
+    raw: {
+      matches: (url) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'),
+      handler: createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.server.trust_proxy) }),
+    },
   });
   const tollgate: Tollgate = {
     app,
+    routes: [...routes, ...web.routes, ...legacyRouteDocs([...routes, ...web.routes])],
     store,
     keys,
     directory,
@@ -190,6 +262,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        // Mails a route started after answering (password resets) go out before the mailer and the store close.
+        () => background.drain(),
         () => changes.close(),
         () => upstream.destroy(),
         () => chatRunner.close?.(),
@@ -218,7 +292,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   };
   try {
     if (options.listen !== false) {
-      tollgate.url = await app.listen({ host: config.host, port: config.port });
+      tollgate.url = await app.listen({ host: config.server.host, port: config.server.port });
       ownUrl = loopbackBaseUrl(app.server.address());
     } else {
       await app.ready();
@@ -233,12 +307,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
 /** Holds the SQLite data directory for this server; another server on it is a ConfigError naming its pid. */
 function lockConfiguredDataDir(config: Config): DataDirLock {
   try {
-    return lockDataDir(config.dataDir);
+    return lockDataDir(config.store.data_dir);
   } catch (err) {
     if (!(err instanceof DataDirInUseError)) throw err;
     const who = err.holder ? `another Tollgate (pid ${err.holder.pid} on ${err.holder.host}, started ${err.holder.since})` : 'another Tollgate';
     throw new ConfigError(
-      `${who} is already serving the data directory ${config.dataDir}: stop it first, or give this one its own directory with TOLLGATE_DATA_DIR (several servers can share one PostgreSQL store through DATABASE_URL)`,
+      `${who} is already serving the data directory ${config.store.data_dir}: stop it first, or give this one its own directory with TOLLGATE_DATA_DIR (several servers can share one PostgreSQL store through DATABASE_URL)`,
     );
   }
 }
@@ -254,15 +328,15 @@ function probeListen(host: string, port: number): Promise<void> {
 
 /** A listen error the operator can fix (busy port, privileged port, foreign address) as one line saying what to set. */
 function explainListenError(err: unknown, config: Config): unknown {
-  const where = `${config.host}:${config.port}`;
+  const where = `${config.server.host}:${config.server.port}`;
   switch ((err as { code?: unknown }).code) {
     case 'EADDRINUSE':
-      return new ConfigError(`port ${config.port} on ${config.host} is already in use (another Tollgate running?): stop that process or choose another port with PORT, e.g. PORT=${config.port === 65535 ? 8081 : config.port + 1}`);
+      return new ConfigError(`port ${config.server.port} on ${config.server.host} is already in use (another Tollgate running?): stop that process or choose another port with PORT, e.g. PORT=${config.server.port === 65535 ? 8081 : config.server.port + 1}`);
     case 'EACCES':
       return new ConfigError(`not allowed to listen on ${where} (ports below 1024 need privileges): choose another port with PORT, e.g. PORT=8080`);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new ConfigError(`HOST ${config.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`);
+      return new ConfigError(`HOST ${config.server.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`);
     default:
       return err;
   }
@@ -274,7 +348,7 @@ function explainListenError(err: unknown, config: Config): unknown {
  */
 function createLogger(config: Config): Logger {
   return pino(
-    { level: config.logLevel, base: null, redact: { paths: ['req.headers.authorization'], remove: true } },
+    { level: config.logging.level, base: null, redact: { paths: ['req.headers.authorization'], remove: true } },
     pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -1,0 +1,17 @@
+import type { UpstreamClient } from '../../upstream/upstream-client.ts';
+import type { GatewayCall } from './call-context.ts';
+import type { Stage } from './stage.ts';
+
+/**
+ * Stage 4: where the call goes. Today one upstream serves every model; deployments, aliases,
+ * balancing and the response cache (a hit sets `call.reply` and the call stage is skipped) fill
+ * this stage.
+ */
+export function routeStage(upstream: UpstreamClient): Stage {
+  return {
+    name: 'route',
+    run(call: GatewayCall) {
+      call.upstream = upstream;
+    },
+  };
+}

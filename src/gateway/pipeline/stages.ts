@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { KeyService } from '../../access/key-service.ts';
+import type { UsageLedger } from '../../metering/ledger.ts';
+import type { Meter } from '../../metering/meter.ts';
+import type { UpstreamClient } from '../../upstream/upstream-client.ts';
+import { admitStage } from './admit.ts';
+import { authenticateStage } from './authenticate.ts';
+import { callStage } from './call.ts';
+import { guardInStage } from './guard-in.ts';
+import { guardOutStage } from './guard-out.ts';
+import { meterStage } from './meter.ts';
+import { recordStage } from './record.ts';
+import { routeStage } from './route.ts';
+import type { Stage } from './stage.ts';
+
+export interface StageDeps {
+  log: Logger;
+  keys: KeyService;
+  upstream: UpstreamClient;
+  ledger: UsageLedger;
+  /** Budgets and cost; undefined when metering is off. */
+  meter: Meter | undefined;
+  bodyLimitBytes: number;
+}
+
+/**
+ * THE request path of the gateway, in order (docs/gateway.md has the diagram). A new capability is
+ * a file in this folder and a line here; the runner (run-pipeline.ts) runs the list.
+ */
+export function createStages(deps: StageDeps): Stage[] {
+  return [
+    authenticateStage(deps.keys),
+    admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
+    guardInStage(),
+    routeStage(deps.upstream),
+    callStage(),
+    guardOutStage(),
+    meterStage(deps.meter),
+    recordStage(deps.ledger, deps.log),
+  ];
+}
