@@ -7,6 +7,8 @@ const BY_CODE: Record<string, (e: ApiError) => string> = {
   network_error: () => 'Tollgate cannot be reached. Check your connection and try again.',
   invalid_credentials: () => 'That email and password do not match an account. Check both and try again.',
   invalid_totp_code: () => 'That code did not work. Use the current code from your authenticator app (each code works once).',
+  // The same words for a wrong code when turning 2FA on or off (the server answers 400 there, 401 at sign-in).
+  incorrect_totp_code: () => 'That code did not work. Use the current code from your authenticator app (each code works once).',
   invalid_recovery_code: () => 'That recovery code is not valid or has already been used.',
   too_many_sign_in_attempts: (e) => `Too many attempts. Wait ${waitText(e.retryAfter)} and try again.`,
   rate_limit_exceeded: (e) => `Too many requests from your network. Wait ${waitText(e.retryAfter)} and try again.`,
@@ -16,6 +18,9 @@ const BY_CODE: Record<string, (e: ApiError) => string> = {
   ip_not_allowed: () => 'Your organization does not allow access from the network you are on.',
   user_disabled: () => 'This account is disabled. Ask an owner of your organization.',
   invitation_invalid: () => 'This invitation link is no longer valid: it may have expired, been used or been revoked. Ask the person who invited you for a new one.',
+  // Opening a dead link (404) rather than accepting it (400): the same for the person.
+  invitation_link_not_found: () => 'This invitation link is no longer valid: it may have expired, been used or been revoked. Ask the person who invited you for a new one.',
+  account_disabled: () => 'This account is disabled. Enable it first.',
   invalid_or_expired_token: () => 'This link has expired or was already used. Ask for a new one.',
   weak_password: () => 'Choose a password of 12 to 256 characters (a few words make a good one).',
   incorrect_password: () => 'Your current password is not right.',
