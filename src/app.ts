@@ -14,6 +14,7 @@ import { buildServer, newRequestId } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/routes/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { webApp } from './http/web-app.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/endpoints.ts';
 import { createGatewayHandler } from './gateway/gateway-handler.ts';
@@ -172,6 +173,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   };
 
   let openApi: string | undefined;
+  // The web app's pages and files: served at /, declared like every route, but not part of the API document.
+  const web = webApp();
   const routes: AnyRoute[] = [
     ...systemRoutes({
       readiness: async () => {
@@ -214,15 +217,18 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       maxConnectionsPerAddress: config.http.max_connections_per_address,
     },
     trustProxy: config.server.trust_proxy,
-    routes,
+    routes: [...routes, ...web.routes],
     checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
-    install: (server) =>
+    install: async (server) => {
       installAccessControl(server, {
         keys,
         sessions,
         directory,
         publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
-      }),
+      });
+      // The file server behind GET /assets/* (a declared route).
+      await web.register(server);
+    },
     requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
     // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
     raw: {
@@ -232,7 +238,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const tollgate: Tollgate = {
     app,
-    routes,
+    routes: [...routes, ...web.routes],
     store,
     keys,
     directory,
