@@ -18,6 +18,7 @@ import { webApp } from './http/web-app.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/endpoints.ts';
 import { createGatewayHandler } from './gateway/gateway-handler.ts';
+import { inProcessChatCaller } from './gateway/in-process-call.ts';
 import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
 import { createStages } from './gateway/pipeline/stages.ts';
 import type { Stage } from './gateway/pipeline/stage.ts';
@@ -33,7 +34,7 @@ import { UnpricedModels } from './metering/unpriced-models.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
-import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
+import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
@@ -149,10 +150,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const retention = scheduleRetention(ledger, config.metering.ledger_retention_days, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.mail.smtp_url ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from }) : undefined;
-  // Workspace turns: until the core refactor admits them in-process, a loopback call to our own /v1.
-  let ownUrl: string | undefined;
-  const chatRunner =
-    options.chatRunner ?? new HttpChatRunner({ baseUrl: () => ownUrl, keys: new WorkspaceKeys(keys, directory, { log }), ledgerRow: (id) => ledger.get(id), log });
+  // Workspace turns run through the gateway's pipeline in-process (the pipeline is built below).
+  let gatewayChat: ReturnType<typeof inProcessChatCaller> | undefined;
+  const chatRunner = options.chatRunner ?? new PipelineChatRunner({ call: (request) => gatewayChat!(request), keys: new WorkspaceKeys(keys, directory, { log }) });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true }), log });
@@ -206,6 +206,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     sendsCost: meter !== undefined,
     profile: stageProfile && ((call) => stageProfile.add(call)),
   });
+  gatewayChat = inProcessChatCaller(runCall, newRequestId);
   const app = await buildServer({
     log,
     bodyLimitBytes: config.http.body_limit_bytes,
@@ -292,7 +293,6 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   try {
     if (options.listen !== false) {
       tollgate.url = await app.listen({ host: config.server.host, port: config.server.port });
-      ownUrl = loopbackBaseUrl(app.server.address());
     } else {
       await app.ready();
     }

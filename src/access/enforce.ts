@@ -9,7 +9,7 @@ import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
 import { PERMISSION_MATRIX } from './permissions/matrix.ts';
-import { ACCOUNT, isRouteRule, isSelfRule, PUBLIC, routeAction, type RouteRule } from './permissions/route-permissions.ts';
+import { ACCOUNT, isRouteRule, isSelfRule, PUBLIC, type RouteRule } from './permissions/route-permissions.ts';
 import type { Principal } from './principal.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions/session-service.ts';
 
@@ -52,7 +52,7 @@ export interface AccessDeps {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The enforcement point of the /api routes (the gateway pipeline authenticates /v1 itself). Every route must be mapped in ROUTE_PERMISSIONS (registering an unmapped
+ * The enforcement point of the /api routes (the gateway pipeline authenticates /v1 itself). Every route declares its permission (registering an undeclared
  * route throws at start-up: fail closed). Each request is authenticated (a key, or on /api a session
  * cookie with a CSRF token on state-changing methods), checked against IP allowlists, endpoint
  * scopes and the org's 2FA policy, and refused with 403 when no role of the caller grants the
@@ -65,17 +65,10 @@ export function installAccessControl(app: FastifyInstance, deps: AccessDeps): vo
   app.addHook('onRoute', (opts: RouteOptions) => {
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
     const declared = (opts.config as { route?: { permission: string } } | undefined)?.route?.permission;
-    if (declared !== undefined && !isRouteRule(declared)) throw new Error(`Route '${methods.join(',')} ${opts.url}' declares '${declared}', which is no action of the permission matrix nor public/self/account.`);
-    const rules = methods.map((method) => {
-      const listed = routeAction(method, opts.url);
-      if (declared !== undefined && listed !== undefined && listed !== declared) throw new Error(`Route '${method} ${opts.url}' declares '${declared}' but ROUTE_PERMISSIONS says '${listed}'.`);
-      const rule = declared ?? listed;
-      if (rule === undefined) throw new Error(`Route '${method} ${opts.url}' has no entry in ROUTE_PERMISSIONS (src/access/permissions/route-permissions.ts).`);
-      return rule;
-    });
-    // One config serves every method of the route, so they must need the same thing.
-    if (new Set(rules).size > 1) throw new Error(`Route '${methods.join(',')} ${opts.url}' needs different permissions per method: register each method separately.`);
-    const access: RouteAccess = { rule: rules[0]!, scope: endpointScopeOf(opts.url) };
+    // Fail closed: a route registered without a declaration (defineRoute) would have no permission.
+    if (declared === undefined) throw new Error(`Route '${methods.join(',')} ${opts.url}' declares no permission: declare it with defineRoute (src/http/routes).`);
+    if (!isRouteRule(declared)) throw new Error(`Route '${methods.join(',')} ${opts.url}' declares '${declared}', which is no action of the permission matrix nor public/self/account.`);
+    const access: RouteAccess = { rule: declared, scope: endpointScopeOf(opts.url) };
     opts.config = { ...(opts.config as object), access };
   });
 

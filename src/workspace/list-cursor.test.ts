@@ -4,7 +4,6 @@ import { TollgateError } from '../errors/index.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { searchTerms } from './search/search-terms.ts';
 import { cleanTitle, fallbackTitle } from './chat/title-generator.ts';
-import { loopbackBaseUrl } from './chat/http-chat-runner.ts';
 
 describe('list cursor', () => {
   test('round-trips', () => {
@@ -36,15 +35,5 @@ describe('titles', () => {
     assert.ok(cleanTitle('word '.repeat(40))!.length <= 81);
     assert.equal(fallbackTitle('How do I\tsplit a\nbill fairly between friends who ate different things?'), 'How do I split a bill fairly between friends who ate…');
     assert.equal(fallbackTitle('\u0000\u0001'), 'New conversation');
-  });
-});
-
-describe('loopback URL of the temporary HTTP runner', () => {
-  test('wildcard addresses become loopback', () => {
-    assert.equal(loopbackBaseUrl({ address: '0.0.0.0', family: 'IPv4', port: 8080 }), 'http://127.0.0.1:8080');
-    assert.equal(loopbackBaseUrl({ address: '::', family: 'IPv6', port: 8080 }), 'http://[::1]:8080');
-    assert.equal(loopbackBaseUrl({ address: '10.1.2.3', family: 'IPv4', port: 1 }), 'http://10.1.2.3:1');
-    assert.equal(loopbackBaseUrl('/tmp/sock'), undefined);
-    assert.equal(loopbackBaseUrl(null), undefined);
   });
 });

@@ -11,6 +11,8 @@ export interface WorkspaceCaller {
   userId: string;
   orgId: string;
   actor: Actor;
+  /** The address the request came from. */
+  ip: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function callerOf(req: FastifyRequest): WorkspaceCaller {
   const a = accessOf(req);
   const userId = a.session ? a.session.user.id : (a.principal?.userId ?? null);
   if (userId === null) throw fail('not_a_user', { what: 'The workspace (conversations and templates)' });
-  return { userId, orgId: a.actor.orgId, actor: a.actor };
+  return { userId, orgId: a.actor.orgId, actor: a.actor, ip: req.ip };
 }
 
 /**

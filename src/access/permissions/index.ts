@@ -8,5 +8,5 @@ export { GRANTS, MatrixSchema, parseMatrix, type Grant, type MatrixRow, type Per
 export { assertCanAssignRole, canAssignRole, type TeamRef } from './role-assignment.ts';
 export { rankedAtMost, ROLE_TABLE, ROLES, type Role } from './roles.ts';
 export { checkRouteCoverage, trackNewFastifyInstances, trackRoutes, type RegisteredRoute, type RouteCoverage } from './route-coverage.ts';
-export { ACCOUNT, isSelfRule, PUBLIC, SELF, ROUTE_PERMISSIONS, routeAction, routeKey, type RouteKey, type RouteRule } from './route-permissions.ts';
+export { ACCOUNT, isRouteRule, isSelfRule, PUBLIC, SELF, type RouteRule } from './route-permissions.ts';
 export { visibility, seesAnything, visibleWhere, type Visibility, type PlacementColumns } from './visibility.ts';

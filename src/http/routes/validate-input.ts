@@ -14,7 +14,9 @@ const FIELD_TEMPLATE = "Invalid '{param}': {reason}.";
 export function validateInput<S extends z.ZodType>(schema: S, value: unknown, where: 'params' | 'query' | 'body'): z.output<S> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  // An unknown field is named first, whatever else is wrong: the same 400 on every route.
+  const issues = parsed.error.issues;
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   const param =
     issue.code === 'unrecognized_keys'
       ? clip([...issue.path, issue.keys[0]!].reduce<string>(joinPath, ''))

@@ -4,6 +4,8 @@ import type { TollgateError } from '../../errors/index.ts';
 export interface ChatPrincipal {
   userId: string;
   orgId: string;
+  /** The address the person calls from (their IP allowlists apply to the turn as to a /v1 call). */
+  ip?: string | undefined;
 }
 
 /** One message of the history sent to the model. */

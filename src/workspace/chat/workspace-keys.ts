@@ -21,10 +21,10 @@ export interface WorkspaceKeysOptions {
 export const WORKSPACE_KEY_NAME = 'workspace chat (temporary, managed by Tollgate)';
 
 /**
- * PART OF THE TEMPORARY HTTP ADAPTER (see http-chat-runner.ts): personal keys minted for a person
- * so that their workspace turns can call `/v1` as them. The secret stays in this process's memory;
- * keys are short-lived, revoked on close, and replaced when the person's access changes. The core
- * refactor that admits workspace turns by session identity removes this file.
+ * Short-lived personal keys minted for a person so that their workspace turns run through the
+ * gateway's pipeline as them (PipelineChatRunner): the key's principal carries their roles, model
+ * limits and budgets exactly as a key they made themselves would. The secret stays in this
+ * process's memory; keys are revoked on close and replaced when the person's access changes.
  */
 export class WorkspaceKeys {
   private readonly minted = new Map<string, Minted>();

@@ -95,7 +95,7 @@ describe('SSO settings: /api/orgs/:id/sso', () => {
       [{ group_rules: [{ group: 'eng', team_id: eng, role: 'boss' }] }, 'group_rules[0].role'],
       [{ group_rules: [{ group: 'eng', team_id: eng, role: 'member' }, { group: 'x', team_id: otherOrgTeam, role: 'member' }] }, 'group_rules[1].team_id'],
       [{ group_rules: [{ group: 'eng', team_id: 'team_nope', role: 'member' }] }, 'group_rules[0].team_id'],
-      [{ group_rules: [{ group: 'eng', team: eng, role: 'member' }] }, 'group_rules[0].team_id'],
+      [{ group_rules: [{ group: 'eng', team: eng, role: 'member' }] }, 'group_rules[0].team'], // the unknown field is named first
       [{ group_rules: [{ group: '', team_id: eng, role: 'member' }] }, 'group_rules[0].group'],
       [{ group_rules: [{ group: 'eng', team_id: eng, role: 'member' }, { group: 'eng', team_id: eng, role: 'admin' }] }, 'group_rules[1]'],
       [{ default_team_id: eng }, 'default_role'],
