@@ -29,4 +29,4 @@ export {
   maxOutputTokensOf,
 } from './token-estimate.ts';
 export type { EstimateEndpoint } from './token-estimate.ts';
-export { formatPricePerMillion, formatUsd, parseUsd, type Nanos } from './money.ts';
+export { formatPricePerMillion, formatUsd, parseUsd, type Nanos } from '../money/index.ts';

@@ -7,7 +7,7 @@ import { fail } from '../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
 import { homeOrgIdOf, type HomeOrgSource } from './home-org.ts';
 import type { UsageLedger, UsageScope } from './ledger.ts';
-import { formatUsd } from './money.ts';
+import { formatUsd } from '../money/index.ts';
 import type { UnpricedModels } from './unpriced-models.ts';
 import type { UsageRecord } from './usage-record.ts';
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { visibleWhere, type Visibility } from '../../access/permissions/visibility.ts';
 import type { Store } from '../../state/index.ts';
 import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
-import { formatUsd, type Nanos } from '../money.ts';
+import { formatUsd, type Nanos } from '../../money/index.ts';
 import { auditEvent } from './audit-event.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';

@@ -2,7 +2,7 @@ import type { Selectable, Transaction } from 'kysely';
 import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
 import type { Database, Store } from '../../state/index.ts';
 import type { BudgetSpendTable } from '../../state/schema-budgets.ts';
-import { formatUsd } from '../money.ts';
+import { formatUsd } from '../../money/index.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
 
 /** Who changes a budget; absent: the system (CLI, tests). */

@@ -4,7 +4,7 @@ import type { Visibility } from '../../access/permissions/visibility.ts';
 import { errors } from '../../http/errors.ts';
 import { MemoryCounters, type CounterUsage, type Counters } from '../../state/counters/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { Nanos } from '../money.ts';
+import type { Nanos } from '../../money/index.ts';
 import { BudgetAlerts } from './budget-alerts.ts';
 import { BudgetExceededError } from './budget-exceeded-error.ts';
 import { BudgetIndex } from './budget-index.ts';

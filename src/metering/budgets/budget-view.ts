@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
-import { formatUsd, type Nanos } from '../money.ts';
+import { formatUsd, type Nanos } from '../../money/index.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatPricePerMillion, type PicosPerToken } from '../money.ts';
+import { formatPricePerMillion, type PicosPerToken } from '../../money/index.ts';
 import type { PriceSheet, TierPrice } from './price-sheet.ts';
 import { priceText } from './price-text-schema.ts';
 

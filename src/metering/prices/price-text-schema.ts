@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePricePerMillion, type PicosPerToken } from '../money.ts';
+import { parsePricePerMillion, type PicosPerToken } from '../../money/index.ts';
 
 /** The highest price accepted anywhere, in USD per 1M tokens: above it a price is a typo, not a rate. */
 export const MAX_PRICE_PER_MILLION = 10_000;
