@@ -1,16 +1,16 @@
 // TRANSITIONAL (issue 10): the routes not yet declared with defineRoute, registered the old way.
 // Each module moves its routes to declarations; this file shrinks to nothing and is deleted.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Directory } from './access/directory/directory.ts';
-import type { KeyService } from './access/key-service.ts';
-import type { SessionService } from './access/sessions/session-service.ts';
-import { routeDoc } from './http/openapi/route-docs.ts';
-import { routeKeyOf, type AnyRoute } from './http/routes/index.ts';
-import { ACTION_TABLE, isAction } from './access/permissions/actions.ts';
-import { isSelfRule, ROUTE_PERMISSIONS } from './access/permissions/route-permissions.ts';
-import { budgetRoutes, type BudgetService } from './metering/budgets/index.ts';
-import { priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
-import type { UnpricedModels } from './metering/unpriced-models.ts';
+import type { Directory } from './access/index.ts';
+import type { KeyService } from './access/index.ts';
+import type { SessionService } from './access/index.ts';
+import { routeDoc } from './http/index.ts';
+import { routeKeyOf, type AnyRoute } from './http/index.ts';
+import { ACTION_TABLE, isAction } from './access/index.ts';
+import { isSelfRule, ROUTE_PERMISSIONS } from './access/index.ts';
+import { budgetRoutes, type BudgetService } from './metering/index.ts';
+import { priceRoutes, type PriceCatalog } from './metering/index.ts';
+import type { UnpricedModels } from './metering/index.ts';
 import type { Store } from './state/index.ts';
 import { workspaceRoutes, type WorkspaceDeps } from './workspace/index.ts';
 

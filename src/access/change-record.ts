@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { AuditEventTable } from '../state/schema-budgets.ts';
+import type { AuditEventTable } from '../state/index.ts';
 
 /** Who made a change and from where: the request's actor. */
 export interface ChangeContext {

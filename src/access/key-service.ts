@@ -2,7 +2,7 @@ import type { Selectable, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { fail } from '../errors/index.ts';
 import { ACCESS_TOPIC, publishChange, type ApiKeyTable, type Database, type Store } from '../state/index.ts';
-import type { RoleName } from '../state/schema-access.ts';
+import type { RoleName } from '../state/index.ts';
 import { changeRecord, newId, type ChangeContext } from './change-record.ts';
 import type { Directory } from './directory/directory.ts';
 import { generateKeySecret, hashKeySecret, looksLikeKey, visiblePrefix } from './key-secret.ts';

@@ -1,7 +1,7 @@
-import { bootstrapAccess, type HomeOrg } from '../access/bootstrap.ts';
-import type { ChangeContext } from '../access/change-record.ts';
-import { Directory } from '../access/directory/directory.ts';
-import { KeyService } from '../access/key-service.ts';
+import { bootstrapAccess, type HomeOrg } from '../access/index.ts';
+import type { ChangeContext } from '../access/index.ts';
+import { Directory } from '../access/index.ts';
+import { KeyService } from '../access/index.ts';
 import type { Config } from '../config/index.ts';
 import { openConfiguredStore, type Store } from '../state/index.ts';
 

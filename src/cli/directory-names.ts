@@ -1,4 +1,4 @@
-import type { Directory } from '../access/directory/directory.ts';
+import type { Directory } from '../access/index.ts';
 import type { Store } from '../state/index.ts';
 
 /** A reference to a directory entry with the name a person recognises it by. */

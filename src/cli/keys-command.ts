@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
-import { checkHumanName } from '../http/human-name.ts';
+import { checkHumanName } from '../http/index.ts';
 import { withCliAccess } from './access-session.ts';
 import { loadDirectoryNames } from './directory-names.ts';
 import { keyListings, keyTable } from './key-listing.ts';

@@ -1,4 +1,4 @@
-import { TollgateError } from '../http/errors.ts';
+import { TollgateError } from '../http/index.ts';
 
 /**
  * 403 `model_not_priced`: a budget applies to the caller and the model has no price, so its cost

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
-import { visibleWhere } from '../access/permissions/visibility.ts';
+import { visibleWhere } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { UsageScope } from './ledger.ts';
 import { auditEvent } from './budgets/audit-event.ts';

@@ -5,3 +5,8 @@ export { lockDataDir, DataDirInUseError, type DataDirLock, type DataDirHolder } 
 export { openConfiguredStore, type StoreChoice } from './configured-store.ts';
 export type { ComplianceTables, AuditChainHeadTable, AuditCheckpointTable, DataKeyTable } from './schema-compliance.ts';
 export { ACCESS_TOPIC, createChangeFeed, publishChange, type ChangeFeed } from './change-feed/index.ts';
+export { type BucketAdjust, type BucketState, type BucketTake, type CounterEntry, type Counters, type CounterUsage, MemoryCounters, type ReserveOptions, type SettleResult } from './counters/index.ts';
+export { connectRedis, type RedisConnectionOptions } from './redis-connection.ts';
+export { type InvitationTable, type MembershipTable, type OneTimeTokenTable, type OrgTable, type RoleName, type SessionTable, type TeamTable, type UserTable } from './schema-access.ts';
+export { type BudgetAlertTable, type BudgetSpendTable, type BudgetTable } from './schema-budgets.ts';
+export { type ConversationMessageTable, type ConversationShareTable, type ConversationTable, type TemplateTable } from './schema-workspace.ts';

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authorize } from '../access/permissions/authorize.ts';
-import { seesAnything, visibility } from '../access/permissions/visibility.ts';
-import { errors } from '../http/errors.ts';
-import { documentRoute } from '../http/openapi/route-docs.ts';
-import { parseInput } from '../http/parse-input.ts';
+import { authorize } from '../access/index.ts';
+import { seesAnything, visibility } from '../access/index.ts';
+import { errors } from '../http/index.ts';
+import { documentRoute } from '../http/index.ts';
+import { parseInput } from '../http/index.ts';
 import type { Store } from '../state/index.ts';
 import { CreateConversationBody, ListConversationsQuery, SearchQuery, UpdateConversationBody } from './conversation-input.ts';
 import type { ConversationStore } from './conversation-store.ts';

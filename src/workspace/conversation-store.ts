@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
-import { errors } from '../http/errors.ts';
+import { errors } from '../http/index.ts';
 import type { Database, Store } from '../state/index.ts';
-import type { ConversationMessageTable, ConversationTable } from '../state/schema-workspace.ts';
+import type { ConversationMessageTable, ConversationTable } from '../state/index.ts';
 import type { CreateConversationInput, ListConversationsInput, UpdateConversationInput } from './conversation-input.ts';
 import type { ListPosition } from './list-cursor.ts';
 

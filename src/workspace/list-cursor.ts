@@ -1,4 +1,4 @@
-import { errors } from '../http/errors.ts';
+import { errors } from '../http/index.ts';
 
 /** Where a page of a list ends: the last row's activity time and id (ties broken by id). */
 export interface ListPosition {

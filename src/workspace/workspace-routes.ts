@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Directory } from '../access/directory/directory.ts';
-import type { BudgetService } from '../metering/budgets/index.ts';
-import type { PriceCatalog } from '../metering/prices/index.ts';
+import type { Directory } from '../access/index.ts';
+import type { BudgetService } from '../metering/index.ts';
+import type { PriceCatalog } from '../metering/index.ts';
 import type { Store } from '../state/index.ts';
 import type { ChatRunner } from './chat/chat-runner.ts';
 import { messageRoutes } from './chat/message-routes.ts';

@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Store } from '../../state/index.ts';
-import type { UserTable } from '../../state/schema-access.ts';
+import type { UserTable } from '../../state/index.ts';
 import { changeRecord, type ChangeContext, type ChangeInput } from '../change-record.ts';
 import { userView, type UserRow } from '../directory/directory.ts';
 

@@ -1,6 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
-import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/schema-access.ts';
+import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/index.ts';
 import { fail } from '../../errors/index.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';

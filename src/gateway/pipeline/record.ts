@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { UsageLedger } from '../../metering/ledger.ts';
+import type { UsageLedger } from '../../metering/index.ts';
 import { formatUsd } from '../../money/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';

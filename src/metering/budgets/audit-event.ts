@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { AuditEventTable } from '../../state/schema-budgets.ts';
+import type { AuditEventTable } from '../../state/index.ts';
 
 /**
  * An `audit_events` row for an event that is not a change (an alert fired, a model seen without a

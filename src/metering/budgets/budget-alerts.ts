@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
-import { visibleWhere, type Visibility } from '../../access/permissions/visibility.ts';
+import { visibleWhere, type Visibility } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
+import type { BudgetAlertTable } from '../../state/index.ts';
 import { formatUsd, type Nanos } from '../../money/index.ts';
 import { auditEvent } from './audit-event.ts';
 import type { Budget } from './budget.ts';

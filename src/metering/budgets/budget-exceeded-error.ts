@@ -1,4 +1,4 @@
-import { TollgateError, type OpenAIErrorBody } from '../../http/errors.ts';
+import { TollgateError, type OpenAIErrorBody } from '../../http/index.ts';
 import { formatUsd, type Nanos } from '../../money/index.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { errors } from '../../http/errors.ts';
-import { humanName } from '../../http/human-name.ts';
+import { errors } from '../../http/index.ts';
+import { humanName } from '../../http/index.ts';
 import { formatUsd, parseUsd, type Nanos } from '../../money/index.ts';
 import type { BudgetPlacement } from './budget-placement.ts';
 import { BUDGET_SCOPES, type BudgetScope } from './budget.ts';

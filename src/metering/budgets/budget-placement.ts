@@ -1,5 +1,5 @@
-import type { Actor, Target } from '../../access/permissions/actor.ts';
-import { errors } from '../../http/errors.ts';
+import type { Actor, Target } from '../../access/index.ts';
+import { errors } from '../../http/index.ts';
 import type { Budget, BudgetScope } from './budget.ts';
 
 /** Where a budget belongs, for permissions: its organization, team and (user budgets) user. */

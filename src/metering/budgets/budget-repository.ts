@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Database, Store } from '../../state/index.ts';
-import type { BudgetSpendTable } from '../../state/schema-budgets.ts';
+import type { BudgetSpendTable } from '../../state/index.ts';
 import { formatUsd } from '../../money/index.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
-import { toTollgateError } from '../../http/errors.ts';
+import { toTollgateError } from '../../http/index.ts';
 import { budgetRoutes } from './budget-routes.ts';
 import type { BudgetService } from './budget-service.ts';
-import { Directory } from '../../access/directory/directory.ts';
+import { Directory } from '../../access/index.ts';
 import { actAs, clock, insertKey, Services, usd } from './budget-test-fixture.ts';
 
 for (const kind of storeKinds()) {

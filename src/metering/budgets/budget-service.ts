@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import type { Visibility } from '../../access/permissions/visibility.ts';
-import { errors } from '../../http/errors.ts';
-import { MemoryCounters, type CounterUsage, type Counters } from '../../state/counters/index.ts';
+import type { Visibility } from '../../access/index.ts';
+import { errors } from '../../http/index.ts';
+import { MemoryCounters, type CounterUsage, type Counters } from '../../state/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { Nanos } from '../../money/index.ts';
 import { BudgetAlerts } from './budget-alerts.ts';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
+import type { BudgetAlertTable } from '../../state/index.ts';
 import { formatUsd, type Nanos } from '../../money/index.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';

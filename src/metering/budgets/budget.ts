@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { BudgetTable } from '../../state/schema-budgets.ts';
+import type { BudgetTable } from '../../state/index.ts';
 import type { Nanos } from '../../money/index.ts';
 import type { PeriodKind } from './period.ts';
 

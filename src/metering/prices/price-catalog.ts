@@ -1,5 +1,5 @@
-import type { ChangeContext } from '../../access/change-record.ts';
-import { errors } from '../../http/errors.ts';
+import type { ChangeContext } from '../../access/index.ts';
+import { errors } from '../../http/index.ts';
 import type { Store } from '../../state/index.ts';
 import { readPriceFile, type PriceData } from './bundled-prices.ts';
 import { modelKeyChain } from './model-family.ts';

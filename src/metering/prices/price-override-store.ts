@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Database, Store } from '../../state/index.ts';
 import type { PriceSheet } from './price-sheet.ts';
 import { priceSheetSchema, storedPriceSheet, toPriceSheet } from './price-sheet-schema.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errors, type TollgateError } from '../../http/errors.ts';
+import { errors, type TollgateError } from '../../http/index.ts';
 import { modelId } from './price-file-schema.ts';
 import { priceSheetFields } from './price-sheet-schema.ts';
 import { INVALID_PRICE } from './price-text-schema.ts';

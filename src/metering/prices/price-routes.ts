@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accessOf, changeContextOf } from '../../access/enforce.ts';
-import { authorize } from '../../access/permissions/authorize.ts';
-import { errors } from '../../http/errors.ts';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
+import { accessOf, changeContextOf } from '../../access/index.ts';
+import { authorize } from '../../access/index.ts';
+import { errors } from '../../http/index.ts';
+import { documentRoute } from '../../http/index.ts';
 import { homeOrgIdOf, type HomeOrgSource } from '../home-org.ts';
 import type { PriceCatalog } from './price-catalog.ts';
 import { invalidRequest, ModelParam, PriceGetQuery, PriceListQuery, PriceOverrideBody } from './price-route-schemas.ts';

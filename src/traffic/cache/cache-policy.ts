@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { errors } from '../../http/index.ts';
 
 /** The request header that opts in (`on`) or out (`off`) of the response cache. */
 export const CACHE_HEADER = 'x-tollgate-cache';

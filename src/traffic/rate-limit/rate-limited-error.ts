@@ -1,5 +1,5 @@
-import { TollgateError, type OpenAIErrorBody } from '../../http/errors.ts';
-import { formatDuration } from '../../upstream/openai-duration.ts';
+import { TollgateError, type OpenAIErrorBody } from '../../http/index.ts';
+import { formatDuration } from '../../upstream/index.ts';
 import { rateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.ts';
 
 /** Which limit refused: requests or tokens per minute, or concurrent requests. */

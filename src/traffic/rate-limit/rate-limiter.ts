@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
-import { TollgateError } from '../../http/errors.ts';
-import type { BucketTake, Counters } from '../../state/counters/index.ts';
+import { TollgateError } from '../../http/index.ts';
+import type { BucketTake, Counters } from '../../state/index.ts';
 import { RateLimitAdmission } from './rate-limit-admission.ts';
 import { NO_SNAPSHOT, tightest, type RateLimitSnapshot } from './rate-limit-headers.ts';
 import type { RateLimitRule } from './rate-limit-rule.ts';

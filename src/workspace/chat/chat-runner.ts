@@ -1,4 +1,4 @@
-import type { TollgateError } from '../../http/errors.ts';
+import type { TollgateError } from '../../http/index.ts';
 
 /** The person a chat turn runs as: their spend, budgets and permissions apply. */
 export interface ChatPrincipal {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { errors, TollgateError, type OpenAIErrorType } from '../../http/errors.ts';
+import { errors, TollgateError, type OpenAIErrorType } from '../../http/index.ts';
 import type { ChatRunEnd, ChatRunEvent, ChatRunner, ChatRunRequest } from './chat-runner.ts';
 import type { WorkspaceKeys } from './workspace-keys.ts';
 

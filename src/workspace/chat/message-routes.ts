@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { errors, toTollgateError, type TollgateError } from '../../http/errors.ts';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
+import { errors, toTollgateError, type TollgateError } from '../../http/index.ts';
+import { documentRoute } from '../../http/index.ts';
+import { parseInput } from '../../http/index.ts';
 import { RegenerateBody, TurnBody } from '../conversation-input.ts';
 import type { ConversationRow, ConversationStore, MessageRow } from '../conversation-store.ts';
 import { conversationView, messageView } from '../conversation-view.ts';

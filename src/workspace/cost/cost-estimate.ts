@@ -1,6 +1,6 @@
 import { countChatPromptTokens, formatUsd } from '../../metering/index.ts';
-import type { BudgetService } from '../../metering/budgets/index.ts';
-import { computeCost, type PriceCatalog } from '../../metering/prices/index.ts';
+import type { BudgetService } from '../../metering/index.ts';
+import { computeCost, type PriceCatalog } from '../../metering/index.ts';
 import type { MessageRow } from '../conversation-store.ts';
 import type { WorkspaceCaller } from '../workspace-caller.ts';
 import { capabilitiesOf } from './model-catalog.ts';

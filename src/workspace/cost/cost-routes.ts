@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { accessOf } from '../../access/enforce.ts';
-import type { BudgetService } from '../../metering/budgets/index.ts';
-import type { PriceCatalog } from '../../metering/prices/index.ts';
-import { errors } from '../../http/errors.ts';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
+import { accessOf } from '../../access/index.ts';
+import type { BudgetService } from '../../metering/index.ts';
+import type { PriceCatalog } from '../../metering/index.ts';
+import { errors } from '../../http/index.ts';
+import { documentRoute } from '../../http/index.ts';
+import { parseInput } from '../../http/index.ts';
 import { EstimateBody } from '../conversation-input.ts';
 import type { ConversationStore, MessageRow } from '../conversation-store.ts';
 import { callerOf, ownConversation } from '../workspace-caller.ts';

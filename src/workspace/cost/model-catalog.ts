@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ModelMatcher } from '../../access/principal.ts';
+import type { ModelMatcher } from '../../access/index.ts';
 import { formatPricePerMillion } from '../../metering/index.ts';
-import type { PriceCatalog } from '../../metering/prices/index.ts';
+import type { PriceCatalog } from '../../metering/index.ts';
 
 const CapabilityFile = z.object({
   families: z.array(z.strictObject({ prefix: z.string().min(1), capabilities: z.array(z.string().min(1)) })).min(1),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
+import { documentRoute } from '../../http/index.ts';
+import { parseInput } from '../../http/index.ts';
 import type { ConversationStore } from '../conversation-store.ts';
 import { callerOf, ownConversation } from '../workspace-caller.ts';
 import { exportFileName, toJson, toMarkdown } from './conversation-export.ts';

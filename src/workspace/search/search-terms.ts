@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { errors } from '../../http/index.ts';
 
 /** At most this many words of a query are used. */
 const MAX_TERMS = 12;

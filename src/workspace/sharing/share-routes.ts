@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { linkBase } from '../../access/auth/link-base.ts';
-import { changeContextOf } from '../../access/enforce.ts';
-import { authorize } from '../../access/permissions/authorize.ts';
-import { errors } from '../../http/errors.ts';
-import { documentRoute } from '../../http/openapi/route-docs.ts';
-import { parseInput } from '../../http/parse-input.ts';
+import { linkBase } from '../../access/index.ts';
+import { changeContextOf } from '../../access/index.ts';
+import { authorize } from '../../access/index.ts';
+import { errors } from '../../http/index.ts';
+import { documentRoute } from '../../http/index.ts';
+import { parseInput } from '../../http/index.ts';
 import type { ConversationStore } from '../conversation-store.ts';
 import { callerOf, ownConversation } from '../workspace-caller.ts';
 import { shareView, type ShareStore } from './share-store.ts';

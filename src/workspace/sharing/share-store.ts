@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { ConversationShareTable } from '../../state/schema-workspace.ts';
+import type { ConversationShareTable } from '../../state/index.ts';
 import { newWorkspaceId, type ConversationRow } from '../conversation-store.ts';
 
 export type ShareRow = Selectable<ConversationShareTable>;

@@ -1,4 +1,4 @@
-import { errors } from '../../http/errors.ts';
+import { errors } from '../../http/index.ts';
 import { isNumber, type TemplateVariable } from './template-input.ts';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
-import type { Visibility } from '../../access/permissions/visibility.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
+import type { Visibility } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { TemplateTable } from '../../state/schema-workspace.ts';
+import type { TemplateTable } from '../../state/index.ts';
 import { newWorkspaceId } from '../conversation-store.ts';
 import type { TemplateVariable } from './template-input.ts';
 

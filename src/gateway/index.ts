@@ -1,0 +1,4 @@
+export { ENDPOINTS, gatewayRouteDocs } from './endpoints.ts';
+export { createGatewayHandler } from './gateway-handler.ts';
+export { createPipeline } from './pipeline/run-pipeline.ts';
+export { createStages } from './pipeline/stages.ts';
