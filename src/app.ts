@@ -14,7 +14,7 @@ import { buildServer, newRequestId } from './http/index.ts';
 import { buildOpenApiDocument } from './http/index.ts';
 import type { AnyRoute } from './http/index.ts';
 import { systemRoutes } from './http/index.ts';
-import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
+import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/index.ts';
 import { createGatewayHandler } from './gateway/index.ts';
 import { createPipeline } from './gateway/index.ts';
@@ -27,7 +27,7 @@ import { UsageLedger } from './metering/index.ts';
 import { Meter } from './metering/index.ts';
 import { refuseMeteringOffWithBudgets } from './metering/index.ts';
 import { loadPriceCatalog, type PriceCatalog } from './metering/index.ts';
-import { UnpricedModels } from './metering/index.ts';
+import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
@@ -127,6 +127,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.access.sessions.idle_minutes * 60_000, absoluteTtlMs: config.access.sessions.max_hours * 3_600_000 });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
+  if (home.firstStart) await placeUnplacedRows(store, home.org.id);
   const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
@@ -352,11 +353,7 @@ function scheduleAccessHousekeeping(store: Store, sessions: SessionService, log:
   const run = async () => {
     const before = Date.now() - 86_400_000;
     await sessions.prune(before);
-    await store.db.deleteFrom('login_throttle').where('forget_at', '<', before).execute();
-    await store.db
-      .deleteFrom('one_time_tokens')
-      .where((eb) => eb.or([eb('expires_at', '<', before), eb('used_at', '<', before)]))
-      .execute();
+    await pruneExpiredAccessRows(store, before);
   };
   const timer = setInterval(() => run().catch((err: unknown) => log.error({ err }, 'access housekeeping failed')), 3_600_000);
   timer.unref();

@@ -22,3 +22,6 @@ export { isSelfRule, ROUTE_PERMISSIONS } from './permissions/route-permissions.t
 export { seesAnything, visibility, type Visibility, visibleWhere } from './permissions/visibility.ts';
 export { type ModelMatcher, type Principal } from './principal.ts';
 export { SessionService } from './sessions/session-service.ts';
+export { recordChange, updateAccount } from './auth/account-changes.ts';
+export { pruneExpiredAccessRows } from './expired-rows.ts';
+export { keyPlacement, keyPlacements, type KeyPlacement } from './key-placement.ts';

@@ -65,7 +65,7 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
       process.stdout.write(`created ${key.id} (${key.prefix}…, ${who})\nkey (shown once): ${secret}\n`);
     } else if (sub === 'list') {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
-      const names = await loadDirectoryNames(store, directory);
+      const names = await loadDirectoryNames(directory);
       const rows = keyListings(await keys.listAll(), names);
       if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (rows.length === 0) process.stdout.write('no keys\n');

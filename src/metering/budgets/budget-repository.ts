@@ -1,5 +1,5 @@
 import type { Selectable, Transaction } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/index.ts';
+import { changeRecord, keyPlacement, type ChangeContext, type KeyPlacement } from '../../access/index.ts';
 import type { Database, Store } from '../../state/index.ts';
 import type { BudgetSpendTable } from '../../state/index.ts';
 import { formatUsd } from '../../money/index.ts';
@@ -68,8 +68,8 @@ export class BudgetRepository {
   }
 
   /** Where a key belongs (organization, team, user), or undefined for an unknown key. */
-  keyPlacement(keyId: string): Promise<{ org_id: string | null; team_id: string | null; user_id: string | null } | undefined> {
-    return this.store.db.selectFrom('api_keys').select(['org_id', 'team_id', 'user_id']).where('id', '=', keyId).executeTakeFirst();
+  keyPlacement(keyId: string): Promise<KeyPlacement | undefined> {
+    return keyPlacement(this.store, keyId);
   }
 }
 
