@@ -12,6 +12,7 @@ import type { Actor } from './permissions/actor.ts';
 import { visibleWhere, type Visibility } from './permissions/visibility.ts';
 import { keyView as toView, type KeyView } from './key-view.ts';
 import { modelMatcher, type Principal } from './principal.ts';
+import { appendAuditEvent } from '../compliance/index.ts';
 
 export type { KeyView } from './key-view.ts';
 
@@ -340,7 +341,7 @@ export class KeyService {
   }
 
   private async record(trx: Transaction<Database>, ctx: ChangeContext, action: string, target: string, before: unknown, after: unknown, at: number, details?: Record<string, unknown>) {
-    await trx.insertInto('audit_events').values(changeRecord(ctx, { action, target, before, after, details }, at)).execute();
+    await appendAuditEvent(trx, changeRecord(ctx, { action, target, before, after, details }, at));
   }
 
   private async load(hash: string, now: number): Promise<Loaded> {

@@ -5,6 +5,7 @@ import { visibleWhere } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { UsageScope } from './ledger.ts';
 import { auditEvent } from './budgets/audit-event.ts';
+import { appendAuditEvent } from '../compliance/index.ts';
 
 export interface UnpricedModelReport {
   model: string;
@@ -41,7 +42,7 @@ export class UnpricedModels {
             .onConflict((oc) => oc.columns(['kind', 'subject']).doNothing())
             .executeTakeFirst();
           if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
-            await trx.insertInto('audit_events').values(auditEvent('system', 'price.unknown_model', model, { model }, at)).execute();
+            await appendAuditEvent(trx, auditEvent('system', 'price.unknown_model', model, { model }, at));
           }
         });
         this.log.warn({ model }, 'model has no price: its cost is recorded as unknown; add one with PUT /api/prices/{model}');

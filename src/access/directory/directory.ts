@@ -5,6 +5,7 @@ import { fail } from '../../errors/index.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { membershipView, orgView, teamView, userView } from './directory-views.ts';
+import { appendAuditEvent } from '../../compliance/index.ts';
 
 export { membershipView, orgView, teamView, userView } from './directory-views.ts';
 
@@ -193,7 +194,7 @@ export class Directory {
     at: number,
     orgId: string = ctx.orgId,
   ): Promise<void> {
-    await trx.insertInto('audit_events').values(changeRecord({ ...ctx, orgId }, { action, target, before, after }, at)).execute();
+    await appendAuditEvent(trx, changeRecord({ ...ctx, orgId }, { action, target, before, after }, at));
   }
 
   // The admin API (directory-routes.ts, invitation-routes.ts) uses the methods below.

@@ -9,6 +9,7 @@ import { auditEvent } from './audit-event.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 import type { WebhookSender } from './webhook-sender.ts';
+import { appendAuditEvent } from '../../compliance/index.ts';
 
 export type AlertKind = BudgetAlertTable['kind'];
 
@@ -112,7 +113,7 @@ export class BudgetAlerts {
         .returning('id')
         .executeTakeFirst();
       if (!won) return false;
-      await trx.insertInto('audit_events').values(auditEvent('system', ALERT_ACTIONS[kind], budget.id, body, at, budget.orgId)).execute();
+      await appendAuditEvent(trx, auditEvent('system', ALERT_ACTIONS[kind], budget.id, body, at, budget.orgId));
       return true;
     });
     if (inserted) {

@@ -4,6 +4,7 @@ import type { Database, Store } from '../../state/index.ts';
 import type { BudgetSpendTable } from '../../state/index.ts';
 import { formatUsd } from '../../money/index.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
+import { appendAuditEvent } from '../../compliance/index.ts';
 
 /** Who changes a budget; absent: the system (CLI, tests). */
 export type BudgetChangeContext = ChangeContext | undefined;
@@ -106,5 +107,5 @@ async function record(
     { action, target: budget.id, before: before && budgetRecordView(before), after: after && budgetRecordView(after), details },
     at,
   );
-  await trx.insertInto('audit_events').values({ ...row, org_id: row.org_id || null }).execute();
+  await appendAuditEvent(trx, { ...row, org_id: row.org_id || null });
 }
