@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { KeyService } from './access/index.ts';
+import { KeyService, keyPlacements } from './access/index.ts';
 import { bootstrapAccess, type HomeOrg } from './access/index.ts';
 import type { LoginThrottle } from './access/index.ts';
 import { Directory } from './access/index.ts';
@@ -9,11 +9,11 @@ import { createSmtpMailer } from './access/index.ts';
 import { SessionService } from './access/index.ts';
 import { loadSigningKey, startAuditChainer } from './compliance/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
-import { createOutboundFetch } from './http/index.ts';
-import { buildServer, newRequestId } from './http/index.ts';
-import { buildOpenApiDocument } from './http/index.ts';
+import { createOutboundFetch } from './http/outbound/index.ts';
+import { buildServer, newRequestId } from './http/server.ts';
+import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/index.ts';
-import { systemRoutes } from './http/index.ts';
+import { systemRoutes } from './http/system-routes.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/index.ts';
 import { createGatewayHandler } from './gateway/index.ts';
@@ -127,7 +127,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.access.sessions.idle_minutes * 60_000, absoluteTtlMs: config.access.sessions.max_hours * 3_600_000 });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
-  if (home.firstStart) await placeUnplacedRows(store, home.org.id);
+  if (home.firstStart) await placeUnplacedRows(store, home.org.id, (ids) => keyPlacements(store, ids));
   const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {

@@ -12,7 +12,7 @@ import type { Actor } from './permissions/actor.ts';
 import { visibleWhere, type Visibility } from './permissions/visibility.ts';
 import { keyView as toView, type KeyView } from './key-view.ts';
 import { modelMatcher, type Principal } from './principal.ts';
-import { appendAuditEvent } from '../compliance/index.ts';
+import { appendAuditEvent } from '../compliance/audit/index.ts';
 
 export type { KeyView } from './key-view.ts';
 

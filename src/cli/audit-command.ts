@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
-import { loadSigningKey, parseCheckpoint, parsePublicKey, signingKeyId, verifyAuditChain, type ChainReport } from '../compliance/index.ts';
+import { loadSigningKey, parseCheckpoint, parsePublicKey, signingKeyId, verifyAuditChain, type ChainReport } from '../compliance/audit/index.ts';
 import type { Config } from '../config/index.ts';
 import { openConfiguredStore } from '../state/index.ts';
 import { fail } from './main.ts';

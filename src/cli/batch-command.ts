@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BatchInputError, BatchOutput, BatchOutputError, progressDisplay, readBatchInput, runBatch } from '../traffic/index.ts';
+import { BatchInputError, BatchOutput, BatchOutputError, progressDisplay, readBatchInput, runBatch } from '../traffic/batch/index.ts';
 
 const USAGE = 'usage: tollgate batch run INPUT.jsonl --out OUTPUT.jsonl [--concurrency N] [--base-url URL] [--key KEY]';
 

@@ -1,4 +1,4 @@
-import type { Directory } from '../access/index.ts';
+import type { Directory } from '../access/directory/directory.ts';
 
 /** A reference to a directory entry with the name a person recognises it by. */
 export interface Named {

@@ -1,4 +1,4 @@
-import type { KeyView } from '../access/index.ts';
+import type { KeyView } from '../access/key-service.ts';
 import type { DirectoryNames, Named } from './directory-names.ts';
 import { relativeTime } from './relative-time.ts';
 import { formatTable } from './text-table.ts';

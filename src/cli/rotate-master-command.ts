@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { KeyFileError, keyRing, loadMasterKey, masterKey, newKey256Text, parseKey256, readPrivateFile, rotateMasterKey, writePrivateFile } from '../compliance/index.ts';
+import { KeyFileError, keyRing, loadMasterKey, masterKey, newKey256Text, parseKey256, readPrivateFile, rotateMasterKey, writePrivateFile } from '../compliance/crypto/index.ts';
 import type { Config } from '../config/index.ts';
 import { openConfiguredStore } from '../state/index.ts';
 import { existsSync } from 'node:fs';

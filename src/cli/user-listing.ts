@@ -1,4 +1,4 @@
-import type { MembershipRow, UserRow } from '../access/index.ts';
+import type { MembershipRow, UserRow } from '../access/directory/directory.ts';
 import type { DirectoryNames, Named } from './directory-names.ts';
 import { relativeTime } from './relative-time.ts';
 import { formatTable } from './text-table.ts';

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { PasswordHasher, assertPasswordPolicy, parseDisplayName, parseEmailAddress } from '../access/index.ts';
-import { updateAccount } from '../access/index.ts';
-import { ROLES, type Role } from '../access/index.ts';
-import { SessionService } from '../access/index.ts';
+import { updateAccount } from '../access/auth/account-changes.ts';
+import { PasswordHasher, assertPasswordPolicy, parseDisplayName, parseEmailAddress } from '../access/credentials/index.ts';
+import { ROLES, type Role } from '../access/permissions/roles.ts';
+import { SessionService } from '../access/sessions/session-service.ts';
 import type { Config } from '../config/index.ts';
 import { TollgateError } from '../errors/index.ts';
 import { withCliAccess } from './access-session.ts';

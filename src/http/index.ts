@@ -1,13 +1,15 @@
+// http's face for the modules: errors, input parsing, route declaration and documentation. The
+// server itself (server.ts, system-routes.ts, openapi/document.ts) is built by the composition root
+// only and stays out of this file, so that importing an error helper (as every CLI command does)
+// does not load Fastify; the outbound client (undici) has its own face, outbound/index.ts.
 export { clientAddress } from './client-address.ts';
 export { requestTimedOut } from './client-error.ts';
 export { errors, type OpenAIErrorBody, type OpenAIErrorType, TollgateError, toTollgateError } from './errors.ts';
 export { checkHumanName, HUMAN_NAME_MAX_LENGTH, humanName, parseHumanName } from './human-name.ts';
 export { isJsonContentType, parseJsonBody } from './json-body.ts';
-export { buildOpenApiDocument, type DocumentOptions } from './openapi/document.ts';
+export type { DocumentOptions } from './openapi/document.ts';
 export { documentRoute, routeDoc } from './openapi/route-docs.ts';
 export { parseAllowance } from './outbound/address-policy.ts';
-export { type AddressPolicy, createOutboundFetch, type OutboundFetch, type OutboundInit, OutboundRefusedError } from './outbound/index.ts';
+export type { AddressPolicy, OutboundFetch, OutboundInit } from './outbound/index.ts';
 export { parseInput } from './parse-input.ts';
 export { type AnyRoute, defineRoute, routeKeyOf } from './routes/index.ts';
-export { buildServer, newRequestId } from './server.ts';
-export { systemRoutes } from './system-routes.ts';

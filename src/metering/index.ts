@@ -38,4 +38,4 @@ export { computeCost, loadPriceCatalog, type PriceCatalog, priceRoutes } from '.
 export { UnpricedModels } from './unpriced-models.ts';
 export { readUsage, type TokenUsage } from './usage-record.ts';
 export { usageRoutes } from './usage-routes.ts';
-export { placeUnplacedRows } from './unplaced-rows.ts';
+export { placeUnplacedRows, type KeyPlacementLookup } from './unplaced-rows.ts';

@@ -5,7 +5,7 @@ import { visibleWhere } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { UsageScope } from './ledger.ts';
 import { auditEvent } from './budgets/audit-event.ts';
-import { appendAuditEvent } from '../compliance/index.ts';
+import { appendAuditEvent } from '../compliance/audit/index.ts';
 
 export interface UnpricedModelReport {
   model: string;

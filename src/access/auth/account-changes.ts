@@ -3,7 +3,7 @@ import type { Store } from '../../state/index.ts';
 import type { UserTable } from '../../state/index.ts';
 import { changeRecord, type ChangeContext, type ChangeInput } from '../change-record.ts';
 import { userView, type UserRow } from '../directory/directory.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export interface AccountChange {
   /** e.g. `user.password_changed`, `user.2fa_enabled`. */

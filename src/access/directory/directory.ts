@@ -5,7 +5,7 @@ import { fail } from '../../errors/index.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { membershipView, orgView, teamView, userView } from './directory-views.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export { membershipView, orgView, teamView, userView } from './directory-views.ts';
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createOutboundFetch, parseAllowance, type OutboundInit } from '../../http/index.ts';
+import { createOutboundFetch, parseAllowance, type OutboundInit } from '../../http/outbound/index.ts';
 import { createOidcSso, type OidcSso, type OidcSsoOptions, type SsoExpectation } from './oidc-client.ts';
 import { isSsoError, type SsoErrorCode } from './sso-error.ts';
 import { startTestProvider, type TestProvider } from './oidc-test-provider.ts';

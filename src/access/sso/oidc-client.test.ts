@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOutboundFetch, parseAllowance } from '../../http/index.ts';
+import { createOutboundFetch, parseAllowance } from '../../http/outbound/index.ts';
 import { createOidcSso, type OidcSsoOptions } from './oidc-client.ts';
 import { mapGroups } from './group-mapping.ts';
 import { startTestProvider, type TestProvider } from './oidc-test-provider.ts';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { OutboundRefusedError, type OutboundInit } from '../../http/index.ts';
+import { OutboundRefusedError, type OutboundInit } from '../../http/outbound/index.ts';
 import { fail, type TollgateError } from '../../errors/index.ts';
 import { identityFromClaims, type SsoIdentity } from './sso-identity.ts';
 import { toSsoError } from './oidc-error-mapping.ts';

@@ -6,7 +6,7 @@ import { userView, type Directory, type OrgRow, type UserRow } from '../director
 import { mapGroups, type TeamMembership } from './group-mapping.ts';
 import type { SsoIdentity } from './sso-identity.ts';
 import { groupRulesOf, type SsoSettings } from './sso-settings.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 /** The actor id of changes made by a sign-in through an identity provider. */
 export function ssoActorId(issuer: string): string {

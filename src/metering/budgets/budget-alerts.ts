@@ -9,7 +9,7 @@ import { auditEvent } from './audit-event.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 import type { WebhookSender } from './webhook-sender.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export type AlertKind = BudgetAlertTable['kind'];
 

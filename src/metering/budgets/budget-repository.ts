@@ -4,7 +4,7 @@ import type { Database, Store } from '../../state/index.ts';
 import type { BudgetSpendTable } from '../../state/index.ts';
 import { formatUsd } from '../../money/index.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 /** Who changes a budget; absent: the system (CLI, tests). */
 export type BudgetChangeContext = ChangeContext | undefined;

@@ -4,7 +4,7 @@ import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Database, Store } from '../../state/index.ts';
 import type { PriceSheet } from './price-sheet.ts';
 import { priceSheetSchema, storedPriceSheet, toPriceSheet } from './price-sheet-schema.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 type OverrideRow = Selectable<Database['price_overrides']>;
 

@@ -16,7 +16,7 @@ import {
   type SettleResult,
   type TakeResult,
 } from './counters.ts';
-import { connectRedis, type RedisConnectionOptions } from '../redis-connection.ts';
+import { connectRedis, type RedisConnectionOptions } from '../redis/index.ts';
 import { ADJUST, RELEASE, RENEW, RESERVE, SETTLE, TAKE, USAGE } from './redis-scripts.ts';
 
 export interface RedisCountersOptions {

@@ -4,7 +4,7 @@ import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { ConversationShareTable } from '../../state/index.ts';
 import { newWorkspaceId, type ConversationRow } from '../conversation-store.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export type ShareRow = Selectable<ConversationShareTable>;
 

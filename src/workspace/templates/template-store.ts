@@ -5,7 +5,7 @@ import type { Store } from '../../state/index.ts';
 import type { TemplateTable } from '../../state/index.ts';
 import { newWorkspaceId } from '../conversation-store.ts';
 import type { TemplateVariable } from './template-input.ts';
-import { appendAuditEvent } from '../../compliance/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export type TemplateRow = Selectable<TemplateTable>;
 
