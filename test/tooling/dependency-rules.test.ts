@@ -32,10 +32,12 @@ test('the source follows the dependency rules (docs/development.md, "Dependencie
 test('the dependency rules catch each kind of violation (a fixture tree that breaks them on purpose)', async () => {
   const found = (await violations(FIXTURE)).map(describe).sort();
   assert.deepEqual(found, [
+    'cli-imports-published-or-own-files: src/cli/keys-command.ts → src/state/store.ts',
     'core-knows-no-composition-root: src/metering/reaches-root.ts → src/app.ts',
     'core-knows-no-feature: src/http/server.ts → src/access/index.ts',
     'core-knows-no-feature: src/state/counters.ts → src/metering/index.ts',
     'import-through-index: src/gateway/handler.ts → src/access/principal.ts',
+    'root-imports-through-index: src/app.ts → src/access/principal.ts',
     'simulator-counts-its-own-tokens: src/upstream/simulator/usage.ts → src/metering/index.ts',
   ]);
 });
