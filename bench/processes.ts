@@ -127,6 +127,30 @@ export async function stopAll(graceMs = 5_000): Promise<void> {
   );
 }
 
+/** SIGTERM to one child (SIGKILL after `graceMs`); resolves when it has exited. */
+export async function stopChild(child: Child, graceMs = 5_000): Promise<void> {
+  const { proc } = child;
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  stopping = true;
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  stopping = false;
+}
+
+/** Resident memory of a child, MB (VmRSS from /proc; undefined elsewhere). */
+export function rssMb(child: Child): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${child.proc.pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Last-resort cleanup: kill synchronously on exit, and stop cleanly on SIGINT/SIGTERM. */
 export function installExitHandlers(): void {
   process.once('exit', () => {

@@ -22,6 +22,7 @@ import { measureMeterCpu } from './metering-micro.ts';
 import { addBenchBudget, measureMetering, renderMeteringSection } from './metering.ts';
 import { measureKeySpray, renderKeySpraySection } from './key-spray.ts';
 import { sampleTtfb, summarizeTtfb, type TtfbSamples } from './ttfb.ts';
+import { measureOpenStreams, measureStages, renderStagesSection } from './stages-and-streams.ts';
 
 const ADMIN_KEY = 'tg-bench-admin-key-0123456789abcdef';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -138,6 +139,12 @@ async function main(): Promise<void> {
     log,
   );
 
+  const setup = { root: ROOT, work, simUrl, env: tollgateEnv, headers: targets.tollgate.headers };
+  log('CPU by stage (a profiled Tollgate)');
+  const stages = await measureStages(setup, { chat: CHAT, stream: STREAM }, { connections: settings.connections, seconds: quick ? 2 : 5 });
+  log('1,000 open streams');
+  const openStreams = await measureOpenStreams(setup, STREAM, 1_000);
+
   await stopAll();
   log('in-process meter cost (reserve + complete), 20,000 requests');
   const micro = await measureMeterCpu(JSON.parse(CHAT.body) as Record<string, unknown>, quick ? 5_000 : 20_000);
@@ -151,7 +158,8 @@ async function main(): Promise<void> {
     `\n## Ledger writes\n\nIn-process: recording ${stall.rows.toLocaleString('en-US')} ledger rows at 1,000 per second into SQLite ` +
     `(batched inserts every 50 ms, write-ahead-log checkpoints on a worker thread) delays the event loop by ` +
     `p50 ${stall.p50Ms.toFixed(2)} ms, p99 ${stall.p99Ms.toFixed(2)} ms, max ${stall.maxMs.toFixed(2)} ms (monitorEventLoopDelay, 1 ms resolution).\n`;
-  const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}\n${renderKeySpraySection(keySpray)}`;
+  const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}\n${renderKeySpraySection(keySpray)}
+${renderStagesSection(stages, openStreams)}`;
   process.stdout.write(`${markdown}\n`);
   if (quick || flags.profile) {
     log(`${quick ? '--quick' : '--profile'}: report not written to bench/results/`);

@@ -2,8 +2,8 @@
 // Usage: npm test [-- path-filter ...]
 // Ends with a line saying which stores were tested and one saying whether the OpenAPI checks ran.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { register } from 'tsx/esm/api';
 
 function find(dir, out = []) {
@@ -23,6 +23,19 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+if (files.some((f) => f.includes(`test${sep}e2e${sep}`))) ensureWebBuild();
+
+/** The e2e tests drive the built app: build it when it is missing or older than its sources. */
+function ensureWebBuild() {
+  const built = 'web/dist/index.html';
+  const newest = (p) => (statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((n) => newest(join(p, n)))) : statSync(p).mtimeMs);
+  const stale = !existsSync(built) || ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/package.json'].some((p) => newest(p) > statSync(built).mtimeMs);
+  if (!stale) return;
+  console.error('building the web app for the e2e tests (npm run build:web)…');
+  const b = spawnSync('npm', ['run', '-s', 'build:web'], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 console.log(`\n${storesLine(process.env.TOLLGATE_TEST_DATABASE_URL)}\n${await openApiLine()}`);

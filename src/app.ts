@@ -14,24 +14,26 @@ import { buildServer, newRequestId } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { webApp } from './http/index.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { gatewayRouteDocs } from './gateway/index.ts';
 import { createGatewayHandler } from './gateway/index.ts';
 import { createPipeline } from './gateway/index.ts';
 import { createStages } from './gateway/index.ts';
+import type { Stage } from './gateway/index.ts';
+import { StageProfile } from './gateway/index.ts';
 import { clientAddress } from './http/index.ts';
-import { legacyRouteDocs, registerLegacyRoutes, type LegacyDeps } from './legacy-routes.ts';
 import { usageRoutes } from './metering/index.ts';
-import { createBudgetService, type BudgetService } from './metering/index.ts';
+import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/index.ts';
 import { Meter } from './metering/index.ts';
 import { refuseMeteringOffWithBudgets } from './metering/index.ts';
-import { loadPriceCatalog, type PriceCatalog } from './metering/index.ts';
+import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
-import { createSimulator, type Simulator } from './upstream/index.ts';
+import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
-import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, type ChatRunner } from './workspace/index.ts';
+import { HttpChatRunner, loopbackBaseUrl, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
 export { openConfiguredStore } from './state/index.ts';
@@ -74,6 +76,8 @@ export interface StartOptions {
   loginThrottle?: LoginThrottle;
   /** Runs workspace chat turns; default the temporary HTTP adapter that calls this Tollgate's own /v1. */
   chatRunner?: ChatRunner;
+  /** Changes the gateway's stage list before it is used (tests; see src/gateway/pipeline/stages.ts). */
+  stages?: (stages: Stage[]) => Stage[];
 }
 
 /**
@@ -114,6 +118,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     apiKey: config.upstream.api_key,
     headersTimeoutMs: config.upstream.headers_timeout_ms,
     bodyIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
+    connections: config.upstream.connections,
   });
 
   const directory = new Directory(store);
@@ -168,18 +173,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   };
 
-  const legacy: LegacyDeps = {
-    log,
-    store,
-    keys,
-    sessions,
-    directory,
-    catalog,
-    budgets,
-    unpriced,
-    workspace: { store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url },
-  };
   let openApi: string | undefined;
+  // The web app's pages and files: served at /, declared like every route, but not part of the API document.
+  const web = webApp();
   const routes: AnyRoute[] = [
     ...systemRoutes({
       readiness: async () => {
@@ -194,17 +190,22 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
           details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
         };
       },
-      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument([...routes, ...legacyRouteDocs(routes)], { version: VERSION, ...accessDocs }))),
+      openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
     }),
     ...gatewayRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
+    ...priceRoutes({ catalog, directory }),
+    ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
+    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
   ];
-  const runCall = createPipeline(createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes }), {
+  const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
+  const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
     sendsCost: meter !== undefined,
-    profile: process.env['TOLLGATE_PROFILE'] === 'on',
+    profile: stageProfile && ((call) => stageProfile.add(call)),
   });
   const app = await buildServer({
     log,
@@ -217,16 +218,18 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       maxConnectionsPerAddress: config.http.max_connections_per_address,
     },
     trustProxy: config.server.trust_proxy,
-    routes,
+    routes: [...routes, ...web.routes],
     checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
-    install: (server) =>
+    install: async (server) => {
       installAccessControl(server, {
         keys,
         sessions,
         directory,
         publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
-      }),
-    registerLegacy: (server) => registerLegacyRoutes(server, legacy),
+      });
+      // The file server behind GET /assets/* (a declared route).
+      await web.register(server);
+    },
     requestLog: { actorOf: (req) => req.access?.actor.userId ?? null, loggedElsewhere: () => false },
     // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
     raw: {
@@ -236,7 +239,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const tollgate: Tollgate = {
     app,
-    routes: [...routes, ...legacyRouteDocs(routes)],
+    routes: [...routes, ...web.routes],
     store,
     keys,
     directory,
@@ -257,6 +260,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        // The bench reads this line (TOLLGATE_PROFILE=on): CPU µs per request by gateway stage.
+        () => void (stageProfile && log.info({ stageProfile: stageProfile.summary() }, 'gateway stage profile')),
         // Mails a route started after answering (password resets) go out before the mailer and the store close.
         () => background.drain(),
         () => changes.close(),

@@ -25,3 +25,4 @@ export { SessionService } from './sessions/session-service.ts';
 export { recordChange, updateAccount } from './auth/account-changes.ts';
 export { pruneExpiredAccessRows } from './expired-rows.ts';
 export { keyPlacement, keyPlacements, type KeyPlacement } from './key-placement.ts';
+export { loadTeam, loadUser } from './directory/directory-lookups.ts';

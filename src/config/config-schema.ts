@@ -73,6 +73,8 @@ const upstream = z.strictObject({
   headers_timeout_ms: setting(positiveInt(600_000), { env: 'TOLLGATE_UPSTREAM_TIMEOUT_MS' }),
   /** A stream whose upstream sends nothing for this long is ended with an error. */
   stream_idle_timeout_ms: setting(positiveInt(120_000), { env: 'TOLLGATE_STREAM_IDLE_TIMEOUT_MS' }),
+  /** Upstream connections kept open at most (one per request in flight: each open stream holds one). */
+  connections: setting(positiveInt(2048), { env: 'TOLLGATE_UPSTREAM_CONNECTIONS' }),
 });
 
 const sessions = z.strictObject({
@@ -162,6 +164,8 @@ const compliance = z.strictObject({
 
 const logging = z.strictObject({
   level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), { env: 'TOLLGATE_LOG_LEVEL' }),
+  /** Measure each gateway stage's CPU time per request and log a summary at shutdown (the bench reads it). */
+  profile_stages: setting(z.preprocess(onOffText, z.boolean({ error: 'Invalid option: expected one of "on"|"off" (true or false in the file)' })).default(false), { env: 'TOLLGATE_PROFILE' }),
 });
 
 /** The groups of tollgate.yaml, as an object schema (the loader walks it for the settings and their variables). */

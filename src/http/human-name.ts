@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errors } from './errors.ts';
+import { fail } from '../errors/index.ts';
 
 /** Longest name a person may type, in characters (Unicode code points). */
 export const HUMAN_NAME_MAX_LENGTH = 100;
@@ -7,7 +7,7 @@ export const HUMAN_NAME_MAX_LENGTH = 100;
 /** Control characters (C0, DEL, C1), and the bidirectional marks and overrides that make a name display as another. */
 const FORBIDDEN = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
-/** The error code every name field answers with; `parseInput` reads it from the issue's params. */
+/** The error code every name field answers with; the one formatter (routes/validate-input.ts) reads it from the issue's params. */
 export const INVALID_NAME = 'invalid_name';
 
 /**
@@ -24,7 +24,7 @@ export function checkHumanName(input: string): { name: string } | { problem: str
 
 /**
  * THE schema of every name a person types: team, organization, key, budget, user display name.
- * A string that breaks the rule is an issue carrying `params.code: 'invalid_name'`, so parseInput
+ * A string that breaks the rule is an issue carrying `params.code: 'invalid_name'`, so the one formatter
  * answers 400 `invalid_name` naming the field; a non-string is 400 `invalid_parameter`.
  * @example const TeamBody = z.strictObject({ name: humanName }); // '  Ana   Lab ' → 'Ana Lab'
  */
@@ -41,8 +41,8 @@ export const humanName = z.string().transform((input, ctx) => {
  * @example parseHumanName('  Ana   Pérez ', 'name') // 'Ana Pérez'
  */
 export function parseHumanName(input: unknown, param = 'name'): string {
-  if (typeof input !== 'string') throw errors.badRequest(INVALID_NAME, `Invalid '${param}': expected a string.`, param);
+  if (typeof input !== 'string') throw fail('invalid_name', { param, reason: 'expected a string' });
   const checked = checkHumanName(input);
-  if ('problem' in checked) throw errors.badRequest(INVALID_NAME, `Invalid '${param}': ${checked.problem}.`, param);
+  if ('problem' in checked) throw fail('invalid_name', { param, reason: checked.problem });
   return checked.name;
 }

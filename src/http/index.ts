@@ -4,12 +4,10 @@
 // does not load Fastify; the outbound client (undici) has its own face, outbound/index.ts.
 export { clientAddress } from './client-address.ts';
 export { requestTimedOut } from './client-error.ts';
-export { errors, type OpenAIErrorBody, type OpenAIErrorType, TollgateError, toTollgateError } from './errors.ts';
 export { checkHumanName, HUMAN_NAME_MAX_LENGTH, humanName, parseHumanName } from './human-name.ts';
 export { isJsonContentType, parseJsonBody } from './json-body.ts';
 export type { DocumentOptions } from './openapi/document.ts';
-export { documentRoute, routeDoc } from './openapi/route-docs.ts';
 export { parseAllowance } from './outbound/address-policy.ts';
 export type { AddressPolicy, OutboundFetch, OutboundInit } from './outbound/index.ts';
-export { parseInput } from './parse-input.ts';
 export { type AnyRoute, defineRoute, routeKeyOf } from './routes/index.ts';
+export { webApp } from './web-app.ts';

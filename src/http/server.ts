@@ -29,8 +29,6 @@ export interface ServerOptions {
   checkResponses: boolean;
   /** Runs before the routes are registered: hooks every route passes (authentication, permissions). */
   install: (app: FastifyInstance) => Promise<void> | void;
-  /** Registers what is not declared yet (transitional). */
-  registerLegacy?: ((app: FastifyInstance) => Promise<void>) | undefined;
   requestLog: RequestLogOptions;
   /** Requests whose URL `matches` go to `handler` instead of Fastify (the gateway's /v1). */
   raw?: { matches: (url: string) => boolean; handler: RawHandler } | undefined;
@@ -105,7 +103,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setNotFoundHandler(async (req, reply) => reply.code(404).headers({ 'x-should-retry': 'false' }).send(notFoundBody(req.method, req.url)));
 
   registerRoutes(app, options.routes, { checkResponses: options.checkResponses });
-  if (options.registerLegacy) await options.registerLegacy(app);
   return app;
 }
 

@@ -76,7 +76,7 @@ export class Meter {
       const body = req.body ?? {};
       worst = estimateWorstCase(estimatePromptTokens(endpoint, body, model), maxOutputTokensOf(endpoint, body), price);
     } else if (!p.allowUnpricedModels) {
-      throw modelNotPriced(model);
+      throw modelNotPriced(model, p.orgId ?? null);
     }
     if (worst === null) return;
     return budgets.reserve(subject, worst, req.receivedAt).then((reservation) => {

@@ -1,11 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { visibleWhere } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { UsageScope } from './ledger.ts';
 import { auditEvent } from './budgets/audit-event.ts';
 import { appendAuditEvent } from '../compliance/audit/index.ts';
+
+/** An alert that belongs to no budget (e.g. `unpriced_model`), as `GET /api/alerts` lists it for org-wide readers. */
+export const AdminAlertView = z.object({
+  id: z.string(),
+  object: z.literal('admin.alert'),
+  /** e.g. `unpriced_model`. */
+  kind: z.string(),
+  /** What it is about, e.g. the model id. */
+  subject: z.string(),
+  /** Free-form facts of the alert (for `unpriced_model`: `{ model }`). */
+  details: z.record(z.string(), z.unknown()),
+  created_at: z.iso.datetime(),
+});
+export type AdminAlertView = z.output<typeof AdminAlertView>;
 
 export interface UnpricedModelReport {
   model: string;
@@ -56,7 +71,7 @@ export class UnpricedModels {
    * Unpriced-model alerts, newest first. They belong to the deployment: the home organization sees
    * every one; another organization only those of models its own keys used.
    */
-  async alerts(limit: number, reader?: { orgId: string; home: boolean }) {
+  async alerts(limit: number, reader?: { orgId: string; home: boolean }): Promise<AdminAlertView[]> {
     await this.pending;
     let q = this.store.db.selectFrom('admin_alerts').selectAll();
     if (reader && !reader.home) {
@@ -73,7 +88,7 @@ export class UnpricedModels {
     const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: r.id,
-      object: 'admin.alert' as const,
+      object: 'admin.alert',
       kind: r.kind,
       subject: r.subject,
       details: JSON.parse(r.details) as Record<string, unknown>,

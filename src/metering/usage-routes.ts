@@ -8,6 +8,7 @@ import { defineRoute, type AnyRoute } from '../http/index.ts';
 import { homeOrgIdOf, type HomeOrgSource } from './home-org.ts';
 import type { UsageLedger, UsageScope } from './ledger.ts';
 import { formatUsd } from '../money/index.ts';
+import { UsdAmount } from './money-schema.ts';
 import type { UnpricedModels } from './unpriced-models.ts';
 import type { UsageRecord } from './usage-record.ts';
 
@@ -36,7 +37,7 @@ export interface UsageRouteDeps {
   directory: HomeOrgSource;
 }
 
-const Money = z.string().describe('US dollars, an exact decimal string (docs/metering.md)');
+const Money = UsdAmount;
 const UsageRow = z.object({
   request_id: z.string(),
   created_at: z.string(),

@@ -28,8 +28,19 @@ const Tags = z
   .max(MAX_TAGS, `at most ${MAX_TAGS} tags`)
   .transform((tags) => [...new Set(tags)]);
 
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const flag = z.enum(['true', 'false'], { error: "expected 'true' or 'false'" }).transform((v) => v === 'true');
 const id = z.string().min(1).max(100);
+
+/** A query parameter that is an integer from `min` to `max`, saying so when it is not. */
+export const intParam = (min: number, max: number) => {
+  const expected = { error: `expected an integer from ${min} to ${max}` };
+  return z.coerce.number(expected).int(expected).min(min, expected).max(max, expected);
+};
+
+/** The id of a path (`/api/conversations/:id`, `/api/templates/:id`, `/api/shares/:id`). */
+const pathId = z.string().min(1).max(200);
+export const IdPath = z.strictObject({ id: pathId });
+export const MessagePath = z.strictObject({ id: pathId, messageId: pathId });
 
 export const CreateConversationBody = z.strictObject({
   title: label(200).optional(),
@@ -55,13 +66,13 @@ export const ListConversationsQuery = z.strictObject({
   pinned: flag.optional(),
   archived: flag.default(false),
   temporary: flag.default(false),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: intParam(1, 200).default(50),
   cursor: z.string().max(500).optional(),
 });
 
 export const SearchQuery = z.strictObject({
   q: z.string().trim().min(1, 'must not be empty').max(200),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: intParam(1, 100).default(20),
 });
 
 const turnOptions = {

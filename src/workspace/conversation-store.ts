@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
-import { errors } from '../http/index.ts';
+import { fail } from '../errors/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { ConversationMessageTable, ConversationTable } from '../state/index.ts';
 import type { CreateConversationInput, ListConversationsInput, UpdateConversationInput } from './conversation-input.ts';
@@ -216,7 +216,7 @@ export class ConversationStore {
       .where('id', '=', conversationId)
       .returning('message_count')
       .executeTakeFirst();
-    if (!updated) throw errors.notFound('conversation_not_found', 'The conversation was deleted.', 'id');
+    if (!updated) throw fail('conversation_not_found', { id: conversationId });
     const row: MessageRow = { ...message, conversation_id: conversationId, seq: Number(updated.message_count), created_at: at };
     await trx.insertInto('conversation_messages').values(row).execute();
     return row;

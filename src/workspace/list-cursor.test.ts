@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TollgateError } from '../http/index.ts';
+import { TollgateError } from '../errors/index.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { searchTerms } from './search/search-terms.ts';
 import { cleanTitle, fallbackTitle } from './chat/title-generator.ts';

@@ -1,4 +1,4 @@
-import { errors } from '../http/index.ts';
+import { fail } from '../errors/index.ts';
 
 /** Where a page of a list ends: the last row's activity time and id (ties broken by id). */
 export interface ListPosition {
@@ -16,7 +16,7 @@ export function encodeCursor(p: ListPosition): string {
  * @example decodeCursor(encodeCursor({ updatedAt: 1, id: 'conv_a' })) // { updatedAt: 1, id: 'conv_a' }
  */
 export function decodeCursor(text: string): ListPosition {
-  const bad = () => errors.badRequest('invalid_parameter', "Invalid 'cursor': use the next_cursor of the previous page.", 'cursor');
+  const bad = () => fail('invalid_parameter', { param: 'cursor', reason: 'use the next_cursor of the previous page' });
   if (!/^[A-Za-z0-9_-]{1,500}$/.test(text)) throw bad();
   let value: unknown;
   try {

@@ -3,7 +3,7 @@ import { accessOf } from '../access/index.ts';
 import type { Action } from '../access/index.ts';
 import type { Actor } from '../access/index.ts';
 import { authorize } from '../access/index.ts';
-import { errors } from '../http/index.ts';
+import { fail } from '../errors/index.ts';
 import type { ConversationRow, ConversationStore } from './conversation-store.ts';
 
 /** The person using the workspace: a session's user or a personal key's. */
@@ -20,14 +20,8 @@ export interface WorkspaceCaller {
 export function callerOf(req: FastifyRequest): WorkspaceCaller {
   const a = accessOf(req);
   const userId = a.session ? a.session.user.id : (a.principal?.userId ?? null);
-  if (userId === null) {
-    throw errors.badRequest('not_a_user', 'The workspace belongs to people: sign in or use a personal key; a service key has no conversations or templates.');
-  }
+  if (userId === null) throw fail('not_a_user', { what: 'The workspace (conversations and templates)' });
   return { userId, orgId: a.actor.orgId, actor: a.actor };
-}
-
-export function conversationNotFound(id: string) {
-  return errors.notFound('conversation_not_found', `No conversation with id '${id.slice(0, 100)}'.`, 'id');
 }
 
 /**
@@ -36,7 +30,7 @@ export function conversationNotFound(id: string) {
  */
 export async function ownConversation(conversations: ConversationStore, caller: WorkspaceCaller, id: string, action: Action): Promise<ConversationRow> {
   const c = await conversations.get(id);
-  if (!c || c.org_id !== caller.orgId || c.user_id !== caller.userId) throw conversationNotFound(id);
+  if (!c || c.org_id !== caller.orgId || c.user_id !== caller.userId) throw fail('conversation_not_found', { id: id.slice(0, 200) });
   authorize(caller.actor, action, { orgId: c.org_id, teamId: null, ownerUserId: c.user_id });
   return c;
 }

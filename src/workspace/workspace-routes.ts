@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Directory } from '../access/index.ts';
-import type { BudgetService } from '../metering/index.ts';
-import type { PriceCatalog } from '../metering/index.ts';
+import type { AnyRoute } from '../http/routes/index.ts';
+import type { BudgetService } from '../metering/budgets/index.ts';
+import type { PriceCatalog } from '../metering/prices/index.ts';
 import type { Store } from '../state/index.ts';
 import type { ChatRunner } from './chat/chat-runner.ts';
 import { messageRoutes } from './chat/message-routes.ts';
@@ -19,7 +19,8 @@ import { TemplateStore } from './templates/template-store.ts';
 /** What the workspace needs from the rest of Tollgate. */
 export interface WorkspaceDeps {
   store: Store;
-  directory: Pick<Directory, 'getTeam'>;
+  /** Teams, for team templates. */
+  directory: Directory;
   catalog: PriceCatalog;
   budgets: BudgetService;
   /** Runs chat turns as the person through the gateway pipeline. */
@@ -32,18 +33,20 @@ export interface WorkspaceDeps {
 }
 
 /**
- * The workspace API under /api: conversations, their message trees and chat turns, search,
- * templates, export, share links, cost estimates and the model catalog (docs/workspace.md).
- * @example await app.register(async (api) => workspaceRoutes(api, deps), { prefix: '/api' });
+ * The workspace API: conversations, their message trees and chat turns, search, templates, export,
+ * share links, cost estimates and the model catalog (docs/workspace.md).
+ * @example routes.push(...workspaceRoutes(deps));
  */
-export async function workspaceRoutes(app: FastifyInstance, deps: WorkspaceDeps): Promise<void> {
+export function workspaceRoutes(deps: WorkspaceDeps): AnyRoute[] {
   const conversations = new ConversationStore(deps.store);
-  await conversationRoutes(app, { store: deps.store, conversations });
-  await messageRoutes(app, { conversations, runner: deps.runner, titleModel: deps.titleModel ?? DEFAULT_TITLE_MODEL, log: deps.log });
-  await costRoutes(app, { conversations, catalog: deps.catalog, budgets: deps.budgets });
-  await exportRoutes(app, { conversations });
-  await shareRoutes(app, { conversations, shares: new ShareStore(deps.store), publicUrl: deps.publicUrl });
-  await templateRoutes(app, { templates: new TemplateStore(deps.store), directory: deps.directory });
+  return [
+    ...conversationRoutes({ store: deps.store, conversations }),
+    ...messageRoutes({ conversations, runner: deps.runner, titleModel: deps.titleModel ?? DEFAULT_TITLE_MODEL, log: deps.log }),
+    ...costRoutes({ conversations, catalog: deps.catalog, budgets: deps.budgets }),
+    ...exportRoutes({ conversations }),
+    ...shareRoutes({ conversations, shares: new ShareStore(deps.store), publicUrl: deps.publicUrl }),
+    ...templateRoutes({ templates: new TemplateStore(deps.store), directory: deps.directory }),
+  ];
 }
 
 /**

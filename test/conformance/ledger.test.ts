@@ -106,7 +106,7 @@ conformanceSuite('Usage ledger after SDK calls through Tollgate', (c) => {
   test('failed requests are rows too', async () => {
     const bad = { model: CHAT_MODEL, messages: 'not a list' } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
     await rejectsWith(() => client.chat.completions.create(bad), OpenAI.BadRequestError);
-    expect({ what: 'bad body', endpoint: '/v1/chat/completions', model_requested: null, status: 400, stream: false, prompt_tokens: 0, completion_tokens: 0, upstream: false, error_code: 'invalid_type' });
+    expect({ what: 'bad body', endpoint: '/v1/chat/completions', model_requested: CHAT_MODEL, status: 400, stream: false, prompt_tokens: 0, completion_tokens: 0, upstream: false, error_code: 'invalid_type' });
 
     const stranger = await c.client({ key: 'tg-unknown-key-for-the-ledger-000000' });
     await rejectsWith(() => stranger.chat.completions.create({ model: CHAT_MODEL, messages: USER_MESSAGES }), OpenAI.AuthenticationError);

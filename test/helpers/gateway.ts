@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { LoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { startTollgate, type Tollgate } from '../../src/app.ts';
+import { startTollgate, type StartOptions, type Tollgate } from '../../src/app.ts';
 import { createSimulator, type ExtraModel, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { createSqliteStore, type TestStore } from './stores.ts';
 
@@ -47,6 +47,8 @@ export interface GatewayOptions {
    * model); like OpenAI, it answers 404 model_not_found to any other id.
    */
   simulatorModels?: readonly (string | ExtraModel)[];
+  /** Changes the gateway's stage list (a test adds a stage to see where it runs). */
+  stages?: StartOptions['stages'];
 }
 
 /** A loopback port that was free a moment ago. */
@@ -88,7 +90,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const logger = pino({ level: config.logging.level, base: null }, sink);
   let tg: Tollgate;
   try {
-    tg = await startTollgate(config, { logger, ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}) });
+    tg = await startTollgate(config, {
+      logger,
+      ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+      ...(options.stages ? { stages: options.stages } : {}),
+    });
   } catch (err) {
     // A start that is refused (a test of a ConfigError) leaves nothing running behind it.
     await sim.close();

@@ -39,14 +39,26 @@ describe('route permissions', () => {
         assert.deepEqual(coverage.stale, [], 'every line in route-permissions.ts names a served route');
         // Public: probes, the OpenAPI document, the steps before one has a session, and read-only share links.
         assert.deepEqual(coverage.public, [
+          // The web app's pages and files (src/http/web-app.ts): HTML and hashed assets, no data.
+          'GET /',
+          'GET /admin',
+          'GET /admin/*',
           'GET /api/auth/sso/:orgId/start',
           'GET /api/auth/sso/callback',
           'GET /api/auth/sso/lookup',
           'GET /api/invitations/accept',
           'GET /api/openapi.json',
           'GET /api/shared/:token',
+          'GET /assets/*',
+          'GET /c/:id',
           'GET /health',
+          'GET /invite',
           'GET /ready',
+          'GET /reset-password',
+          'GET /settings',
+          'GET /settings/*',
+          'GET /share/:token',
+          'GET /sign-in',
           'POST /api/auth/password-reset',
           'POST /api/auth/password-reset/confirm',
           'POST /api/auth/sign-in',

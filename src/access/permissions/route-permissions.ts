@@ -130,6 +130,19 @@ export const ROUTE_PERMISSIONS = {
   'PATCH /api/templates/:id': 'templates.write',
   'DELETE /api/templates/:id': 'templates.write',
   'POST /api/templates/:id/render': 'templates.read',
+
+  // The web app (src/http/web-app.ts): its page paths answer index.html, its hashed files; no data.
+  'GET /': PUBLIC,
+  'GET /sign-in': PUBLIC,
+  'GET /invite': PUBLIC,
+  'GET /reset-password': PUBLIC,
+  'GET /share/:token': PUBLIC,
+  'GET /c/:id': PUBLIC,
+  'GET /settings': PUBLIC,
+  'GET /settings/*': PUBLIC,
+  'GET /admin': PUBLIC,
+  'GET /admin/*': PUBLIC,
+  'GET /assets/*': PUBLIC,
 } as const satisfies Record<string, Action | typeof PUBLIC | typeof SELF | typeof ACCOUNT>;
 
 /** What a route requires: an action of the matrix, PUBLIC, SELF or ACCOUNT. */

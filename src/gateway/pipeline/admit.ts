@@ -61,8 +61,14 @@ function admitBody(call: GatewayCall, deps: AdmitDeps): void | Promise<void> {
   // Known before validation, so the ledger row of a refused request still says it asked for a stream.
   const streaming = target.streamKind !== undefined && parsed !== null && (parsed as { stream?: unknown }).stream === true;
   call.stream = streaming;
+  // Before the other fields: the ledger row of an otherwise invalid request says which model it
+  // asked for (a refused name is stored nowhere).
+  const asked = parsed !== null ? (parsed as { model?: unknown }).model : undefined;
+  if (typeof asked === 'string') {
+    checkModelName(asked);
+    call.modelRequested = asked;
+  }
   const body = validateBody(target.schema!, parsed) as GatewayBody;
-  if (body.model !== undefined) checkModelName(body.model);
   const model = body.model ?? target.defaultModel ?? null;
   call.modelRequested = model;
   if (model !== null) admitModel(call.principal!, model);

@@ -74,7 +74,7 @@ export interface GatewayCall {
   error: TollgateError | undefined;
   errorCode: string | null;
   /** CPU microseconds per stage, with TOLLGATE_PROFILE=on. */
-  timings: Partial<Record<StageName | 'send', number>> | undefined;
+  timings: Partial<Record<StageName, number>> | undefined;
 }
 
 export interface NewCall {

@@ -1,4 +1,4 @@
-import { TollgateError, type OpenAIErrorBody } from '../../http/index.ts';
+import { fail, TollgateError, type OpenAIErrorBody } from '../../errors/index.ts';
 import { formatUsd, type Nanos } from '../../money/index.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
@@ -25,11 +25,8 @@ export class BudgetExceededError extends TollgateError {
 
   constructor(budget: Budget, period: Period, usage: { spent: Nanos; reserved: Nanos; limit: Nanos; requested: Nanos }, at: number) {
     const retryAfter = period.end === null ? undefined : Math.max(1, Math.ceil((period.end - at) / 1000));
-    super('budget_exceeded', message(budget, period, usage), {
-      status: 429,
-      type: 'rate_limit_error',
-      headers: retryAfter === undefined ? NO_RETRY : { ...NO_RETRY, 'retry-after': String(retryAfter) },
-    });
+    const e = fail('budget_exceeded', vars(budget, period, usage), { headers: retryAfter === undefined ? NO_RETRY : { ...NO_RETRY, 'retry-after': String(retryAfter) } });
+    super(e.code, e.message, { status: e.status, type: e.type, retry: e.retry, headers: e.headers });
     this.budgetId = budget.id;
     this.periodId = period.id;
     this.spent = usage.spent;
@@ -46,12 +43,15 @@ export class BudgetExceededError extends TollgateError {
   }
 }
 
-function message(b: Budget, p: Period, u: { spent: Nanos; reserved: Nanos; limit: Nanos; requested: Nanos }): string {
-  const inFlight = u.reserved > 0 ? `, $${formatUsd(u.reserved)} is held by requests in flight` : '';
-  const reset =
-    p.end === null ? 'It is a total budget and does not reset; raise its limit to continue.' : `It resets at ${new Date(p.end).toISOString()}.`;
-  return (
-    `Budget '${b.name}' (${b.id}) exceeded: $${formatUsd(u.spent)} spent of its $${formatUsd(u.limit)} ${b.period} limit${inFlight}, ` +
-    `and this request may cost up to $${formatUsd(u.requested)}. ${reset}`
-  );
+function vars(b: Budget, p: Period, u: { spent: Nanos; reserved: Nanos; limit: Nanos; requested: Nanos }) {
+  return {
+    name: b.name,
+    id: b.id,
+    spent: formatUsd(u.spent),
+    limit: formatUsd(u.limit),
+    period: b.period,
+    in_flight: u.reserved > 0 ? `, $${formatUsd(u.reserved)} is held by requests in flight` : '',
+    requested: formatUsd(u.requested),
+    reset: p.end === null ? 'It is a total budget and does not reset; raise its limit to continue.' : `It resets at ${new Date(p.end).toISOString()}.`,
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errors } from '../../http/index.ts';
+import { fail } from '../../errors/index.ts';
 import { humanName } from '../../http/index.ts';
 import { formatUsd, parseUsd, type Nanos } from '../../money/index.ts';
 import type { BudgetPlacement } from './budget-placement.ts';
@@ -62,7 +62,7 @@ const timezone = z.string({ error: "must be an IANA time zone such as 'Europe/Be
 });
 
 const thresholds = z
-  .array(z.number({ error: 'must be integers from 1 to 100' }).int({ error: 'must be integers from 1 to 100' }).min(1, { error: 'must be integers from 1 to 100' }).max(100, { error: 'must be integers from 1 to 100' }), {
+  .array(z.number({ error: 'must be an integer from 1 to 100' }).int({ error: 'must be an integer from 1 to 100' }).min(1, { error: 'must be an integer from 1 to 100' }).max(100, { error: 'must be an integer from 1 to 100' }), {
     error: 'must be an array of percent integers such as [50, 80, 100]',
   })
   .max(10, { error: 'may hold at most 10 thresholds' })
@@ -92,11 +92,10 @@ export const UpdateBody = z.strictObject({
 });
 
 /**
- * Validates a create-budget request body; throws a 400 naming the offending field.
- * @example parseCreateBudget({ scope: 'key', scope_id: 'key_1', period: 'daily', limit_usd: '5.00' })
+ * A create-budget request body (already validated by CreateBody) as the service takes it.
+ * @example toCreateBudgetInput(CreateBody.parse({ scope: 'key', scope_id: 'key_1', period: 'daily', limit_usd: '5.00' }))
  */
-export function parseCreateBudget(body: unknown): CreateBudgetInput {
-  const b = parseBody(CreateBody, body);
+export function toCreateBudgetInput(b: z.output<typeof CreateBody>): CreateBudgetInput {
   return {
     name: b.name,
     scope: b.scope,
@@ -108,29 +107,9 @@ export function parseCreateBudget(body: unknown): CreateBudgetInput {
   };
 }
 
-/**
- * Validates a change-budget request body; throws a 400 naming the offending field.
- * @example parseUpdateBudget({ limit_usd: '10.00' })
- */
-export function parseUpdateBudget(body: unknown): UpdateBudgetInput {
-  const b = parseBody(UpdateBody, body);
+/** A change-budget request body (already validated by UpdateBody) as the service takes it. */
+export function toUpdateBudgetInput(b: z.output<typeof UpdateBody>): UpdateBudgetInput {
   return { name: b.name, period: b.period, timezone: b.timezone, limitNanos: b.limit_usd, thresholds: b.thresholds };
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    const param = issue.keys.join(',');
-    throw errors.badRequest('invalid_parameter', `Unrecognized field '${param}'.`, param);
-  }
-  const top = issue.path[0];
-  if (top === undefined) throw errors.badRequest('invalid_body', 'Request body must be a JSON object.', null);
-  const param = String(top);
-  const at = issue.path.length > 1 ? ` (at index ${String(issue.path[1])})` : '';
-  const code = issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? (issue.params['code'] as string) : 'invalid_parameter';
-  throw errors.badRequest(code, `Invalid '${param}'${at}: ${issue.message}.`, param);
 }
 
 /**
@@ -139,13 +118,13 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
  */
 export function checkBudgetValues(v: { timezone?: string | undefined; limitNanos?: Nanos | undefined; thresholds?: readonly number[] | undefined }): string | undefined {
   if (v.limitNanos !== undefined && (!Number.isSafeInteger(v.limitNanos) || v.limitNanos < 0 || v.limitNanos > MAX_LIMIT_NANOS)) {
-    throw errors.badRequest('invalid_parameter', `Invalid 'limit_usd': must be from 0.00 to ${formatUsd(MAX_LIMIT_NANOS)}.`, 'limit_usd');
+    throw fail('invalid_parameter', { param: 'limit_usd', reason: `must be from 0.00 to ${formatUsd(MAX_LIMIT_NANOS)}` });
   }
   if (v.thresholds !== undefined && !thresholds.safeParse([...v.thresholds]).success) {
-    throw errors.badRequest('invalid_parameter', "Invalid 'thresholds': must be ascending integers from 1 to 100.", 'thresholds');
+    throw fail('invalid_parameter', { param: 'thresholds', reason: 'must be ascending integers from 1 to 100' });
   }
   if (v.timezone === undefined) return undefined;
   const tz = canonicalTimezone(v.timezone);
-  if (tz === undefined) throw errors.badRequest('invalid_parameter', `Invalid 'timezone': '${v.timezone.slice(0, 64)}' is not an IANA time zone.`, 'timezone');
+  if (tz === undefined) throw fail('invalid_parameter', { param: 'timezone', reason: `'${v.timezone.slice(0, 64)}' is not an IANA time zone` });
   return tz;
 }

@@ -1,7 +1,7 @@
 import type { Actor } from '../../access/index.ts';
 import { grantingRole } from '../../access/index.ts';
 import { ROLE_TABLE, type Role } from '../../access/index.ts';
-import { errors } from '../../http/index.ts';
+import { fail } from '../../errors/index.ts';
 import type { UpdateBudgetInput } from './budget-input.ts';
 import { budgetTarget } from './budget-placement.ts';
 import type { Budget } from './budget.ts';
@@ -36,10 +36,5 @@ export function assertMayLoosen(actor: Actor, budget: Budget, param: string | nu
   const mine = grantingRole(actor, 'budgets.write', budgetTarget(budget));
   const creator = creatorRoleOf(budget);
   if (mine !== undefined && ROLE_TABLE[mine].rank >= ROLE_TABLE[creator].rank) return;
-  const what = param === null ? 'delete it' : `loosen its '${param}'`;
-  throw errors.forbidden(
-    'budget_creator_outranks_you',
-    `This budget was set by someone acting as ${creator}; only a ${creator} may ${what}. You may tighten it (a lower limit, more thresholds) or rename it.`,
-    param,
-  );
+  throw fail('budget_creator_outranks_you', { role: creator, change: param === null ? 'delete it' : `loosen its '${param}'` }, { param });
 }

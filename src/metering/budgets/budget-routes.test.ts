@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
-import { toTollgateError } from '../../http/index.ts';
+import { toTollgateError } from '../../errors/index.ts';
+import { registerRoutes } from '../../http/routes/index.ts';
 import { budgetRoutes } from './budget-routes.ts';
 import type { BudgetService } from './budget-service.ts';
 import { Directory } from '../../access/index.ts';
@@ -32,17 +33,12 @@ for (const kind of storeKinds()) {
         if (e.headers) reply.headers(e.headers);
         return reply.code(e.status).send(e.toBody());
       });
-      await app.register(
-        async (api) => {
-          await budgetRoutes(api, { budgets, directory });
-          api.post<{ Body: { key: string; worst: number } }>('/spend', async (req) => {
-            const r = await budgets.reserve({ keyId: req.body.key }, req.body.worst);
-            await r.settle(req.body.worst);
-            return { periods: r.periods };
-          });
-        },
-        { prefix: '/api' },
-      );
+      registerRoutes(app, budgetRoutes({ budgets, directory }), { checkResponses: true });
+      app.post<{ Body: { key: string; worst: number } }>('/api/spend', async (req) => {
+        const r = await budgets.reserve({ keyId: req.body.key }, req.body.worst);
+        await r.settle(req.body.worst);
+        return { periods: r.periods };
+      });
     });
     after(async () => {
       await app.close();
@@ -180,9 +176,9 @@ for (const kind of storeKinds()) {
         [{ ...base, timezone: 5 }, 'timezone'],
         [{ ...base, thresholds: [50, 50] }, 'thresholds'],
         [{ ...base, thresholds: [80, 50] }, 'thresholds'],
-        [{ ...base, thresholds: [0] }, 'thresholds'],
-        [{ ...base, thresholds: [101] }, 'thresholds'],
-        [{ ...base, thresholds: [50.5] }, 'thresholds'],
+        [{ ...base, thresholds: [0] }, 'thresholds[0]'],
+        [{ ...base, thresholds: [50, 101] }, 'thresholds[1]'],
+        [{ ...base, thresholds: [50.5] }, 'thresholds[0]'],
         [{ ...base, thresholds: '50' }, 'thresholds'],
         [{ ...base, thresholds: Array.from({ length: 11 }, (_, i) => i + 1) }, 'thresholds'],
         [{ ...base, scope_id: '' }, 'scope_id'],
@@ -197,6 +193,8 @@ for (const kind of storeKinds()) {
         assert.equal(error.type, 'invalid_request_error');
         assert.ok(error.message.includes(`'${param}'`), error.message);
       }
+      const unknownField = (await post('/api/budgets', { ...base, limit: '5.00' })).json().error;
+      assert.deepEqual(unknownField, { message: "Invalid 'limit': unknown parameter.", type: 'invalid_request_error', param: 'limit', code: 'invalid_parameter' });
       const unknownKey = await post('/api/budgets', { ...base, scope_id: 'key_unknown' });
       assert.equal(unknownKey.statusCode, 404);
       assert.deepEqual([unknownKey.json().error.param, unknownKey.json().error.code], ['scope_id', 'key_not_found']);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
-import { TollgateError } from '../../http/index.ts';
-import { MemoryCounters } from '../../state/index.ts';
+import { TollgateError } from '../../errors/index.ts';
+import { MemoryCounters } from '../../state/counters/index.ts';
 import { BudgetExceededError } from './budget-exceeded-error.ts';
 import { clock, countingStore, insertKey, Services, usd } from './budget-test-fixture.ts';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { Visibility } from '../../access/index.ts';
-import { errors } from '../../http/index.ts';
-import { MemoryCounters, type CounterUsage, type Counters } from '../../state/index.ts';
+import { fail } from '../../errors/index.ts';
+import { MemoryCounters, type CounterUsage, type Counters } from '../../state/counters/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { Nanos } from '../../money/index.ts';
 import { BudgetAlerts } from './budget-alerts.ts';
@@ -333,7 +333,7 @@ export class BudgetService implements ReservationOwner {
   }
 
   private async assertKeyExists(keyId: string): Promise<void> {
-    if (!(await this.repo.keyExists(keyId))) throw errors.badRequest('invalid_parameter', `Invalid 'scope_id': no key with id '${keyId.slice(0, 100)}'.`, 'scope_id');
+    if (!(await this.repo.keyExists(keyId))) throw fail('invalid_parameter', { param: 'scope_id', reason: `no key with id '${keyId.slice(0, 100)}'` });
   }
 }
 

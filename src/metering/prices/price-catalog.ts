@@ -1,5 +1,5 @@
 import type { ChangeContext } from '../../access/index.ts';
-import { errors } from '../../http/index.ts';
+import { fail } from '../../errors/index.ts';
 import type { Store } from '../../state/index.ts';
 import { readPriceFile, type PriceData } from './bundled-prices.ts';
 import { modelKeyChain } from './model-family.ts';
@@ -139,11 +139,8 @@ export class PriceCatalog {
     const contextWindow = input.contextWindow ?? base?.contextWindow;
     if (maxOutputTokens === undefined || contextWindow === undefined) {
       const param = maxOutputTokens === undefined ? 'max_output_tokens' : 'context_window';
-      throw errors.badRequest(
-        'missing_required_parameter',
-        `'${input.model}' has no price in the catalog, so '${param}' is required.`,
-        param,
-      );
+      // The catalog has no price for the model to take them from.
+      throw fail('missing_required_parameter', { param });
     }
     const override = {
       model: input.model,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { storeKinds, type StoreKind } from '../../../test/helpers/stores.ts';
-import { toTollgateError } from '../../http/index.ts';
+import { toTollgateError } from '../../errors/index.ts';
+import { registerRoutes } from '../../http/routes/index.ts';
 import { Directory } from '../../access/index.ts';
 import { actAs } from '../budgets/budget-test-fixture.ts';
 import { loadPriceCatalog } from './price-catalog.ts';
@@ -21,7 +22,7 @@ async function withApp(kind: StoreKind, fn: (app: FastifyInstance) => Promise<vo
     const e = toTollgateError(err);
     return reply.code(e.status).send(e.toBody());
   });
-  await app.register(async (api) => priceRoutes(api, { catalog, directory, now: () => NOW }), { prefix: '/api' });
+  registerRoutes(app, priceRoutes({ catalog, directory, now: () => NOW }), { checkResponses: true });
   try {
     await fn(app);
   } finally {
@@ -180,8 +181,9 @@ for (const kind of storeKinds()) {
           [{ input: '1.00', output: '2.00', batch: { input: '0.50', output: '-1' } }, 'batch.output', 'invalid_price'],
           [{ input: '1.00', output: '2.00', priority: { input: '2', output: 4 } }, 'priority.output', 'invalid_price'],
           [{ input: '1.00', output: '2.00', audio_output: 'abc' }, 'audio_output', 'invalid_price'],
-          [{ input: '1.00' }, 'output', 'missing_required_parameter'],
-          [{ input: '1.00', output: '2.00', batch: { input: '0.50' } }, 'batch.output', 'missing_required_parameter'],
+          // A missing field is the one formatter's invalid_parameter ("Invalid 'output': is required.").
+          [{ input: '1.00' }, 'output', 'invalid_parameter'],
+          [{ input: '1.00', output: '2.00', batch: { input: '0.50' } }, 'batch.output', 'invalid_parameter'],
           [{ input: '1.00', output: '2.00', inptu: '1' }, 'inptu', 'invalid_parameter'],
           [{ input: '1.00', output: '2.00', batch: { input: '1', output: '1', extra: '1' } }, 'batch.extra', 'invalid_parameter'],
           [{ input: '1.00', output: '2.00', max_output_tokens: -1 }, 'max_output_tokens', 'invalid_parameter'],
@@ -207,13 +209,19 @@ for (const kind of storeKinds()) {
       });
     });
 
-    test('the price error message explains the unit', async () => {
+    test('the price error message explains the unit; an unknown field has the one wording', async () => {
       await withApp(kind, async (app) => {
         const res = await put(app, 'gpt-4o', { input: '-1', output: '1.00' });
         assert.equal(
           res.json().error.message,
           "Invalid 'input': must not be negative. Prices are decimal strings of USD per 1M tokens, such as \"2.50\".",
         );
+        const unknown = await put(app, 'gpt-4o', { input: '1.00', output: '2.00', inptu: '1' });
+        assert.equal(unknown.json().error.message, "Invalid 'inptu': unknown parameter.");
+        const query = await app.inject({ url: '/api/prices?modle=gpt-4o' });
+        assert.deepEqual([query.statusCode, query.json().error.message], [400, "Invalid 'modle': unknown parameter."]);
+        const missing = await put(app, 'gpt-4o', { input: '1.00' });
+        assert.equal(missing.json().error.message, "Invalid 'output': is required.");
       });
     });
   });

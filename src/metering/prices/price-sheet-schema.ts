@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PricePerMillion } from '../money-schema.ts';
 import { formatPricePerMillion, type PicosPerToken } from '../../money/index.ts';
 import type { PriceSheet, TierPrice } from './price-sheet.ts';
 import { priceText } from './price-text-schema.ts';
@@ -33,26 +34,27 @@ export const priceSheetSchema = z.strictObject(priceSheetFields);
 export type ParsedPriceSheet = z.output<typeof priceSheetSchema>;
 type ParsedTier = z.output<typeof tierPriceSchema>;
 
-/** Prices as decimal strings in USD per 1M tokens, as the API shows and the overrides table keeps them. */
-export interface PriceSheetText {
-  input: string;
-  cached_input: string | null;
-  cache_write: string | null;
-  output: string;
-  audio_input: string | null;
-  audio_output: string | null;
-  image_input: string | null;
-  image_output: string | null;
-  batch: TierPriceText | null;
-  flex: TierPriceText | null;
-  priority: TierPriceText | null;
-}
+const TierPriceText = z.object({ input: PricePerMillion, cached_input: PricePerMillion.nullable(), output: PricePerMillion });
+export type TierPriceText = z.output<typeof TierPriceText>;
 
-export interface TierPriceText {
-  input: string;
-  cached_input: string | null;
-  output: string;
-}
+/**
+ * Prices as decimal strings in USD per 1M tokens, as the API shows and the overrides table keeps
+ * them; null where the model has no separate rate. Spread into a view's `z.object`.
+ */
+export const priceSheetTextFields = {
+  input: PricePerMillion,
+  cached_input: PricePerMillion.nullable(),
+  cache_write: PricePerMillion.nullable(),
+  output: PricePerMillion,
+  audio_input: PricePerMillion.nullable(),
+  audio_output: PricePerMillion.nullable(),
+  image_input: PricePerMillion.nullable(),
+  image_output: PricePerMillion.nullable(),
+  batch: TierPriceText.nullable(),
+  flex: TierPriceText.nullable(),
+  priority: TierPriceText.nullable(),
+};
+export type PriceSheetText = z.output<z.ZodObject<typeof priceSheetTextFields>>;
 
 const tier = (t: ParsedTier | undefined): TierPrice | null =>
   t ? { input: t.input, cachedInput: t.cached_input ?? null, output: t.output } : null;

@@ -1,32 +1,39 @@
+import { z } from 'zod';
 import type { PriceOverride } from './price-override-store.ts';
 import type { ModelPrice } from './price-sheet.ts';
-import { priceSheetText, type PriceSheetText } from './price-sheet-schema.ts';
+import { priceSheetText, priceSheetTextFields } from './price-sheet-schema.ts';
 
 /** A price as the API shows it: decimal strings in USD per 1M tokens, ISO times. */
-export interface PriceView extends PriceSheetText {
-  object: 'model_price';
+export const PriceView = z.object({
+  object: z.literal('model_price'),
   /** The id asked about (or listed). */
-  model: string;
+  model: z.string(),
   /** The id the price is kept under (family, exact id, or `ft:<family>`). */
-  priced_as: string;
-  source: 'catalog' | 'override';
-  effective_from: string;
-  max_output_tokens: number;
-  context_window: number;
-  note: string | null;
-}
+  priced_as: z.string(),
+  source: z.enum(['catalog', 'override']),
+  effective_from: z.iso.datetime(),
+  ...priceSheetTextFields,
+  max_output_tokens: z.number().int().min(0),
+  context_window: z.number().int().min(1),
+  note: z.string().nullable(),
+});
+export type PriceView = z.output<typeof PriceView>;
 
-export interface PriceOverrideView extends PriceSheetText {
-  object: 'price_override';
-  id: string;
-  model: string;
-  effective_from: string;
-  max_output_tokens: number;
-  context_window: number;
-  note: string | null;
-  created_at: string;
-  created_by: string | null;
-}
+/** A price override as the API shows it. */
+export const PriceOverrideView = z.object({
+  object: z.literal('price_override'),
+  id: z.string(),
+  model: z.string(),
+  effective_from: z.iso.datetime(),
+  ...priceSheetTextFields,
+  max_output_tokens: z.number().int().min(0),
+  context_window: z.number().int().min(1),
+  note: z.string().nullable(),
+  created_at: z.iso.datetime(),
+  /** The user who set it; null when set by the operator (CLI). */
+  created_by: z.string().nullable(),
+});
+export type PriceOverrideView = z.output<typeof PriceOverrideView>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,4 +1,4 @@
-import { errors } from '../../http/index.ts';
+import { fail } from '../../errors/index.ts';
 
 /** The request header that opts in (`on`) or out (`off`) of the response cache. */
 export const CACHE_HEADER = 'x-tollgate-cache';
@@ -15,7 +15,7 @@ export function parseCacheDirective(value: string | string[] | undefined): Cache
   if (value === undefined) return undefined;
   const v = (Array.isArray(value) ? value.join(',') : value).trim().toLowerCase();
   if (v === 'on' || v === 'off') return v;
-  throw errors.badRequest('invalid_header', `Invalid '${CACHE_HEADER}' header: expected 'on' or 'off'.`, CACHE_HEADER);
+  throw fail('invalid_header', { header: CACHE_HEADER, reason: "expected 'on' or 'off'" }, { param: CACHE_HEADER });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { TollgateError, type OpenAIErrorBody } from '../../http/index.ts';
+import { ERROR_TABLE, TollgateError, type OpenAIErrorBody } from '../../errors/index.ts';
 import { formatDuration } from '../../upstream/index.ts';
 import { rateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.ts';
 
@@ -44,7 +44,10 @@ export class RateLimitedError extends TollgateError {
       headers['retry-after'] = String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1_000)));
       headers['retry-after-ms'] = String(Math.max(1, Math.ceil(refusal.retryAfterMs)));
     }
-    super('rate_limit_exceeded', message(refusal), { status: 429, type: 'rate_limit_error', headers });
+    // Status and type from the table; the message is OpenAI's own wording (tools parse it), so it is
+    // built here rather than from the table's template, which is the sign-in throttle's.
+    const spec = ERROR_TABLE.rate_limit_exceeded;
+    super('rate_limit_exceeded', message(refusal), { status: spec.status, type: spec.type, retry: refusal.retryAfterMs !== null, headers });
     this.refusal = refusal;
   }
 

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
-import { TollgateError } from '../../http/index.ts';
-import type { BucketTake, Counters } from '../../state/index.ts';
+import { fail } from '../../errors/index.ts';
+import type { BucketTake, Counters } from '../../state/counters/index.ts';
 import { RateLimitAdmission } from './rate-limit-admission.ts';
 import { NO_SNAPSHOT, tightest, type RateLimitSnapshot } from './rate-limit-headers.ts';
 import type { RateLimitRule } from './rate-limit-rule.ts';
@@ -63,12 +63,7 @@ export class RateLimiter {
         return new RateLimitAdmission(undefined, undefined, null, [], estimatedTokens, NO_SNAPSHOT, undefined);
       }
       this.log.error({ err }, 'rate limit counters unreachable; refusing (fail closed)');
-      throw new TollgateError('rate_limiter_unavailable', 'Rate limits cannot be checked right now; try again shortly.', {
-        status: 503,
-        type: 'server_error',
-        headers: { 'retry-after': '1' },
-        cause: err,
-      });
+      throw fail('rate_limiter_unavailable', {}, { headers: { 'retry-after': '1' }, cause: err });
     }
   }
 

@@ -1,4 +1,4 @@
-import type { TollgateError } from '../../http/index.ts';
+import type { TollgateError } from '../../errors/index.ts';
 
 /** The person a chat turn runs as: their spend, budgets and permissions apply. */
 export interface ChatPrincipal {

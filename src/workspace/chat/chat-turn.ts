@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { toTollgateError, type TollgateError } from '../../http/index.ts';
+import { toTollgateError, type TollgateError } from '../../errors/index.ts';
 import { newWorkspaceId, type ConversationRow, type ConversationStore, type MessageRow } from '../conversation-store.ts';
 import type { ChatPrincipal, ChatRunEnd, ChatRunMessage, ChatRunner } from './chat-runner.ts';
 import { generateTitle } from './title-generator.ts';

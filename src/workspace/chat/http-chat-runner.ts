@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { errors, TollgateError, type OpenAIErrorType } from '../../http/index.ts';
+import { fail, TollgateError, type OpenAIErrorType } from '../../errors/index.ts';
 import type { ChatRunEnd, ChatRunEvent, ChatRunner, ChatRunRequest } from './chat-runner.ts';
 import type { WorkspaceKeys } from './workspace-keys.ts';
 
@@ -39,7 +39,7 @@ export class HttpChatRunner implements ChatRunner {
     const started = performance.now();
     const base = this.options.baseUrl();
     if (!base) {
-      yield this.end(started, 'error', null, errors.upstream('chat_unavailable', 'Workspace chat needs Tollgate to be listening on a port.', 503));
+      yield this.end(started, 'error', null, fail('chat_unavailable'));
       return;
     }
     const body = JSON.stringify({
@@ -61,7 +61,7 @@ export class HttpChatRunner implements ChatRunner {
       });
     } catch (err) {
       if (request.signal.aborted) yield this.end(started, 'stopped', null);
-      else yield this.end(started, 'error', null, errors.upstream('chat_unavailable', 'The gateway could not be reached for this turn.', 502, err));
+      else yield this.end(started, 'error', null, fail('chat_gateway_unreachable', {}, { cause: err }));
       return;
     }
     const requestId = res.headers.get('x-request-id');
@@ -77,14 +77,14 @@ export class HttpChatRunner implements ChatRunner {
         if (data === '[DONE]') break;
         const chunk = parse(data);
         if (chunk?.error) {
-          failure = toError(chunk.error, 502);
+          failure = relayed(chunk.error, 502);
           break;
         }
         const text = chunk?.choices?.[0]?.delta?.content;
         if (typeof text === 'string' && text.length > 0) yield { type: 'delta', text };
       }
     } catch (err) {
-      if (!request.signal.aborted) failure = errors.upstream('upstream_interrupted', 'The answer was interrupted.', 502, err);
+      if (!request.signal.aborted) failure = fail('upstream_interrupted', {}, { cause: err });
     }
     if (request.signal.aborted) yield await this.settled(started, 'stopped', requestId);
     else yield await this.settled(started, failure ? 'error' : 'complete', requestId, failure);
@@ -167,14 +167,18 @@ async function errorOf(res: Response): Promise<TollgateError> {
   const text = await res.text().catch(() => '');
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
-    if (parsed.error) return toError(parsed.error, res.status);
+    if (parsed.error) return relayed(parsed.error, res.status);
   } catch {
     // not JSON: fall through
   }
-  return errors.upstream('upstream_error', `The gateway answered ${res.status}.`, res.status);
+  return fail('chat_gateway_error', { status: res.status });
 }
 
-function toError(value: unknown, status: number): TollgateError {
+/**
+ * RELAY: the gateway's own error (its code, type and message were chosen by the gateway's table or
+ * by OpenAI), rebuilt as it was sent so the turn reports it unchanged. Goes away with this adapter.
+ */
+function relayed(value: unknown, status: number): TollgateError {
   const e = (value ?? {}) as { message?: unknown; type?: unknown; code?: unknown; param?: unknown };
   const type = (typeof e.type === 'string' ? e.type : 'api_error') as OpenAIErrorType;
   return new TollgateError(typeof e.code === 'string' ? e.code : 'upstream_error', typeof e.message === 'string' ? e.message : 'The model call failed.', {

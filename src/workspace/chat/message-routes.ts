@@ -1,22 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { errors, toTollgateError, type TollgateError } from '../../http/index.ts';
-import { documentRoute } from '../../http/index.ts';
-import { parseInput } from '../../http/index.ts';
-import { RegenerateBody, TurnBody } from '../conversation-input.ts';
+import { z } from 'zod';
+import { fail, toTollgateError, type TollgateError } from '../../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { IdPath, MessagePath, RegenerateBody, TurnBody } from '../conversation-input.ts';
 import type { ConversationRow, ConversationStore, MessageRow } from '../conversation-store.ts';
-import { conversationView, messageView } from '../conversation-view.ts';
+import { ConversationView, conversationView, MessageView, messageView } from '../conversation-view.ts';
 import { callerOf, ownConversation } from '../workspace-caller.ts';
 import type { ChatRunner } from './chat-runner.ts';
 import { runTurn, type TurnDeps, type TurnRequest, type TurnSink } from './chat-turn.ts';
 import { SseStream } from './sse-stream.ts';
-
-documentRoute('GET /api/conversations/:id/messages', { summary: 'Every message of the conversation\'s tree, in creation order (branches by parent_id).' });
-documentRoute('POST /api/conversations/:id/messages', {
-  summary: 'A chat turn: stores the message under parent_id, runs the model as you through the gateway and streams the reply (text/event-stream unless stream is false).',
-  body: TurnBody,
-});
-documentRoute('POST /api/conversations/:id/messages/:messageId/regenerate', { summary: 'A new reply beside an assistant message (a sibling answering the same message), streamed as a turn.', body: RegenerateBody });
 
 export interface MessageRouteDeps {
   conversations: ConversationStore;
@@ -25,43 +18,84 @@ export interface MessageRouteDeps {
   log: Logger;
 }
 
-type ById = FastifyRequest<{ Params: { id: string } }>;
-type ByMessage = FastifyRequest<{ Params: { id: string; messageId: string } }>;
+const MessageList = z.object({ object: z.literal('list'), data: z.array(MessageView), next_cursor: z.null() });
+
+/**
+ * A turn answered with `stream: false`: the stored messages and the conversation after it. A turn
+ * whose model call failed is answered with the error instead (its reply is stored with status `error`).
+ */
+const TurnResult = z.object({
+  user_message: MessageView.nullable(),
+  assistant_message: MessageView.nullable(),
+  conversation: ConversationView.nullable(),
+});
+type TurnResult = z.output<typeof TurnResult>;
+
+const TURN_EVENTS =
+  'Server-sent events: message.created (your message), message.delta (text as it arrives), message.completed (the stored reply), ' +
+  'conversation.updated, or error (with the stored reply); with stream: false one JSON body instead.';
 
 /** The message tree of a conversation and the chat turns that grow it. */
-export async function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): Promise<void> {
+export function messageRoutes(deps: MessageRouteDeps): AnyRoute[] {
   const { conversations } = deps;
-
-  app.get('/conversations/:id/messages', async (req: ById) => {
-    const c = await ownConversation(conversations, callerOf(req), req.params.id, 'conversations.read');
-    return { object: 'list', data: (await conversations.listMessages(c.id)).map(messageView), next_cursor: null };
-  });
-
-  app.post('/conversations/:id/messages', async (req: ById, reply) => {
-    const b = parseInput(TurnBody, req.body);
-    const caller = callerOf(req);
-    const c = await ownConversation(conversations, caller, req.params.id, 'conversations.write');
-    if (b.parent_id !== null && !(await conversations.getMessage(c.id, b.parent_id))) {
-      throw errors.badRequest('invalid_parameter', `Invalid 'parent_id': this conversation has no message '${b.parent_id}'.`, 'parent_id');
-    }
-    const turn = { principal: caller, conversation: c, parentId: b.parent_id, userContent: b.content, model: b.model ?? c.model, maxTokens: b.max_tokens, temperature: b.temperature };
-    return respond(req, reply, deps, turn, b.stream);
-  });
-
-  app.post('/conversations/:id/messages/:messageId/regenerate', async (req: ByMessage, reply) => {
-    const b = parseInput(RegenerateBody, req.body);
-    const caller = callerOf(req);
-    const c = await ownConversation(conversations, caller, req.params.id, 'conversations.write');
-    const m = await conversations.getMessage(c.id, req.params.messageId);
-    if (!m) throw errors.notFound('message_not_found', `This conversation has no message '${req.params.messageId.slice(0, 100)}'.`, 'messageId');
-    if (m.role !== 'assistant') throw errors.badRequest('invalid_parameter', 'Only a reply (an assistant message) can be regenerated; to change your message, post an edited one under its parent.', 'messageId');
-    const turn = { principal: caller, conversation: c, parentId: m.parent_id, model: b.model ?? c.model, maxTokens: b.max_tokens, temperature: b.temperature };
-    return respond(req, reply, deps, turn, b.stream);
-  });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/conversations/:id/messages',
+      permission: 'conversations.read',
+      summary: "Every message of the conversation's tree, in creation order (branches by parent_id).",
+      params: IdPath,
+      response: MessageList,
+      handler: async ({ params, req }) => {
+        const c = await ownConversation(conversations, callerOf(req), params.id, 'conversations.read');
+        return { object: 'list' as const, data: (await conversations.listMessages(c.id)).map(messageView), next_cursor: null };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/conversations/:id/messages',
+      permission: 'conversations.write',
+      summary: `A chat turn: stores the message under parent_id, runs the model as you through the gateway and streams the reply. ${TURN_EVENTS}`,
+      params: IdPath,
+      body: TurnBody,
+      response: TurnResult,
+      produces: 'text/event-stream',
+      handler: async ({ params, body: b, req, reply }) => {
+        const caller = callerOf(req);
+        const c = await ownConversation(conversations, caller, params.id, 'conversations.write');
+        if (b.parent_id !== null && !(await conversations.getMessage(c.id, b.parent_id))) {
+          throw fail('invalid_parameter', { param: 'parent_id', reason: `this conversation has no message '${b.parent_id}'` });
+        }
+        const turn = { principal: caller, conversation: c, parentId: b.parent_id, userContent: b.content, model: b.model ?? c.model, maxTokens: b.max_tokens, temperature: b.temperature };
+        return respond(req, reply, deps, turn, b.stream);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/conversations/:id/messages/:messageId/regenerate',
+      permission: 'conversations.write',
+      summary: `A new reply beside an assistant message (a sibling answering the same message), streamed as a turn. ${TURN_EVENTS}`,
+      params: MessagePath,
+      body: RegenerateBody,
+      response: TurnResult,
+      produces: 'text/event-stream',
+      handler: async ({ params, body: b, req, reply }) => {
+        const caller = callerOf(req);
+        const c = await ownConversation(conversations, caller, params.id, 'conversations.write');
+        const m = await conversations.getMessage(c.id, params.messageId);
+        if (!m) throw fail('message_not_found', { id: params.messageId });
+        if (m.role !== 'assistant') {
+          throw fail('invalid_parameter', { param: 'messageId', reason: 'only a reply (an assistant message) can be regenerated; to change your message, post an edited one under its parent' });
+        }
+        const turn = { principal: caller, conversation: c, parentId: m.parent_id, model: b.model ?? c.model, maxTokens: b.max_tokens, temperature: b.temperature };
+        return respond(req, reply, deps, turn, b.stream);
+      },
+    }),
+  ];
 }
 
 /** Runs the turn, answering with server-sent events or, without `stream`, one JSON body. */
-async function respond(req: FastifyRequest, reply: FastifyReply, deps: MessageRouteDeps, turn: Omit<TurnRequest, 'signal'>, stream: boolean): Promise<unknown> {
+async function respond(req: FastifyRequest, reply: FastifyReply, deps: MessageRouteDeps, turn: Omit<TurnRequest, 'signal'>, stream: boolean): Promise<TurnResult | FastifyReply> {
   const abort = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) abort.abort();

@@ -1,9 +1,37 @@
-import { countChatPromptTokens, formatUsd } from '../../metering/index.ts';
-import type { BudgetService } from '../../metering/index.ts';
-import { computeCost, type PriceCatalog } from '../../metering/index.ts';
+import { z } from 'zod';
+import { countChatPromptTokens, formatUsd, UsdAmount } from '../../metering/index.ts';
+import { BUDGET_SCOPES, PERIOD_KINDS, type BudgetService } from '../../metering/budgets/index.ts';
+import { computeCost, type PriceCatalog } from '../../metering/prices/index.ts';
 import type { MessageRow } from '../conversation-store.ts';
 import type { WorkspaceCaller } from '../workspace-caller.ts';
 import { capabilitiesOf } from './model-catalog.ts';
+
+/** The budget with the least room left of those a turn of the caller spends under. */
+export const TightestBudget = z.object({
+  id: z.string(),
+  scope: z.enum(BUDGET_SCOPES),
+  limit_usd: UsdAmount,
+  spent_usd: UsdAmount,
+  remaining_usd: UsdAmount,
+  period: z.enum(PERIOD_KINDS),
+  /** Null for a `total` budget, which never resets. */
+  resets_at: z.iso.datetime().nullable(),
+});
+
+/** What sending a draft would cost (`POST /api/conversations/estimate`). */
+export const TurnEstimate = z.object({
+  object: z.literal('conversation.estimate'),
+  model: z.string(),
+  prompt_tokens: z.number().int().min(0),
+  expected_completion_tokens: z.number().int().min(0),
+  /** Null when the model has no price. */
+  cost_usd: UsdAmount.nullable(),
+  context_window: z.number().int().nullable(),
+  max_output_tokens: z.number().int().nullable(),
+  capabilities: z.array(z.string()),
+  budget: TightestBudget.nullable(),
+});
+export type TurnEstimate = z.output<typeof TurnEstimate>;
 
 /** Expected reply length when the conversation has no finished reply to learn from. */
 export const DEFAULT_EXPECTED_COMPLETION_TOKENS = 256;
@@ -23,7 +51,7 @@ export interface EstimateInput {
  * turn sends (the branch + the draft), the expected reply length (the conversation's average, else
  * 256), their price, the model's context window and the tightest budget that applies to the caller.
  */
-export async function estimateTurn(deps: { catalog: PriceCatalog; budgets: BudgetService }, e: EstimateInput, at: number = Date.now()) {
+export async function estimateTurn(deps: { catalog: PriceCatalog; budgets: BudgetService }, e: EstimateInput, at: number = Date.now()): Promise<TurnEstimate> {
   const priming = countChatPromptTokens([], e.model);
   let promptTokens = priming;
   for (const m of e.history) {
@@ -36,7 +64,7 @@ export async function estimateTurn(deps: { catalog: PriceCatalog; budgets: Budge
   if (price) expected = Math.min(expected, price.maxOutputTokens);
   const cost = computeCost({ prompt: promptTokens, cached: 0, completion: expected, reasoning: 0 }, price, 'default');
   return {
-    object: 'conversation.estimate' as const,
+    object: 'conversation.estimate',
     model: e.model,
     prompt_tokens: promptTokens,
     expected_completion_tokens: expected,
@@ -72,7 +100,7 @@ function messageTokens(m: MessageRow, model: string, priming: number): number {
  * their user budget, the team their spend counts to (their first team, as their personal keys),
  * and their organization's. Null when none applies.
  */
-export async function tightestBudget(budgets: BudgetService, caller: WorkspaceCaller, at: number) {
+export async function tightestBudget(budgets: BudgetService, caller: WorkspaceCaller, at: number): Promise<z.output<typeof TightestBudget> | null> {
   const subject = { keyId: '', userId: caller.userId, teamId: caller.actor.memberships[0]?.teamId ?? null, orgId: caller.orgId };
   const applying = budgets.budgetsFor(subject);
   if (applying.length === 0) return null;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ModelMatcher } from '../../access/index.ts';
-import { formatPricePerMillion } from '../../metering/index.ts';
-import type { PriceCatalog } from '../../metering/index.ts';
+import { formatPricePerMillion, PricePerMillion } from '../../metering/index.ts';
+import type { PriceCatalog } from '../../metering/prices/index.ts';
 
 const CapabilityFile = z.object({
   families: z.array(z.strictObject({ prefix: z.string().min(1), capabilities: z.array(z.string().min(1)) })).min(1),
@@ -18,15 +18,16 @@ export function capabilitiesOf(model: string): string[] {
 }
 
 /** A model as the chat's model switch and model card show it. */
-export interface CatalogModel {
-  id: string;
-  input_usd_per_1m: string;
-  output_usd_per_1m: string;
-  cached_input_usd_per_1m: string | null;
-  context_window: number;
-  max_output_tokens: number;
-  capabilities: string[];
-}
+export const CatalogModel = z.object({
+  id: z.string(),
+  input_usd_per_1m: PricePerMillion,
+  output_usd_per_1m: PricePerMillion,
+  cached_input_usd_per_1m: PricePerMillion.nullable(),
+  context_window: z.number().int(),
+  max_output_tokens: z.number().int(),
+  capabilities: z.array(z.string()),
+});
+export type CatalogModel = z.output<typeof CatalogModel>;
 
 /**
  * The chat models with a price, that the caller may use (a key's model scope applies), with their

@@ -1,4 +1,4 @@
-import { errors } from '../../http/index.ts';
+import { fail } from '../../errors/index.ts';
 
 /** At most this many words of a query are used. */
 const MAX_TERMS = 12;
@@ -12,6 +12,6 @@ const MAX_TERMS = 12;
 export function searchTerms(q: string): string[] {
   const words = q.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
   const terms = [...new Set(words)].slice(0, MAX_TERMS);
-  if (terms.length === 0) throw errors.badRequest('invalid_parameter', "Invalid 'q': give at least one word to search for.", 'q');
+  if (terms.length === 0) throw fail('invalid_parameter', { param: 'q', reason: 'give at least one word to search for' });
   return terms;
 }

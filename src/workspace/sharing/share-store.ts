@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { ConversationShareTable } from '../../state/index.ts';
@@ -95,11 +96,23 @@ function auditView(s: ShareRow) {
   return { id: s.id, conversation_id: s.conversation_id, leaf_message_id: s.leaf_message_id, revoked_at: s.revoked_at === null ? null : new Date(s.revoked_at).toISOString() };
 }
 
-/** A share as its owner sees it (the token only in the create response). */
-export function shareView(s: ShareRow, link?: { url: string; token: string }) {
+/** A share as its owner sees it: `url` and `token` only in the create response (the token is shown once), null after. */
+export const ShareView = z.object({
+  id: z.string(),
+  object: z.literal('share'),
+  conversation_id: z.string(),
+  leaf_message_id: z.string(),
+  url: z.string().nullable(),
+  token: z.string().nullable(),
+  created_at: z.iso.datetime(),
+  revoked_at: z.iso.datetime().nullable(),
+});
+export type ShareView = z.output<typeof ShareView>;
+
+export function shareView(s: ShareRow, link?: { url: string; token: string }): ShareView {
   return {
     id: s.id,
-    object: 'share' as const,
+    object: 'share',
     conversation_id: s.conversation_id,
     leaf_message_id: s.leaf_message_id,
     url: link?.url ?? null,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TollgateError } from '../../http/index.ts';
+import { TollgateError } from '../../errors/index.ts';
 import type { TemplateVariable } from './template-input.ts';
 import { checkTemplateVariables, placeholdersOf, renderTemplate } from './template-render.ts';
 

@@ -1,4 +1,4 @@
-import { errors } from '../../http/index.ts';
+import { fail } from '../../errors/index.ts';
 import { isNumber, type TemplateVariable } from './template-input.ts';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
@@ -17,13 +17,13 @@ export function checkTemplateVariables(content: string, variables: readonly Temp
   const declared = new Set(variables.map((v) => v.name));
   const undeclared = used.find((name) => !declared.has(name));
   if (undeclared !== undefined) {
-    throw errors.badRequest('invalid_parameter', `Invalid 'content': the placeholder '{{${undeclared}}}' has no variable '${undeclared}' in 'variables'.`, 'content');
+    throw fail('invalid_parameter', { param: 'content', reason: `the placeholder '{{${undeclared}}}' has no variable '${undeclared}' in 'variables'` });
   }
   const usedSet = new Set(used);
   const unused = variables.findIndex((v) => !usedSet.has(v.name));
   if (unused !== -1) {
     const name = variables[unused]!.name;
-    throw errors.badRequest('invalid_parameter', `Invalid 'variables[${unused}].name': the variable '${name}' does not appear in 'content' as {{${name}}}.`, `variables[${unused}].name`);
+    throw fail('invalid_parameter', { param: `variables[${unused}].name`, reason: `the variable '${name}' does not appear in 'content' as {{${name}}}` });
   }
 }
 
@@ -59,6 +59,5 @@ export function renderTemplate(content: string, variables: readonly TemplateVari
 }
 
 function invalid(name: string, why: string) {
-  const param = `variables.${name.slice(0, 100)}`;
-  return errors.badRequest('invalid_parameter', `Invalid '${param}': ${why}.`, param);
+  return fail('invalid_parameter', { param: `variables.${name.slice(0, 100)}`, reason: why });
 }

@@ -1,98 +1,136 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Directory } from '../../access/index.ts';
+import { loadTeam } from '../../access/index.ts';
 import { changeContextOf } from '../../access/index.ts';
 import type { Action } from '../../access/index.ts';
 import { authorize } from '../../access/index.ts';
-import { seesAnything, visibility } from '../../access/index.ts';
-import { errors } from '../../http/index.ts';
-import { documentRoute } from '../../http/index.ts';
-import { parseInput } from '../../http/index.ts';
+import { visibility } from '../../access/index.ts';
+import { fail } from '../../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { IdPath } from '../conversation-input.ts';
 import { callerOf, type WorkspaceCaller } from '../workspace-caller.ts';
 import { CreateTemplateBody, ListTemplatesQuery, RenderBody, UpdateTemplateBody, type TemplateVariable } from './template-input.ts';
 import { checkTemplateVariables, renderTemplate } from './template-render.ts';
-import { templateView, type TemplateRow, type TemplateStore } from './template-store.ts';
-
-documentRoute('GET /api/templates', { summary: 'Your personal templates and those shared with your teams, by name.', query: ListTemplatesQuery });
-documentRoute('POST /api/templates', { summary: 'Create a personal template, or (as its admin) a team template; every {{variable}} in the content must be declared.', body: CreateTemplateBody });
-documentRoute('GET /api/templates/:id', { summary: 'One template.' });
-documentRoute('PATCH /api/templates/:id', { summary: "Change a template's name, category, content or variables.", body: UpdateTemplateBody });
-documentRoute('DELETE /api/templates/:id', { summary: 'Delete a template.' });
-documentRoute('POST /api/templates/:id/render', { summary: 'Fill the template\'s {{variables}}; an unknown, missing or invalid value is 400 naming the variable.', body: RenderBody });
+import { TemplateView, templateView, type TemplateRow, type TemplateStore } from './template-store.ts';
 
 export interface TemplateRouteDeps {
   templates: TemplateStore;
-  directory: Pick<Directory, 'getTeam'>;
+  /** Teams, to place a team template (a team of another organization is 404 `team_not_found`). */
+  directory: Directory;
 }
 
-type ById = FastifyRequest<{ Params: { id: string } }>;
+const TemplateList = z.object({ object: z.literal('list'), data: z.array(TemplateView), next_cursor: z.null() });
+const Deleted = z.object({ id: z.string(), object: z.literal('template'), deleted: z.literal(true) });
+const Rendered = z.object({ content: z.string() });
 
-/** /api/templates: a prompt library, personal or shared with a team (read by its members, written by its admins). */
-export async function templateRoutes(app: FastifyInstance, deps: TemplateRouteDeps): Promise<void> {
+/**
+ * /api/templates: a prompt library, personal or shared with a team (read by its members, written by
+ * its admins). The routes' permission (templates.read/write) is checked before the handler runs.
+ */
+export function templateRoutes(deps: TemplateRouteDeps): AnyRoute[] {
   const { templates } = deps;
 
   /** The template, if the caller may do `action` to it; a personal template of someone else is 404. */
-  const load = async (req: ById, action: Action): Promise<{ caller: WorkspaceCaller; template: TemplateRow }> => {
+  const load = async (req: FastifyRequest, id: string, action: Action): Promise<{ caller: WorkspaceCaller; template: TemplateRow }> => {
     const caller = callerOf(req);
-    const t = await templates.get(req.params.id);
-    if (!t || t.org_id !== caller.orgId || (t.team_id === null && t.user_id !== caller.userId)) {
-      throw errors.notFound('template_not_found', `No template with id '${req.params.id.slice(0, 100)}'.`, 'id');
-    }
+    const t = await templates.get(id);
+    if (!t || t.org_id !== caller.orgId || (t.team_id === null && t.user_id !== caller.userId)) throw fail('template_not_found', { id });
     authorize(caller.actor, action, t.team_id === null ? { orgId: t.org_id, teamId: null, ownerUserId: t.user_id } : { orgId: t.org_id, teamId: t.team_id });
     return { caller, template: t };
   };
 
-  app.get('/templates', async (req) => {
-    const q = parseInput(ListTemplatesQuery, req.query, 'query');
-    const caller = callerOf(req);
-    const v = visibility(caller.actor, 'templates.read');
-    if (!seesAnything(v)) throw errors.forbidden('permission_denied', "You do not have permission to perform 'templates.read'.");
-    const rows = await templates.list(caller, v, q.category);
-    return { object: 'list', data: rows.map(templateView), next_cursor: null };
-  });
-
-  app.post('/templates', async (req, reply) => {
-    const b = parseInput(CreateTemplateBody, req.body);
-    const caller = callerOf(req);
-    let teamId: string | null = null;
-    if (b.scope === 'team') {
-      if (b.team_id === undefined) throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a team template names its team.", 'team_id');
-      const team = await deps.directory.getTeam(b.team_id);
-      if (!team || team.org_id !== caller.orgId) throw errors.notFound('team_not_found', `No team with id '${b.team_id}'.`, 'team_id');
-      teamId = team.id;
-      authorize(caller.actor, 'templates.write', { orgId: caller.orgId, teamId });
-    } else {
-      if (b.team_id !== undefined) throw errors.badRequest('invalid_parameter', "Invalid 'team_id': a personal template belongs to no team (use scope 'team').", 'team_id');
-      authorize(caller.actor, 'templates.write', { orgId: caller.orgId, teamId: null, ownerUserId: caller.userId });
-    }
-    checkTemplateVariables(b.content, b.variables);
-    const row = await templates.create(caller, teamId, { name: b.name, category: b.category, content: b.content, variables: b.variables }, changeContextOf(req));
-    return reply.code(201).send(templateView(row));
-  });
-
-  app.get('/templates/:id', async (req: ById) => templateView((await load(req, 'templates.read')).template));
-
-  app.patch('/templates/:id', async (req: ById) => {
-    const b = parseInput(UpdateTemplateBody, req.body);
-    const { template } = await load(req, 'templates.write');
-    const fields = {
-      name: b.name ?? template.name,
-      category: b.category ?? template.category,
-      content: b.content ?? template.content,
-      variables: b.variables ?? (JSON.parse(template.variables) as TemplateVariable[]),
-    };
-    checkTemplateVariables(fields.content, fields.variables);
-    return templateView(await templates.update(template, fields, changeContextOf(req)));
-  });
-
-  app.delete('/templates/:id', async (req: ById) => {
-    const { template } = await load(req, 'templates.write');
-    await templates.delete(template, changeContextOf(req));
-    return { id: template.id, object: 'template', deleted: true };
-  });
-
-  app.post('/templates/:id/render', async (req: ById) => {
-    const b = parseInput(RenderBody, req.body);
-    const { template } = await load(req, 'templates.read');
-    return { content: renderTemplate(template.content, JSON.parse(template.variables) as TemplateVariable[], b.variables) };
-  });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/templates',
+      permission: 'templates.read',
+      summary: 'Your personal templates and those shared with your teams, by name.',
+      query: ListTemplatesQuery,
+      response: TemplateList,
+      handler: async ({ query: q, req }) => {
+        const caller = callerOf(req);
+        const rows = await templates.list(caller, visibility(caller.actor, 'templates.read'), q.category);
+        return { object: 'list' as const, data: rows.map(templateView), next_cursor: null };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/templates',
+      permission: 'templates.write',
+      summary: 'Create a personal template, or (as its admin) a team template; every {{variable}} in the content must be declared.',
+      body: CreateTemplateBody,
+      response: TemplateView,
+      status: 201,
+      handler: async ({ body: b, req }) => {
+        const caller = callerOf(req);
+        let teamId: string | null = null;
+        if (b.scope === 'team') {
+          if (b.team_id === undefined) throw fail('invalid_parameter', { param: 'team_id', reason: 'a team template names its team' });
+          teamId = (await loadTeam(deps.directory, caller.actor, b.team_id, 'team_id')).id;
+          authorize(caller.actor, 'templates.write', { orgId: caller.orgId, teamId });
+        } else {
+          if (b.team_id !== undefined) throw fail('invalid_parameter', { param: 'team_id', reason: "a personal template belongs to no team (use scope 'team')" });
+          authorize(caller.actor, 'templates.write', { orgId: caller.orgId, teamId: null, ownerUserId: caller.userId });
+        }
+        checkTemplateVariables(b.content, b.variables);
+        return templateView(await templates.create(caller, teamId, { name: b.name, category: b.category, content: b.content, variables: b.variables }, changeContextOf(req)));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/templates/:id',
+      permission: 'templates.read',
+      summary: 'One template.',
+      params: IdPath,
+      response: TemplateView,
+      handler: async ({ params, req }) => templateView((await load(req, params.id, 'templates.read')).template),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/templates/:id',
+      permission: 'templates.write',
+      summary: "Change a template's name, category, content or variables.",
+      params: IdPath,
+      body: UpdateTemplateBody,
+      response: TemplateView,
+      handler: async ({ params, body: b, req }) => {
+        const { template } = await load(req, params.id, 'templates.write');
+        const fields = {
+          name: b.name ?? template.name,
+          category: b.category ?? template.category,
+          content: b.content ?? template.content,
+          variables: b.variables ?? (JSON.parse(template.variables) as TemplateVariable[]),
+        };
+        checkTemplateVariables(fields.content, fields.variables);
+        return templateView(await templates.update(template, fields, changeContextOf(req)));
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/templates/:id',
+      permission: 'templates.write',
+      summary: 'Delete a template.',
+      params: IdPath,
+      response: Deleted,
+      handler: async ({ params, req }) => {
+        const { template } = await load(req, params.id, 'templates.write');
+        await templates.delete(template, changeContextOf(req));
+        return { id: template.id, object: 'template' as const, deleted: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/templates/:id/render',
+      permission: 'templates.read',
+      summary: "Fill the template's {{variables}}; an unknown, missing or invalid value is 400 naming the variable.",
+      params: IdPath,
+      body: RenderBody,
+      response: Rendered,
+      handler: async ({ params, body: b, req }) => {
+        const { template } = await load(req, params.id, 'templates.read');
+        return { content: renderTemplate(template.content, JSON.parse(template.variables) as TemplateVariable[], b.variables) };
+      },
+    }),
+  ];
 }

@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Visibility } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { TemplateTable } from '../../state/index.ts';
-import { newWorkspaceId } from '../conversation-store.ts';
-import type { TemplateVariable } from './template-input.ts';
 import { appendAuditEvent } from '../../compliance/audit/index.ts';
+import { newWorkspaceId } from '../conversation-store.ts';
+import { TEMPLATE_CATEGORIES, TemplateVariable } from './template-input.ts';
 
 export type TemplateRow = Selectable<TemplateTable>;
 
@@ -91,15 +92,30 @@ function summary(t: TemplateRow) {
 }
 
 /** A template as the API shows it. */
-export function templateView(t: TemplateRow) {
+export const TemplateView = z.object({
+  id: z.string(),
+  object: z.literal('template'),
+  name: z.string(),
+  category: z.enum(TEMPLATE_CATEGORIES),
+  content: z.string(),
+  variables: z.array(TemplateVariable),
+  scope: z.enum(['personal', 'team']),
+  /** Null for a personal template. */
+  team_id: z.string().nullable(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+export type TemplateView = z.output<typeof TemplateView>;
+
+export function templateView(t: TemplateRow): TemplateView {
   return {
     id: t.id,
-    object: 'template' as const,
+    object: 'template',
     name: t.name,
     category: t.category,
     content: t.content,
     variables: JSON.parse(t.variables) as TemplateVariable[],
-    scope: t.team_id === null ? ('personal' as const) : ('team' as const),
+    scope: t.team_id === null ? 'personal' : 'team',
     team_id: t.team_id,
     created_at: new Date(Number(t.created_at)).toISOString(),
     updated_at: new Date(Number(t.updated_at)).toISOString(),
