@@ -1,39 +1,33 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { KeyService } from './access/key-service.ts';
-import { bootstrapAccess, type HomeOrg } from './access/bootstrap.ts';
-import type { LoginThrottle } from './access/credentials/login-throttle.ts';
-import { Directory } from './access/directory/directory.ts';
-import { createSmtpMailer } from './access/mail/smtp-mailer.ts';
-import { SessionService } from './access/sessions/session-service.ts';
-import { loadSigningKey, startAuditChainer } from './compliance/audit/index.ts';
+import { KeyService, keyPlacements } from './access/index.ts';
+import { bootstrapAccess, type HomeOrg } from './access/index.ts';
+import type { LoginThrottle } from './access/index.ts';
+import { Directory } from './access/index.ts';
+import { createSmtpMailer } from './access/index.ts';
+import { SessionService } from './access/index.ts';
+import { loadSigningKey, startAuditChainer } from './compliance/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer, newRequestId } from './http/server.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
-import type { AnyRoute } from './http/routes/index.ts';
+import type { AnyRoute } from './http/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
-import { webApp } from './http/web-app.ts';
-import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
-import { gatewayRouteDocs } from './gateway/endpoints.ts';
-import { createGatewayHandler } from './gateway/gateway-handler.ts';
-import { inProcessChatCaller } from './gateway/in-process-call.ts';
-import { createPipeline } from './gateway/pipeline/run-pipeline.ts';
-import { createStages } from './gateway/pipeline/stages.ts';
-import type { Stage } from './gateway/pipeline/stage.ts';
-import { StageProfile } from './gateway/pipeline/stage-profile.ts';
-import { clientAddress } from './http/client-address.ts';
-import { usageRoutes } from './metering/usage-routes.ts';
+import { webApp } from './http/index.ts';
+import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
+import { clientAddress } from './http/index.ts';
+import { createGatewayHandler, createPipeline, createStages, gatewayRouteDocs, inProcessChatCaller, StageProfile, type Stage } from './gateway/index.ts';
+import { usageRoutes } from './metering/index.ts';
 import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
-import { UsageLedger } from './metering/ledger.ts';
-import { Meter } from './metering/meter.ts';
-import { refuseMeteringOffWithBudgets } from './metering/metering-off-guard.ts';
+import { UsageLedger } from './metering/index.ts';
+import { Meter } from './metering/index.ts';
+import { refuseMeteringOffWithBudgets } from './metering/index.ts';
 import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
-import { UnpricedModels } from './metering/unpriced-models.ts';
+import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
-import { UpstreamClient } from './upstream/upstream-client.ts';
+import { UpstreamClient } from './upstream/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -133,6 +127,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.access.sessions.idle_minutes * 60_000, absoluteTtlMs: config.access.sessions.max_hours * 3_600_000 });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
+  if (home.firstStart) await placeUnplacedRows(store, home.org.id, (ids) => keyPlacements(store, ids));
   const generatedAdminKey = home.generatedAdminKey;
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
@@ -357,11 +352,7 @@ function scheduleAccessHousekeeping(store: Store, sessions: SessionService, log:
   const run = async () => {
     const before = Date.now() - 86_400_000;
     await sessions.prune(before);
-    await store.db.deleteFrom('login_throttle').where('forget_at', '<', before).execute();
-    await store.db
-      .deleteFrom('one_time_tokens')
-      .where((eb) => eb.or([eb('expires_at', '<', before), eb('used_at', '<', before)]))
-      .execute();
+    await pruneExpiredAccessRows(store, before);
   };
   const timer = setInterval(() => run().catch((err: unknown) => log.error({ err }, 'access housekeeping failed')), 3_600_000);
   timer.unref();

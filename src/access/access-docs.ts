@@ -1,4 +1,4 @@
-import type { DocumentOptions } from '../http/openapi/document.ts';
+import type { DocumentOptions } from '../http/index.ts';
 import { ACCOUNT } from './permissions/route-permissions.ts';
 
 /** How the OpenAPI document describes authentication: keys for /v1, keys or sessions for /api, sessions only for account changes. */

@@ -1,4 +1,4 @@
-import type { AnyRoute } from '../http/routes/index.ts';
+import type { AnyRoute } from '../http/index.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { directoryRoutes } from './directory/directory-routes.ts';

@@ -10,6 +10,12 @@ export interface HomeOrg {
   defaultTeam: TeamRow;
   /** A bootstrap admin key generated on this start (shown once), if any. */
   generatedAdminKey: string | undefined;
+  /**
+   * The home organization was created on this start: the caller then has metering place the ledger
+   * rows and budgets from before organizations existed (`placeUnplacedRows`), as access does not
+   * write metering's tables.
+   */
+  firstStart: boolean;
 }
 
 export interface BootstrapOptions {
@@ -25,7 +31,8 @@ export interface BootstrapOptions {
  * On first start creates the home organization, its `Default` team and its owner; the bootstrap
  * admin key (TOLLGATE_ADMIN_KEY, or a generated one shown once on an empty store) is the owner's
  * personal key. Keys made before organizations existed are adopted: admin keys become the owner's,
- * other keys service keys of the default team.
+ * other keys service keys of the default team (their ledger rows and budgets are metering's to place:
+ * see `firstStart`).
  */
 export async function bootstrapAccess(store: Store, directory: Directory, keys: KeyService, options: BootstrapOptions): Promise<HomeOrg> {
   let org = await directory.homeOrg();
@@ -47,8 +54,6 @@ export async function bootstrapAccess(store: Store, directory: Directory, keys: 
   // Keys from before organizations existed (migration 0005).
   await store.db.updateTable('api_keys').set({ org_id: org.id, user_id: owner.id, role: 'member' }).where('org_id', 'is', null).where('role', '=', 'admin').execute();
   await store.db.updateTable('api_keys').set({ org_id: org.id, team_id: defaultTeam.id, role: 'member' }).where('org_id', 'is', null).execute();
-  // Only on the first start after organizations arrived (migration 0005) can there be unplaced rows.
-  if (firstStart) await placeUnplacedRows(store, org.id);
 
   let generatedAdminKey: string | undefined;
   if (options.adminKey !== undefined) {
@@ -57,41 +62,5 @@ export async function bootstrapAccess(store: Store, directory: Directory, keys: 
   } else if (options.generateAdminKey === true && (await keys.count()) === 0) {
     generatedAdminKey = (await keys.create({ name: 'bootstrap admin', orgId: org.id, userId: owner.id }, ctx)).secret;
   }
-  return { org, owner, defaultTeam, generatedAdminKey };
-}
-
-/**
- * Ledger rows and budgets written before organizations existed (migration 0005) are placed where
- * their key is (organization, team, user), else in the home organization with no team. Runs once,
- * when the home organization is created; later rows carry their placement (rows of requests without
- * a valid key have none and are read as the home organization's).
- */
-async function placeUnplacedRows(store: Store, homeOrgId: string): Promise<void> {
-  const db = store.db;
-  await db
-    .updateTable('usage_records')
-    .set((eb) => {
-      const key = () => eb.selectFrom('api_keys').whereRef('api_keys.id', '=', 'usage_records.key_id');
-      return {
-        org_id: eb.fn.coalesce(key().select('api_keys.org_id'), eb.val(homeOrgId)),
-        team_id: key().select('api_keys.team_id'),
-        user_id: key().select('api_keys.user_id'),
-      };
-    })
-    .where('org_id', 'is', null)
-    .execute();
-  await db
-    .updateTable('budgets')
-    .set((eb) => {
-      const key = () => eb.selectFrom('api_keys').whereRef('api_keys.id', '=', 'budgets.scope_id');
-      return {
-        org_id: eb.fn.coalesce(key().select('api_keys.org_id'), eb.val(homeOrgId)),
-        team_id: key().select('api_keys.team_id'),
-        owner_user_id: key().select('api_keys.user_id'),
-      };
-    })
-    .where('org_id', 'is', null)
-    .where('scope', '=', 'key')
-    .execute();
-  await db.updateTable('budgets').set({ org_id: homeOrgId }).where('org_id', 'is', null).execute();
+  return { org, owner, defaultTeam, generatedAdminKey, firstStart };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { AuditEventTable } from '../state/schema-budgets.ts';
+import type { AuditEventTable } from '../state/index.ts';
 
 /** Who made a change and from where: the request's actor. */
 export interface ChangeContext {
@@ -26,7 +26,7 @@ export interface ChangeInput {
 /**
  * An `audit_events` row for a change: actor, action, target, before and after. Written in the same
  * transaction as the change it records.
- * @example await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'team.renamed', target: team.id, before, after }, now)).execute();
+ * @example await appendAuditEvent(trx, changeRecord(ctx, { action: 'team.renamed', target: team.id, before, after }, now));
  */
 export function changeRecord(ctx: ChangeContext, change: ChangeInput, at: number): Insertable<AuditEventTable> {
   return {

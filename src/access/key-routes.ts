@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fail } from '../errors/index.ts';
-import { humanName } from '../http/human-name.ts';
-import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
+import { humanName } from '../http/index.ts';
+import { defineRoute, type AnyRoute } from '../http/index.ts';
 import type { Directory } from './directory/directory.ts';
 import { accessOf, changeContextOf } from './enforce.ts';
 import { assertMayHoldSecret, assertMayIssueServiceKey, assertNotBroader, callerKeyLimits, limitsOfKey, withCallerDefaults, type KeyLimits } from './key-issuance.ts';

@@ -2,7 +2,7 @@ import type { Selectable, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { fail } from '../errors/index.ts';
 import { ACCESS_TOPIC, publishChange, type ApiKeyTable, type Database, type Store } from '../state/index.ts';
-import type { RoleName } from '../state/schema-access.ts';
+import type { RoleName } from '../state/index.ts';
 import { changeRecord, newId, type ChangeContext } from './change-record.ts';
 import type { Directory } from './directory/directory.ts';
 import { generateKeySecret, hashKeySecret, looksLikeKey, visiblePrefix } from './key-secret.ts';
@@ -12,6 +12,7 @@ import type { Actor } from './permissions/actor.ts';
 import { visibleWhere, type Visibility } from './permissions/visibility.ts';
 import { keyView as toView, type KeyView } from './key-view.ts';
 import { modelMatcher, type Principal } from './principal.ts';
+import { appendAuditEvent } from '../compliance/audit/index.ts';
 
 export type { KeyView } from './key-view.ts';
 
@@ -340,7 +341,7 @@ export class KeyService {
   }
 
   private async record(trx: Transaction<Database>, ctx: ChangeContext, action: string, target: string, before: unknown, after: unknown, at: number, details?: Record<string, unknown>) {
-    await trx.insertInto('audit_events').values(changeRecord(ctx, { action, target, before, after, details }, at)).execute();
+    await appendAuditEvent(trx, changeRecord(ctx, { action, target, before, after, details }, at));
   }
 
   private async load(hash: string, now: number): Promise<Loaded> {

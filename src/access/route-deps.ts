@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { OutboundFetch } from '../http/outbound/index.ts';
+import type { OutboundFetch } from '../http/index.ts';
 import type { Store } from '../state/index.ts';
 import type { BackgroundTasks } from './background-tasks.ts';
 import type { LoginThrottle } from './credentials/login-throttle.ts';

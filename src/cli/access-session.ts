@@ -1,8 +1,10 @@
 import { bootstrapAccess, type HomeOrg } from '../access/bootstrap.ts';
 import type { ChangeContext } from '../access/change-record.ts';
 import { Directory } from '../access/directory/directory.ts';
+import { keyPlacements } from '../access/key-placement.ts';
 import { KeyService } from '../access/key-service.ts';
 import type { Config } from '../config/index.ts';
+import { placeUnplacedRows } from '../metering/unplaced-rows.ts';
 import { openConfiguredStore, type Store } from '../state/index.ts';
 
 /** What an operator command works with: the store, the directory, keys, the home org, and `system` as actor. */
@@ -26,6 +28,7 @@ export async function withCliAccess(config: Config, work: (access: CliAccess) =>
   const keys = new KeyService(store, directory, { cacheTtlMs: 0 });
   try {
     const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key });
+    if (home.firstStart) await placeUnplacedRows(store, home.org.id, (ids) => keyPlacements(store, ids));
     await work({ store, directory, keys, home, ctx: { actorId: 'system', orgId: home.org.id } });
   } finally {
     await keys.close();

@@ -1,5 +1,4 @@
 import type { Directory } from '../access/directory/directory.ts';
-import type { Store } from '../state/index.ts';
 
 /** A reference to a directory entry with the name a person recognises it by. */
 export interface Named {
@@ -21,10 +20,10 @@ export interface DirectoryNames {
  * Loads the names of the whole deployment once (an operator listing: a few thousand rows at most).
  * An id with no row (deleted since) is named by its id.
  */
-export async function loadDirectoryNames(store: Store, directory: Directory): Promise<DirectoryNames> {
+export async function loadDirectoryNames(directory: Directory): Promise<DirectoryNames> {
   const orgs = await directory.listOrgs();
   const teams = (await Promise.all(orgs.map((o) => directory.teamsOf(o.id)))).flat();
-  const users = await store.db.selectFrom('users').select(['id', 'email', 'name']).execute();
+  const users = await directory.allUsers();
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const userById = new Map(users.map((u) => [u.id, u]));

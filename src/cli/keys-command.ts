@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
-import { checkHumanName } from '../http/human-name.ts';
+import { checkHumanName } from '../http/index.ts';
 import { withCliAccess } from './access-session.ts';
 import { loadDirectoryNames } from './directory-names.ts';
 import { keyListings, keyTable } from './key-listing.ts';
@@ -65,7 +65,7 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
       process.stdout.write(`created ${key.id} (${key.prefix}…, ${who})\nkey (shown once): ${secret}\n`);
     } else if (sub === 'list') {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
-      const names = await loadDirectoryNames(store, directory);
+      const names = await loadDirectoryNames(directory);
       const rows = keyListings(await keys.listAll(), names);
       if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (rows.length === 0) process.stdout.write('no keys\n');

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { updateAccount } from '../access/auth/account-changes.ts';
 import { PasswordHasher, assertPasswordPolicy, parseDisplayName, parseEmailAddress } from '../access/credentials/index.ts';
-import { userView } from '../access/directory/directory.ts';
 import { ROLES, type Role } from '../access/permissions/roles.ts';
 import { SessionService } from '../access/sessions/session-service.ts';
 import type { Config } from '../config/index.ts';
@@ -19,8 +19,8 @@ export async function usersCommand(config: Config, args: string[], readStdin: ()
   await withCliAccess(config, async ({ store, directory, home, ctx }) => {
     if (sub === 'list') {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
-      const users = await store.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
-      const names = await loadDirectoryNames(store, directory);
+      const users = await directory.allUsers();
+      const names = await loadDirectoryNames(directory);
       const rows = userListings(users, await directory.membershipsOf(users.map((u) => u.id)), names);
       if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (rows.length === 0) process.stdout.write('no users\n');
@@ -47,10 +47,7 @@ export async function usersCommand(config: Config, args: string[], readStdin: ()
       checked(() => assertPasswordPolicy(password, 'password'));
       const at = Date.now();
       const hash = await new PasswordHasher().hash(password);
-      await store.db.transaction().execute(async (trx) => {
-        await trx.updateTable('users').set({ password_hash: hash, password_changed_at: at, updated_at: at }).where('id', '=', user.id).execute();
-        await directory.record(trx, { ...ctx, orgId: user.org_id }, 'user.password_set', user.id, userView(user), userView({ ...user, password_hash: hash }), at);
-      });
+      await updateAccount(store, user.id, { password_hash: hash, password_changed_at: at }, { action: 'user.password_set', ctx }, at);
       const ended = await new SessionService(store, directory).endAll(user.id);
       process.stdout.write(`password set for ${user.email}${ended ? `; ${ended} session(s) ended` : ''}\n`);
     } else {

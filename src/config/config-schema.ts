@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseAllowance } from '../http/outbound/address-policy.ts';
+import { parseAllowance } from '../http/index.ts';
 import { fromText, onOffText, setting } from './setting.ts';
 
 // The one description of Tollgate's configuration: each setting's place in tollgate.yaml, its type,

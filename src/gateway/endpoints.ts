@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { endpointScopeOf } from '../access/key-scopes.ts';
-import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
+import { endpointScopeOf } from '../access/index.ts';
+import { defineRoute, type AnyRoute } from '../http/index.ts';
 import { chatCompletionBody, completionBody, embeddingBody, moderationBody, responseBody } from './body-schemas.ts';
 import type { StreamKind } from './reply/sse-relay.ts';
 

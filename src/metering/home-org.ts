@@ -1,4 +1,4 @@
-import type { Directory } from '../access/directory/directory.ts';
+import type { Directory } from '../access/index.ts';
 
 /** What the metering routes need of the directory: which organization runs the deployment. */
 export type HomeOrgSource = Pick<Directory, 'homeOrg'>;

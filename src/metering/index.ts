@@ -29,5 +29,12 @@ export {
   maxOutputTokensOf,
 } from './token-estimate.ts';
 export type { EstimateEndpoint } from './token-estimate.ts';
-export { formatPricePerMillion, formatUsd, parseUsd, type Nanos } from './money.ts';
+export { formatPricePerMillion, formatUsd, parseUsd, type Nanos } from '../money/index.ts';
 export { PricePerMillion, UsdAmount } from './money-schema.ts';
+export { UsageLedger } from './ledger.ts';
+export { Meter, type MeteringState } from './meter.ts';
+export { refuseMeteringOffWithBudgets } from './metering-off-guard.ts';
+export { UnpricedModels } from './unpriced-models.ts';
+export { placeUnplacedRows, type KeyPlacementLookup } from './unplaced-rows.ts';
+export { readUsage, type TokenUsage } from './usage-record.ts';
+export { usageRoutes } from './usage-routes.ts';

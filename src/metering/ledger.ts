@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
-import { visibleWhere, type Visibility } from '../access/permissions/visibility.ts';
+import { visibleWhere, type Visibility } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import { rollUp, upsertDaily } from './daily-rollup.ts';
 import type { UsageRecord } from './usage-record.ts';

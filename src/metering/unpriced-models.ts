@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { visibleWhere } from '../access/permissions/visibility.ts';
+import { visibleWhere } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { UsageScope } from './ledger.ts';
 import { auditEvent } from './budgets/audit-event.ts';
+import { appendAuditEvent } from '../compliance/audit/index.ts';
 
 /** An alert that belongs to no budget (e.g. `unpriced_model`), as `GET /api/alerts` lists it for org-wide readers. */
 export const AdminAlertView = z.object({
@@ -56,7 +57,7 @@ export class UnpricedModels {
             .onConflict((oc) => oc.columns(['kind', 'subject']).doNothing())
             .executeTakeFirst();
           if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
-            await trx.insertInto('audit_events').values(auditEvent('system', 'price.unknown_model', model, { model }, at)).execute();
+            await appendAuditEvent(trx, auditEvent('system', 'price.unknown_model', model, { model }, at));
           }
         });
         this.log.warn({ model }, 'model has no price: its cost is recorded as unknown; add one with PUT /api/prices/{model}');

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { accessOf } from '../access/enforce.ts';
-import { authorize } from '../access/permissions/authorize.ts';
-import { visibility } from '../access/permissions/visibility.ts';
+import { accessOf } from '../access/index.ts';
+import { authorize } from '../access/index.ts';
+import { visibility } from '../access/index.ts';
 import { fail } from '../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../http/index.ts';
 import { homeOrgIdOf, type HomeOrgSource } from './home-org.ts';
 import type { UsageLedger, UsageScope } from './ledger.ts';
-import { formatUsd } from './money.ts';
+import { formatUsd } from '../money/index.ts';
 import { UsdAmount } from './money-schema.ts';
 import type { UnpricedModels } from './unpriced-models.ts';
 import type { UsageRecord } from './usage-record.ts';

@@ -9,3 +9,5 @@ export { formatDuration, parseDuration, parseRetryAfter } from './openai-duratio
 export { classifyFailure, minimumWait, RetryPolicy, type AttemptFailure, type FailureKind, type RetryDecision, type RetryInput, type RetryPolicyOptions } from './retry-policy.ts';
 export { resolveSecret, SecretRefError, type SecretSources } from './secret-ref.ts';
 export { headerGetter, nearlyExhausted, readHeadroom, type HeaderGetter, type Headroom, type LimitReading } from './upstream-headroom.ts';
+export { createSimulator, serveSimulator, type Simulator } from './simulator/index.ts';
+export { UpstreamClient } from './upstream-client.ts';

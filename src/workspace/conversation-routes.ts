@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorize } from '../access/permissions/authorize.ts';
+import { authorize } from '../access/index.ts';
 import { fail } from '../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../http/routes/index.ts';
 import type { Store } from '../state/index.ts';

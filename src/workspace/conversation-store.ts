@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { fail } from '../errors/index.ts';
 import type { Database, Store } from '../state/index.ts';
-import type { ConversationMessageTable, ConversationTable } from '../state/schema-workspace.ts';
+import type { ConversationMessageTable, ConversationTable } from '../state/index.ts';
 import type { CreateConversationInput, ListConversationsInput, UpdateConversationInput } from './conversation-input.ts';
 import type { ListPosition } from './list-cursor.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { accessOf } from '../access/enforce.ts';
-import type { Action } from '../access/permissions/actions.ts';
-import type { Actor } from '../access/permissions/actor.ts';
-import { authorize } from '../access/permissions/authorize.ts';
+import { accessOf } from '../access/index.ts';
+import type { Action } from '../access/index.ts';
+import type { Actor } from '../access/index.ts';
+import { authorize } from '../access/index.ts';
 import { fail } from '../errors/index.ts';
 import type { ConversationRow, ConversationStore } from './conversation-store.ts';
 

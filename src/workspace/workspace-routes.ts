@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Directory } from '../access/directory/directory.ts';
+import type { Directory } from '../access/index.ts';
 import type { AnyRoute } from '../http/routes/index.ts';
 import type { BudgetService } from '../metering/budgets/index.ts';
 import type { PriceCatalog } from '../metering/prices/index.ts';

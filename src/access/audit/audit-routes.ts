@@ -1,5 +1,5 @@
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { accessOf } from '../enforce.ts';
 import { seesAnything, visibility } from '../permissions/visibility.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { AuditEventTable } from '../../state/schema-budgets.ts';
+import type { AuditEventTable } from '../../state/index.ts';
 
 /**
  * Field names whose string values are never shown, wherever they appear in a record. Change records

@@ -1,8 +1,9 @@
 import type { Updateable } from 'kysely';
 import type { Store } from '../../state/index.ts';
-import type { UserTable } from '../../state/schema-access.ts';
+import type { UserTable } from '../../state/index.ts';
 import { changeRecord, type ChangeContext, type ChangeInput } from '../change-record.ts';
 import { userView, type UserRow } from '../directory/directory.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export interface AccountChange {
   /** e.g. `user.password_changed`, `user.2fa_enabled`. */
@@ -23,7 +24,7 @@ export async function updateAccount(store: Store, userId: string, patch: Updatea
     await trx.updateTable('users').set({ ...patch, updated_at: at }).where('id', '=', userId).execute();
     const after = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
     const record = { action: change.action, target: userId, before: userView(before), after: userView(after), details: change.details };
-    await trx.insertInto('audit_events').values(changeRecord({ ...change.ctx, orgId: before.org_id }, record, at)).execute();
+    await appendAuditEvent(trx, changeRecord({ ...change.ctx, orgId: before.org_id }, record, at));
     return after;
   });
 }
@@ -33,7 +34,7 @@ export async function updateAccount(store: Store, userId: string, patch: Updatea
  * SessionService).
  */
 export async function recordChange(store: Store, ctx: ChangeContext, change: ChangeInput, at: number): Promise<void> {
-  await store.db.insertInto('audit_events').values(changeRecord(ctx, change, at)).execute();
+  await appendAuditEvent(store.db, changeRecord(ctx, change, at));
 }
 
 /** The change context of someone acting on their own account without a session yet (sign-in, reset). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { humanName } from '../../http/human-name.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { humanName } from '../../http/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import type { Directory } from '../directory/directory.ts';
 import { orgView, OrgViewSchema, userView, UserViewSchema } from '../directory/directory-views.ts';
 import { accessOf, changeContextOf, type AccessContext } from '../enforce.ts';

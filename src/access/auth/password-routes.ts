@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fail, isFailure } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { assertPasswordPolicy } from '../credentials/password-policy.ts';
 import type { UserRow } from '../directory/directory.ts';

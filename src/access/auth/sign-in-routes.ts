@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import type { ThrottleSubject } from '../credentials/login-throttle.ts';
 import type { UserRow } from '../directory/directory.ts';

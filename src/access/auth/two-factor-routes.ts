@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { generateRecoveryCodes } from '../credentials/recovery-codes.ts';
 import { userView, UserViewSchema } from '../directory/directory-views.ts';
 import { changeContextOf } from '../enforce.ts';

@@ -1,4 +1,4 @@
-import { HUMAN_NAME_MAX_LENGTH, parseHumanName } from '../../http/human-name.ts';
+import { HUMAN_NAME_MAX_LENGTH, parseHumanName } from '../../http/index.ts';
 
 /** Longest display name accepted, in characters (Unicode code points): the one rule of every name. */
 export const DISPLAY_NAME_MAX_LENGTH = HUMAN_NAME_MAX_LENGTH;

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Store } from '../../state/index.ts';
-import type { OneTimeTokenTable } from '../../state/schema-access.ts';
+import type { OneTimeTokenTable } from '../../state/index.ts';
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from './one-time-token-store.ts';
 
 type TokenRow = Selectable<OneTimeTokenTable>;

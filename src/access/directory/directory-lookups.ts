@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { humanName } from '../../http/human-name.ts';
+import { humanName } from '../../http/index.ts';
 import { fail } from '../../errors/index.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { isAllowed } from '../permissions/authorize.ts';

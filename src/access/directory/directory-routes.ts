@@ -1,4 +1,4 @@
-import type { AnyRoute } from '../../http/routes/index.ts';
+import type { AnyRoute } from '../../http/index.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { memberRoutes } from './member-routes.ts';
 import { orgRoutes } from './org-routes.ts';

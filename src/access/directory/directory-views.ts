@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { MembershipTable, OrgTable, TeamTable, UserTable } from '../../state/schema-access.ts';
+import type { MembershipTable, OrgTable, TeamTable, UserTable } from '../../state/index.ts';
 import { ROLES } from '../permissions/roles.ts';
 
 /*

@@ -1,10 +1,11 @@
 import type { Selectable, Transaction } from 'kysely';
 import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
-import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/schema-access.ts';
+import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/index.ts';
 import { fail } from '../../errors/index.ts';
 import { changeRecord, newId, type ChangeContext } from '../change-record.ts';
 import type { Actor } from '../permissions/actor.ts';
 import { membershipView, orgView, teamView, userView } from './directory-views.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export { membershipView, orgView, teamView, userView } from './directory-views.ts';
 
@@ -118,6 +119,11 @@ export class Directory {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Every user of the deployment, oldest first (operator listings). */
+  allUsers(): Promise<UserRow[]> {
+    return this.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
   findUserByEmail(email: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
   }
@@ -188,7 +194,7 @@ export class Directory {
     at: number,
     orgId: string = ctx.orgId,
   ): Promise<void> {
-    await trx.insertInto('audit_events').values(changeRecord({ ...ctx, orgId }, { action, target, before, after }, at)).execute();
+    await appendAuditEvent(trx, changeRecord({ ...ctx, orgId }, { action, target, before, after }, at));
   }
 
   // The admin API (directory-routes.ts, invitation-routes.ts) uses the methods below.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { PasswordHasher } from '../credentials/password-hasher.ts';
 import { StoreLoginThrottle } from '../credentials/store-login-throttle.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../state/index.ts';
-import type { InvitationTable, RoleName } from '../../state/schema-access.ts';
+import type { InvitationTable, RoleName } from '../../state/index.ts';
 import { newId, type ChangeContext } from '../change-record.ts';
 import { sha256Hex } from '../credentials/constant-time.ts';
 import { ROLES } from '../permissions/roles.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';
 import { authorize } from '../permissions/authorize.ts';
 import { assertCanAssignRole } from '../permissions/role-assignment.ts';

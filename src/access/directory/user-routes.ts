@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { humanName } from '../../http/human-name.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { humanName } from '../../http/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { linkBase } from '../auth/link-base.ts';
 import { issuePasswordReset } from '../auth/password-reset.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';

@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.ts';
 import { startTollgate } from '../../app.ts';
-import { ENDPOINTS } from '../../gateway/endpoints.ts';
+import { ENDPOINTS } from '../../gateway/index.ts';
 import { checkRouteCoverage, trackNewFastifyInstances, trackRoutes } from './route-coverage.ts';
 import { isRouteRule } from './route-permissions.ts';
 

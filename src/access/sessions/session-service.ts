@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Store } from '../../state/index.ts';
-import type { SessionTable } from '../../state/schema-access.ts';
+import type { SessionTable } from '../../state/index.ts';
 import { newId } from '../change-record.ts';
 import { sha256Hex } from '../credentials/constant-time.ts';
 import { actorOf, type Directory, type UserRow } from '../directory/directory.ts';

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { SessionTable } from '../../state/schema-access.ts';
+import type { SessionTable } from '../../state/index.ts';
 
 const time = z.iso.datetime();
 

@@ -1,4 +1,4 @@
-import type { OutboundFetch } from '../../http/outbound/index.ts';
+import type { OutboundFetch } from '../../http/index.ts';
 import { createOidcSso, type OidcSso } from './oidc-client.ts';
 import type { SsoSettings } from './sso-settings.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { parseEmailAddress } from '../credentials/email-address.ts';
 import { PUBLIC } from '../permissions/route-permissions.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';

@@ -6,6 +6,7 @@ import { userView, type Directory, type OrgRow, type UserRow } from '../director
 import { mapGroups, type TeamMembership } from './group-mapping.ts';
 import type { SsoIdentity } from './sso-identity.ts';
 import { groupRulesOf, type SsoSettings } from './sso-settings.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 /** The actor id of changes made by a sign-in through an identity provider. */
 export function ssoActorId(issuer: string): string {
@@ -130,7 +131,7 @@ async function link(directory: Directory, user: UserRow, identity: SsoIdentity, 
     const sessions = await trx.updateTable('sessions').set({ ended_at: at }).where('user_id', '=', user.id).where('ended_at', 'is', null).executeTakeFirst();
     const keys = await trx.updateTable('api_keys').set({ revoked_at: at }).where('user_id', '=', user.id).where('revoked_at', 'is', null).executeTakeFirst();
     const details = { sessions_ended: Number(sessions.numUpdatedRows), keys_revoked: Number(keys.numUpdatedRows) };
-    await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'user.claimed_by_verified_address', target: user.id, before: null, after: null, details }, at)).execute();
+    await appendAuditEvent(trx, changeRecord(ctx, { action: 'user.claimed_by_verified_address', target: user.id, before: null, after: null, details }, at));
     await directory.accessChanged(trx);
   });
   if (claimed) directory.onAccessChange();

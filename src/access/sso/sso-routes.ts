@@ -1,4 +1,4 @@
-import type { AnyRoute } from '../../http/routes/index.ts';
+import type { AnyRoute } from '../../http/index.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { SsoClients } from './sso-clients.ts';
 import { ssoSettingsRoutes } from './sso-settings-routes.ts';

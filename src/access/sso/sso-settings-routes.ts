@@ -1,5 +1,5 @@
 import { fail } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import type { ChangeContext } from '../change-record.ts';
 import type { Directory, OrgRow } from '../directory/directory.ts';
 import { accessOf, changeContextOf } from '../enforce.ts';

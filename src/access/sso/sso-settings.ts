@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { AddressPolicy } from '../../http/outbound/index.ts';
+import type { AddressPolicy } from '../../http/index.ts';
 import { fail } from '../../errors/index.ts';
 import type { GroupRule } from './group-mapping.ts';
 import { groupRuleSchema, groupRulesSchema } from './group-rules-schema.ts';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TollgateError } from '../../errors/index.ts';
-import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
 import { sha256Hex } from '../credentials/constant-time.ts';
 import type { OrgRow } from '../directory/directory.ts';
 import { PUBLIC } from '../permissions/route-permissions.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { join } from 'node:path';
-import { changeRecord } from '../../access/change-record.ts';
+import { changeRecord } from '../../access/index.ts';
 import { openStore, type Store } from '../../state/index.ts';
 import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
 import { fieldDigest, formatCheckpoint, linkPending, loadSigningKey, recordHash, signCheckpoint, verifyAuditChain, type AuditSigningKey, type ChainReport } from './index.ts';

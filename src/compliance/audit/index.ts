@@ -4,3 +4,4 @@ export { verifyAuditChain, type ChainProblem, type ChainReport, type VerifyOptio
 export { checkpointSignatureValid, formatCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.ts';
 export { GENESIS_HASH, HASHED_FIELDS, fieldDigest, recordHash } from './record-hash.ts';
 export { defaultSigningKeyFile, loadSigningKey, parsePublicKey, signingKeyId, type AuditSigningKey } from './signing-key.ts';
+export { appendAuditEvent } from './audit-append.ts';

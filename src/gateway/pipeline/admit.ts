@@ -1,8 +1,8 @@
-import type { KeyService } from '../../access/key-service.ts';
-import type { Principal } from '../../access/principal.ts';
+import type { KeyService } from '../../access/index.ts';
+import type { Principal } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
-import { parseJsonBody } from '../../http/json-body.ts';
-import type { Meter } from '../../metering/meter.ts';
+import { parseJsonBody } from '../../http/index.ts';
+import type { Meter } from '../../metering/index.ts';
 import type { GatewayBody } from '../body-schemas.ts';
 import { checkModelName } from '../model-name.ts';
 import { validateBody } from '../validate-body.ts';

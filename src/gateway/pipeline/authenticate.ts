@@ -1,4 +1,4 @@
-import type { KeyService } from '../../access/key-service.ts';
+import type { KeyService } from '../../access/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
 

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Principal } from '../../access/principal.ts';
+import type { Principal } from '../../access/index.ts';
 import type { TollgateError } from '../../errors/index.ts';
-import type { MeteringState } from '../../metering/meter.ts';
-import type { TokenUsage } from '../../metering/usage-record.ts';
-import type { UpstreamClient } from '../../upstream/upstream-client.ts';
+import type { MeteringState } from '../../metering/index.ts';
+import type { TokenUsage } from '../../metering/index.ts';
+import type { UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
 import type { StageName } from './stage.ts';

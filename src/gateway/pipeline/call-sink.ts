@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { requestTimedOut } from '../../http/client-error.ts';
+import { requestTimedOut } from '../../http/index.ts';
 
 /**
  * Where a call's answer goes: the client's HTTP response, or an in-process reader (the workspace's

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { ModelMatcher } from '../../access/principal.ts';
+import type { ModelMatcher } from '../../access/index.ts';
 import { fail, TollgateError } from '../../errors/index.ts';
 import { answerFacts } from '../reply/json-reply.ts';
 import { passedHeaders, upstreamError } from '../upstream-error.ts';

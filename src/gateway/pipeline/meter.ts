@@ -1,4 +1,4 @@
-import type { Meter } from '../../metering/meter.ts';
+import type { Meter } from '../../metering/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
 

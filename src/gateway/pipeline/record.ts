@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { UsageLedger } from '../../metering/ledger.ts';
-import { formatUsd } from '../../metering/money.ts';
+import type { UsageLedger } from '../../metering/index.ts';
+import { formatUsd } from '../../money/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
 

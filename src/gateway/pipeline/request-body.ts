@@ -1,5 +1,5 @@
 import { fail } from '../../errors/index.ts';
-import { isJsonContentType } from '../../http/json-body.ts';
+import { isJsonContentType } from '../../http/index.ts';
 import type { GatewayCall } from './call-context.ts';
 
 /**

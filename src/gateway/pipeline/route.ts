@@ -1,4 +1,4 @@
-import type { UpstreamClient } from '../../upstream/upstream-client.ts';
+import type { UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
 

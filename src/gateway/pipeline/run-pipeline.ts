@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { toTollgateError, type TollgateError } from '../../errors/index.ts';
-import { formatUsd } from '../../metering/money.ts';
+import { formatUsd } from '../../money/index.ts';
 import { relayStream } from '../reply/sse-relay.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { KeyService } from '../../access/key-service.ts';
-import type { UsageLedger } from '../../metering/ledger.ts';
-import type { Meter } from '../../metering/meter.ts';
-import type { UpstreamClient } from '../../upstream/upstream-client.ts';
+import type { KeyService } from '../../access/index.ts';
+import type { UsageLedger } from '../../metering/index.ts';
+import type { Meter } from '../../metering/index.ts';
+import type { UpstreamClient } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
 import { callStage } from './call.ts';

@@ -1,4 +1,4 @@
-import { readUsage, type TokenUsage } from '../../metering/usage-record.ts';
+import { readUsage, type TokenUsage } from '../../metering/index.ts';
 
 /** What the meter needs from a non-streamed answer. */
 export interface AnswerFacts {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { readUsage } from '../../metering/usage-record.ts';
+import { readUsage } from '../../metering/index.ts';
 import type { GatewayCall } from '../pipeline/call-context.ts';
 import type { CallSink } from '../pipeline/call-sink.ts';
 import { eventBounds, payloadOf, type EventRange } from './sse-events.ts';

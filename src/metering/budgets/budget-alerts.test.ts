@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
-import { MemoryCounters } from '../../state/counters/index.ts';
+import { MemoryCounters } from '../../state/index.ts';
 import { thresholdNanos } from './budget-alerts.ts';
 import { clock, insertKey, Services, usd } from './budget-test-fixture.ts';
 import { signWebhook, verifyWebhook } from './webhook-signature.ts';

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
-import { visibleWhere, type Visibility } from '../../access/permissions/visibility.ts';
+import { visibleWhere, type Visibility } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
-import { formatUsd, type Nanos } from '../money.ts';
+import type { BudgetAlertTable } from '../../state/index.ts';
+import { formatUsd, type Nanos } from '../../money/index.ts';
 import { auditEvent } from './audit-event.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 import type { WebhookSender } from './webhook-sender.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export type AlertKind = BudgetAlertTable['kind'];
 
@@ -112,7 +113,7 @@ export class BudgetAlerts {
         .returning('id')
         .executeTakeFirst();
       if (!won) return false;
-      await trx.insertInto('audit_events').values(auditEvent('system', ALERT_ACTIONS[kind], budget.id, body, at, budget.orgId)).execute();
+      await appendAuditEvent(trx, auditEvent('system', ALERT_ACTIONS[kind], budget.id, body, at, budget.orgId));
       return true;
     });
     if (inserted) {

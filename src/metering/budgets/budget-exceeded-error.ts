@@ -1,5 +1,5 @@
 import { fail, TollgateError, type OpenAIErrorBody } from '../../errors/index.ts';
-import { formatUsd, type Nanos } from '../money.ts';
+import { formatUsd, type Nanos } from '../../money/index.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fail } from '../../errors/index.ts';
-import { humanName } from '../../http/human-name.ts';
-import { formatUsd, parseUsd, type Nanos } from '../money.ts';
+import { humanName } from '../../http/index.ts';
+import { formatUsd, parseUsd, type Nanos } from '../../money/index.ts';
 import type { BudgetPlacement } from './budget-placement.ts';
 import { BUDGET_SCOPES, type BudgetScope } from './budget.ts';
 import { canonicalTimezone, PERIOD_KINDS, type PeriodKind } from './period.ts';

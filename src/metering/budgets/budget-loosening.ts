@@ -1,6 +1,6 @@
-import type { Actor } from '../../access/permissions/actor.ts';
-import { grantingRole } from '../../access/permissions/authorize.ts';
-import { ROLE_TABLE, type Role } from '../../access/permissions/roles.ts';
+import type { Actor } from '../../access/index.ts';
+import { grantingRole } from '../../access/index.ts';
+import { ROLE_TABLE, type Role } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import type { UpdateBudgetInput } from './budget-input.ts';
 import { budgetTarget } from './budget-placement.ts';

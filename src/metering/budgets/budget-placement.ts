@@ -1,4 +1,4 @@
-import type { Actor, Target } from '../../access/permissions/actor.ts';
+import type { Actor, Target } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import type { Budget, BudgetScope } from './budget.ts';
 

@@ -1,9 +1,10 @@
 import type { Selectable, Transaction } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import { changeRecord, keyPlacement, type ChangeContext, type KeyPlacement } from '../../access/index.ts';
 import type { Database, Store } from '../../state/index.ts';
-import type { BudgetSpendTable } from '../../state/schema-budgets.ts';
-import { formatUsd } from '../money.ts';
+import type { BudgetSpendTable } from '../../state/index.ts';
+import { formatUsd } from '../../money/index.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 /** Who changes a budget; absent: the system (CLI, tests). */
 export type BudgetChangeContext = ChangeContext | undefined;
@@ -68,8 +69,8 @@ export class BudgetRepository {
   }
 
   /** Where a key belongs (organization, team, user), or undefined for an unknown key. */
-  keyPlacement(keyId: string): Promise<{ org_id: string | null; team_id: string | null; user_id: string | null } | undefined> {
-    return this.store.db.selectFrom('api_keys').select(['org_id', 'team_id', 'user_id']).where('id', '=', keyId).executeTakeFirst();
+  keyPlacement(keyId: string): Promise<KeyPlacement | undefined> {
+    return keyPlacement(this.store, keyId);
   }
 }
 
@@ -106,5 +107,5 @@ async function record(
     { action, target: budget.id, before: before && budgetRecordView(before), after: after && budgetRecordView(after), details },
     at,
   );
-  await trx.insertInto('audit_events').values({ ...row, org_id: row.org_id || null }).execute();
+  await appendAuditEvent(trx, { ...row, org_id: row.org_id || null });
 }

@@ -6,7 +6,7 @@ import { toTollgateError } from '../../errors/index.ts';
 import { registerRoutes } from '../../http/routes/index.ts';
 import { budgetRoutes } from './budget-routes.ts';
 import type { BudgetService } from './budget-service.ts';
-import { Directory } from '../../access/directory/directory.ts';
+import { Directory } from '../../access/index.ts';
 import { actAs, clock, insertKey, Services, usd } from './budget-test-fixture.ts';
 
 for (const kind of storeKinds()) {

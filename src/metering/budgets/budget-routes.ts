@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Directory } from '../../access/directory/directory.ts';
-import { loadTeam, loadUser } from '../../access/directory/directory-lookups.ts';
-import { accessOf, changeContextOf } from '../../access/enforce.ts';
-import type { Action } from '../../access/permissions/actions.ts';
-import { authorize, grantingRole, isAllowed } from '../../access/permissions/authorize.ts';
-import { visibility } from '../../access/permissions/visibility.ts';
+import type { Directory } from '../../access/index.ts';
+import { loadTeam, loadUser } from '../../access/index.ts';
+import { accessOf, changeContextOf } from '../../access/index.ts';
+import type { Action } from '../../access/index.ts';
+import { authorize, grantingRole, isAllowed } from '../../access/index.ts';
+import { visibility } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import { homeOrgIdOf } from '../home-org.ts';

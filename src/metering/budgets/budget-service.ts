@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import type { Visibility } from '../../access/permissions/visibility.ts';
+import type { Visibility } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { MemoryCounters, type CounterUsage, type Counters } from '../../state/counters/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { Nanos } from '../money.ts';
+import type { Nanos } from '../../money/index.ts';
 import { BudgetAlerts } from './budget-alerts.ts';
 import { BudgetExceededError } from './budget-exceeded-error.ts';
 import { BudgetIndex } from './budget-index.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin } from 'kysely';
-import type {} from '../../access/enforce.ts';
-import type { Actor } from '../../access/permissions/actor.ts';
+import type {} from '../../access/index.ts';
+import type { Actor } from '../../access/index.ts';
 import pino from 'pino';
 import type { TestStore } from '../../../test/helpers/stores.ts';
 import type { Store } from '../../state/index.ts';

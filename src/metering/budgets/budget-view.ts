@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { BudgetAlertTable } from '../../state/schema-budgets.ts';
+import type { BudgetAlertTable } from '../../state/index.ts';
 import { UsdAmount } from '../money-schema.ts';
-import { formatUsd, type Nanos } from '../money.ts';
+import { formatUsd, type Nanos } from '../../money/index.ts';
 import { BUDGET_SCOPES, type Budget } from './budget.ts';
 import { PERIOD_KINDS, type Period } from './period.ts';
 

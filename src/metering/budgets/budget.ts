@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { BudgetTable } from '../../state/schema-budgets.ts';
-import type { Nanos } from '../money.ts';
+import type { BudgetTable } from '../../state/index.ts';
+import type { Nanos } from '../../money/index.ts';
 import type { PeriodKind } from './period.ts';
 
 /** Whose spend a budget limits: one key, one user's personal keys, one team, or a whole organization. */

@@ -1,5 +1,5 @@
-import type { CounterEntry } from '../../state/counters/index.ts';
-import type { Nanos } from '../money.ts';
+import type { CounterEntry } from '../../state/index.ts';
+import type { Nanos } from '../../money/index.ts';
 import type { Budget } from './budget.ts';
 import type { Period } from './period.ts';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../state/index.ts';
-import type { Nanos } from '../money.ts';
+import type { Nanos } from '../../money/index.ts';
 
 interface Pending {
   budget_id: string;

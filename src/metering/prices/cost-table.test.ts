@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatUsd } from '../money.ts';
+import { formatUsd } from '../../money/index.ts';
 import { computeCost, type MeteredUsage } from './cost.ts';
 import { PriceCatalog } from './price-catalog.ts';
 

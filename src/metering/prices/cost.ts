@@ -1,4 +1,4 @@
-import { picosToNanos, type Nanos, type PicosPerToken } from '../money.ts';
+import { picosToNanos, type Nanos, type PicosPerToken } from '../../money/index.ts';
 import type { ModelPrice, ServiceTier } from './price-sheet.ts';
 import { billedTier } from './service-tier.ts';
 

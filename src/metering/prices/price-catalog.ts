@@ -1,4 +1,4 @@
-import type { ChangeContext } from '../../access/change-record.ts';
+import type { ChangeContext } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import type { Store } from '../../state/index.ts';
 import { readPriceFile, type PriceData } from './bundled-prices.ts';

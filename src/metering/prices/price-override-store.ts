@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Database, Store } from '../../state/index.ts';
 import type { PriceSheet } from './price-sheet.ts';
 import { priceSheetSchema, storedPriceSheet, toPriceSheet } from './price-sheet-schema.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 type OverrideRow = Selectable<Database['price_overrides']>;
 
@@ -87,7 +88,7 @@ function recordView(o: PriceOverride) {
 }
 
 async function recordChange(trx: Transaction<Database>, ctx: ChangeContext, action: string, model: string, before: unknown, after: unknown, at: number): Promise<void> {
-  await trx.insertInto('audit_events').values(changeRecord(ctx, { action, target: model, before, after }, at)).execute();
+  await appendAuditEvent(trx, changeRecord(ctx, { action, target: model, before, after }, at));
 }
 
 function fromRow(row: OverrideRow): PriceOverride {

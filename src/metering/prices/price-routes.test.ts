@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { storeKinds, type StoreKind } from '../../../test/helpers/stores.ts';
 import { toTollgateError } from '../../errors/index.ts';
 import { registerRoutes } from '../../http/routes/index.ts';
-import { Directory } from '../../access/directory/directory.ts';
+import { Directory } from '../../access/index.ts';
 import { actAs } from '../budgets/budget-test-fixture.ts';
 import { loadPriceCatalog } from './price-catalog.ts';
 import { priceRoutes } from './price-routes.ts';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { accessOf, changeContextOf } from '../../access/enforce.ts';
-import { authorize } from '../../access/permissions/authorize.ts';
+import { accessOf, changeContextOf } from '../../access/index.ts';
+import { authorize } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import { homeOrgIdOf, type HomeOrgSource } from '../home-org.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PricePerMillion } from '../money-schema.ts';
-import { formatPricePerMillion, type PicosPerToken } from '../money.ts';
+import { formatPricePerMillion, type PicosPerToken } from '../../money/index.ts';
 import type { PriceSheet, TierPrice } from './price-sheet.ts';
 import { priceText } from './price-text-schema.ts';
 

@@ -1,4 +1,4 @@
-import type { PicosPerToken } from '../money.ts';
+import type { PicosPerToken } from '../../money/index.ts';
 
 /** The service tiers OpenAI bills differently; `default` is the standard price. */
 export type ServiceTier = 'default' | 'batch' | 'flex' | 'priority';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../../errors/index.ts';
-import { parsePricePerMillion, type PicosPerToken } from '../money.ts';
+import { parsePricePerMillion, type PicosPerToken } from '../../money/index.ts';
 
 /** The highest price accepted anywhere, in USD per 1M tokens: above it a price is a typo, not a rate. */
 export const MAX_PRICE_PER_MILLION = 10_000;

@@ -1,4 +1,4 @@
-import type { Nanos } from '../../metering/money.ts';
+import type { Nanos } from '../../money/index.ts';
 
 /** One counter that a reservation checks and charges, e.g. one budget in one period. */
 export interface CounterEntry {

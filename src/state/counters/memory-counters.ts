@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 const ID_PREFIX = `${randomBytes(4).toString('hex')}_`;
 let sequence = 0;
-import type { Nanos } from '../../metering/money.ts';
+import type { Nanos } from '../../money/index.ts';
 import { checkAmount, checkBucket, checkDistinct } from './argument-checks.ts';
 import { drained, fits, stateOf, waitFor } from './bucket-math.ts';
 import {

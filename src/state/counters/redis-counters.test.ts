@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { openTestCounters, redisSkip, testRedisUrl } from '../../../test/helpers/redis.ts';
 import { countersContract } from './counters-contract.ts';
-import { redactUrl } from '../redis-connection.ts';
+import { redactUrl } from '../redis/index.ts';
 import { connectRedisCounters, RedisCounters } from './redis-counters.ts';
 
 const skip = redisSkip();

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Nanos } from '../../metering/money.ts';
+import type { Nanos } from '../../money/index.ts';
 import { checkAmount, checkBucket, checkDistinct } from './argument-checks.ts';
 import {
   DEFAULT_LEASE_TTL_MS,
@@ -16,7 +16,7 @@ import {
   type SettleResult,
   type TakeResult,
 } from './counters.ts';
-import { connectRedis, type RedisConnectionOptions } from '../redis-connection.ts';
+import { connectRedis, type RedisConnectionOptions } from '../redis/index.ts';
 import { ADJUST, RELEASE, RENEW, RESERVE, SETTLE, TAKE, USAGE } from './redis-scripts.ts';
 
 export interface RedisCountersOptions {

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { formatDuration } from '../../upstream/openai-duration.ts';
+import { formatDuration } from '../../upstream/index.ts';
 import type { BatchProgress } from './batch-runner.ts';
 
 /** Shows a run's progress: a bar with rate and ETA on a terminal, plain lines otherwise. */

@@ -1,5 +1,5 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { RetryPolicy, type AttemptFailure } from '../../upstream/retry-policy.ts';
+import { RetryPolicy, type AttemptFailure } from '../../upstream/index.ts';
 import type { BatchLine } from './batch-input.ts';
 import { answerLine, errorLine, type BatchOutput, type BatchOutputLine } from './batch-output.ts';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { connectRedis, type RedisConnectionOptions } from '../../state/redis-connection.ts';
+import { connectRedis, type RedisConnectionOptions } from '../../state/redis/index.ts';
 import { checkTtl, DEFAULT_MAX_ENTRY_BYTES, type Cache, type CacheBounds } from './cache.ts';
 
 export interface RedisCacheOptions extends CacheBounds {

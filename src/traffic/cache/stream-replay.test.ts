@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { createSimulator, type Simulator } from '../../upstream/simulator/index.ts';
+import { createSimulator, type Simulator } from '../../upstream/index.ts';
 import { replayChatStream } from './chat-stream-replay.ts';
 import { replayResponsesStream } from './responses-stream-replay.ts';
 

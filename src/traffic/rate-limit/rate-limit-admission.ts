@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BucketAdjust, Counters } from '../../state/counters/index.ts';
+import type { BucketAdjust, Counters } from '../../state/index.ts';
 import { rateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.ts';
 
 /**

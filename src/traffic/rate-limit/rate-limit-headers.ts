@@ -1,5 +1,5 @@
-import type { BucketState } from '../../state/counters/index.ts';
-import { formatDuration } from '../../upstream/openai-duration.ts';
+import type { BucketState } from '../../state/index.ts';
+import { formatDuration } from '../../upstream/index.ts';
 
 /** One dimension of the headers: the tightest bucket of that kind. */
 export interface LimitView {

@@ -1,5 +1,5 @@
 import { ERROR_TABLE, TollgateError, type OpenAIErrorBody } from '../../errors/index.ts';
-import { formatDuration } from '../../upstream/openai-duration.ts';
+import { formatDuration } from '../../upstream/index.ts';
 import { rateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.ts';
 
 /** Which limit refused: requests or tokens per minute, or concurrent requests. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openTestCounters, redisSkip } from '../../../test/helpers/redis.ts';
-import { MemoryCounters, type Counters } from '../../state/counters/index.ts';
+import { MemoryCounters, type Counters } from '../../state/index.ts';
 import { parseRateLimitRules, RateLimitRules, RateLimitedError, RateLimiter, type RateLimiterOptions, type RateLimitRuleInput } from './index.ts';
 
 const subject = { keyId: 'key_a', userId: 'usr_a', teamId: 'team_1', orgId: 'org_1' };

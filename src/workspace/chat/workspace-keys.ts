@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Directory } from '../../access/directory/directory.ts';
-import type { KeyService } from '../../access/key-service.ts';
+import type { Directory } from '../../access/index.ts';
+import type { KeyService } from '../../access/index.ts';
 import type { ChatPrincipal } from './chat-runner.ts';
 
 interface Minted {

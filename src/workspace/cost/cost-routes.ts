@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessOf } from '../../access/enforce.ts';
+import { accessOf } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import type { BudgetService } from '../../metering/budgets/index.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ModelMatcher } from '../../access/principal.ts';
+import type { ModelMatcher } from '../../access/index.ts';
 import { formatPricePerMillion, PricePerMillion } from '../../metering/index.ts';
 import type { PriceCatalog } from '../../metering/prices/index.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { linkBase } from '../../access/auth/link-base.ts';
-import { changeContextOf } from '../../access/enforce.ts';
-import { authorize } from '../../access/permissions/authorize.ts';
+import { linkBase } from '../../access/index.ts';
+import { changeContextOf } from '../../access/index.ts';
+import { authorize } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { defineRoute, PUBLIC, type AnyRoute } from '../../http/routes/index.ts';
 import { IdPath } from '../conversation-input.ts';

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { ConversationShareTable } from '../../state/schema-workspace.ts';
+import type { ConversationShareTable } from '../../state/index.ts';
 import { newWorkspaceId, type ConversationRow } from '../conversation-store.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 
 export type ShareRow = Selectable<ConversationShareTable>;
 
@@ -38,7 +39,7 @@ export class ShareStore {
     };
     await this.store.db.transaction().execute(async (trx) => {
       await trx.insertInto('conversation_shares').values(share).execute();
-      await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'share.created', target: share.id, before: null, after: auditView(share) }, share.created_at)).execute();
+      await appendAuditEvent(trx, changeRecord(ctx, { action: 'share.created', target: share.id, before: null, after: auditView(share) }, share.created_at));
     });
     return { share, token };
   }
@@ -64,7 +65,7 @@ export class ShareStore {
     const revoked = { ...share, revoked_at: this.now() };
     await this.store.db.transaction().execute(async (trx) => {
       await trx.updateTable('conversation_shares').set({ revoked_at: revoked.revoked_at }).where('id', '=', share.id).where('revoked_at', 'is', null).execute();
-      await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'share.revoked', target: share.id, before: auditView(share), after: auditView(revoked) }, revoked.revoked_at)).execute();
+      await appendAuditEvent(trx, changeRecord(ctx, { action: 'share.revoked', target: share.id, before: auditView(share), after: auditView(revoked) }, revoked.revoked_at));
     });
     return revoked;
   }

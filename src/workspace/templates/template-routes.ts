@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Directory } from '../../access/directory/directory.ts';
-import { loadTeam } from '../../access/directory/directory-lookups.ts';
-import { changeContextOf } from '../../access/enforce.ts';
-import type { Action } from '../../access/permissions/actions.ts';
-import { authorize } from '../../access/permissions/authorize.ts';
-import { visibility } from '../../access/permissions/visibility.ts';
+import type { Directory } from '../../access/index.ts';
+import { loadTeam } from '../../access/index.ts';
+import { changeContextOf } from '../../access/index.ts';
+import type { Action } from '../../access/index.ts';
+import { authorize } from '../../access/index.ts';
+import { visibility } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../../http/routes/index.ts';
 import { IdPath } from '../conversation-input.ts';

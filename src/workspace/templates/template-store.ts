@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import { changeRecord, type ChangeContext } from '../../access/change-record.ts';
-import type { Visibility } from '../../access/permissions/visibility.ts';
+import { changeRecord, type ChangeContext } from '../../access/index.ts';
+import type { Visibility } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { TemplateTable } from '../../state/schema-workspace.ts';
+import type { TemplateTable } from '../../state/index.ts';
+import { appendAuditEvent } from '../../compliance/audit/index.ts';
 import { newWorkspaceId } from '../conversation-store.ts';
 import { TEMPLATE_CATEGORIES, TemplateVariable } from './template-input.ts';
 
@@ -58,7 +59,7 @@ export class TemplateStore {
     };
     await this.store.db.transaction().execute(async (trx) => {
       await trx.insertInto('templates').values(row).execute();
-      if (teamId !== null) await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'template.created', target: row.id, before: null, after: summary(row) }, at)).execute();
+      if (teamId !== null) await appendAuditEvent(trx, changeRecord(ctx, { action: 'template.created', target: row.id, before: null, after: summary(row) }, at));
     });
     return row;
   }
@@ -72,7 +73,7 @@ export class TemplateStore {
         .set({ name: row.name, category: row.category, content: row.content, variables: row.variables, updated_at: at })
         .where('id', '=', old.id)
         .execute();
-      if (old.team_id !== null) await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'template.updated', target: old.id, before: summary(old), after: summary(row) }, at)).execute();
+      if (old.team_id !== null) await appendAuditEvent(trx, changeRecord(ctx, { action: 'template.updated', target: old.id, before: summary(old), after: summary(row) }, at));
     });
     return row;
   }
@@ -80,7 +81,7 @@ export class TemplateStore {
   async delete(old: TemplateRow, ctx: ChangeContext): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('templates').where('id', '=', old.id).execute();
-      if (old.team_id !== null) await trx.insertInto('audit_events').values(changeRecord(ctx, { action: 'template.deleted', target: old.id, before: summary(old), after: null }, this.now())).execute();
+      if (old.team_id !== null) await appendAuditEvent(trx, changeRecord(ctx, { action: 'template.deleted', target: old.id, before: summary(old), after: null }, this.now()));
     });
   }
 }

@@ -1,0 +1,11 @@
+export {
+  formatPricePerMillion,
+  formatUsd,
+  MoneyFormatError,
+  parsePricePerMillion,
+  parseUsd,
+  picosFor,
+  picosToNanos,
+  type Nanos,
+  type PicosPerToken,
+} from './money.ts';

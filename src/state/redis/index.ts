@@ -1,0 +1,3 @@
+// The Redis connection shared by the distributed adapters (counters, cache). A face of its own so
+// that importing state/ (every module does) does not load ioredis.
+export { connectRedis, redactUrl, redisClientOptions, type RedisConnectionOptions } from './redis-connection.ts';

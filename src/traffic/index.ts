@@ -1,0 +1,1 @@
+export { BatchInputError, BatchOutput, BatchOutputError, progressDisplay, readBatchInput, runBatch } from './batch/index.ts';
