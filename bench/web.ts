@@ -13,7 +13,7 @@ import { DEFAULT_WEB_DIST } from '../src/http/web-app.ts';
 import { countTextTokens } from '../src/metering/tokenizer.ts';
 import { createUser } from '../test/access/auth/support.ts';
 import { launchBrowser } from '../test/e2e/support/browser.ts';
-import { startGateway } from '../test/helpers/gateway.ts';
+import { startGateway } from '../test/support/gateway.ts';
 
 // `--messages N` for a quick check of the bench itself; the measure is of 2,000.
 const flag = process.argv.indexOf('--messages');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createSqliteStore, type TestStore } from '../../test/helpers/stores.ts';
+import { createSqliteStore, type TestStore } from '../../test/support/stores.ts';
 import { TollgateError } from '../errors/index.ts';
 import type { ChangeContext } from './change-record.ts';
 import { Directory } from './directory/directory.ts';

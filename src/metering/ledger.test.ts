@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { storeKinds, type TestStore } from '../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../test/support/stores.ts';
 import { UsageLedger } from './ledger.ts';
 import type { UsageRecord } from './usage-record.ts';
 

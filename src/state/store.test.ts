@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { storeKinds } from '../../test/helpers/stores.ts';
+import { storeKinds } from '../../test/support/stores.ts';
 
 for (const kind of storeKinds()) {
   describe(`Store on ${kind.name}`, () => {

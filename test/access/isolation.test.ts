@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
 import { PUBLIC } from '../../src/access/permissions/route-permissions.ts';
 import type { RoleName } from '../../src/state/schema-access.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 /*
  * Isolation: a member of team A guesses the ids of team B's things (and an owner of another

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
-import { createSqliteStore, type TestStore } from '../helpers/stores.ts';
+import { createSqliteStore, type TestStore } from '../support/stores.ts';
 import { api, buildWorld, type TestKey, type World } from './metering-access/world.ts';
 
 /*

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PasswordHasher } from '../../src/access/credentials/index.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { createPostgresStore, type TestStore } from '../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { createPostgresStore, type TestStore } from '../support/stores.ts';
 
 const pgUrl = process.env.TOLLGATE_TEST_DATABASE_URL;
 const hello = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] };

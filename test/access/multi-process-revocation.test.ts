@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { storeKinds, type TestStore } from '../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { storeKinds, type TestStore } from '../support/stores.ts';
 
 /*
  * Issue 8, point 9: `tollgate keys revoke` (another process) printed "revoked" but the running server

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
 import { isAction } from '../../src/access/permissions/actions.ts';
 import type { RoleName } from '../../src/state/schema-access.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 /*
  * Every role × every action that has a route, over HTTP: each role's personal key tries one

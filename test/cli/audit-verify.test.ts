@@ -8,7 +8,7 @@ import { rotateMasterCommand } from '../../src/cli/rotate-master-command.ts';
 import { linkPending, loadSigningKey } from '../../src/compliance/audit/index.ts';
 import { Envelope, keyRing, loadMasterKey } from '../../src/compliance/crypto/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { storeKinds, type TestStore } from '../helpers/stores.ts';
+import { storeKinds, type TestStore } from '../support/stores.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/tollgate.js');
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import OpenAI from 'openai';
 import type { RecordedRequest } from '../../src/upstream/simulator/index.ts';
-import { UPSTREAM_KEY } from '../helpers/gateway.ts';
+import { UPSTREAM_KEY } from '../support/gateway.ts';
 import {
   assertNoUpstreamKey,
   CHAT_MODEL,

@@ -9,9 +9,9 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import OpenAI from 'openai';
 import { maskApiKey } from '../../src/upstream/simulator/index.ts';
 import { openApiValidatorForChecks } from '../../src/upstream/simulator/openapi-validator.ts';
-import { startGateway, UPSTREAM_KEY, type TestGateway } from '../helpers/gateway.ts';
-import { parseSse } from '../helpers/sse.ts';
-import { storeKinds, type StoreKind, type TestStore } from '../helpers/stores.ts';
+import { startGateway, UPSTREAM_KEY, type TestGateway } from '../support/gateway.ts';
+import { parseSse } from '../support/sse.ts';
+import { storeKinds, type StoreKind, type TestStore } from '../support/stores.ts';
 
 /** One HTTP exchange as the SDK saw it. */
 export interface Seen {

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { expectError, type ErrorBody } from '../support/errors.ts';
 
-interface ErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
-async function expectError(res: Response, status: number, code: string, param?: string | null): Promise<ErrorBody> {
-  assert.equal(res.status, status, `status for ${code}`);
+/** The shared error assertion, plus what every gateway error also carries. */
+async function expectGatewayError(res: Response, status: number, code: string, param?: string | null): Promise<ErrorBody> {
   assert.ok(res.headers.get('x-request-id'), 'every error carries x-request-id');
-  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-  const body = (await res.json()) as ErrorBody;
-  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message', 'param', 'type']);
-  assert.equal(body.error.code, code);
+  const body = await expectError(res, status, code, param);
   assert.ok(body.error.message.length > 10, 'a clear message');
-  if (param !== undefined) assert.equal(body.error.param, param);
   return body;
 }
 
@@ -30,58 +23,58 @@ describe('bad input gets an OpenAI-shaped error and the server keeps serving', (
     gw.call('/v1/chat/completions', { body, ...(headers ? { headers } : {}) });
 
   test('malformed JSON → 400 invalid_json', async () => {
-    const body = await expectError(await chat('{"model": "gpt-4o", "messages": ['), 400, 'invalid_json');
+    const body = await expectGatewayError(await chat('{"model": "gpt-4o", "messages": ['), 400, 'invalid_json');
     assert.match(body.error.message, /parse the JSON/);
   });
 
   test('empty body → 400 empty_body', async () => {
-    await expectError(await chat(''), 400, 'empty_body');
-    await expectError(await gw.call('/v1/chat/completions', { method: 'POST' }), 400, 'empty_body');
+    await expectGatewayError(await chat(''), 400, 'empty_body');
+    await expectGatewayError(await gw.call('/v1/chat/completions', { method: 'POST' }), 400, 'empty_body');
   });
 
   test('a JSON value that is not an object → 400', async () => {
-    await expectError(await chat('[1,2]'), 400, 'invalid_body');
-    await expectError(await chat('"hello"'), 400, 'invalid_body');
+    await expectGatewayError(await chat('[1,2]'), 400, 'invalid_body');
+    await expectGatewayError(await chat('"hello"'), 400, 'invalid_body');
   });
 
   test('missing model → 400 naming model', async () => {
-    const b = await expectError(await chat({ messages: [{ role: 'user', content: 'hi' }] }), 400, 'missing_required_parameter', 'model');
+    const b = await expectGatewayError(await chat({ messages: [{ role: 'user', content: 'hi' }] }), 400, 'missing_required_parameter', 'model');
     assert.match(b.error.message, /'model'/);
   });
 
   test('wrong-typed model → 400 naming model', async () => {
-    const b = await expectError(await chat({ model: 42, messages: [{ role: 'user', content: 'hi' }] }), 400, 'invalid_type', 'model');
+    const b = await expectGatewayError(await chat({ model: 42, messages: [{ role: 'user', content: 'hi' }] }), 400, 'invalid_type', 'model');
     assert.match(b.error.message, /got a number/);
   });
 
   test('missing, wrong-typed or empty messages → 400 naming messages', async () => {
-    await expectError(await chat({ model: 'gpt-4o' }), 400, 'missing_required_parameter', 'messages');
-    await expectError(await chat({ model: 'gpt-4o', messages: 'hello' }), 400, 'invalid_type', 'messages');
-    await expectError(await chat({ model: 'gpt-4o', messages: [] }), 400, 'empty_array', 'messages');
-    await expectError(await chat({ model: 'gpt-4o', messages: [{ content: 'no role' }] }), 400, 'missing_required_parameter', 'messages[0].role');
+    await expectGatewayError(await chat({ model: 'gpt-4o' }), 400, 'missing_required_parameter', 'messages');
+    await expectGatewayError(await chat({ model: 'gpt-4o', messages: 'hello' }), 400, 'invalid_type', 'messages');
+    await expectGatewayError(await chat({ model: 'gpt-4o', messages: [] }), 400, 'empty_array', 'messages');
+    await expectGatewayError(await chat({ model: 'gpt-4o', messages: [{ content: 'no role' }] }), 400, 'missing_required_parameter', 'messages[0].role');
   });
 
   test('wrong-typed stream → 400 naming stream', async () => {
-    await expectError(await chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: 'yes' }), 400, 'invalid_type', 'stream');
+    await expectGatewayError(await chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: 'yes' }), 400, 'invalid_type', 'stream');
   });
 
   test('missing or wrong-typed input on embeddings, moderations and responses', async () => {
-    await expectError(await gw.call('/v1/embeddings', { body: { model: 'text-embedding-3-small' } }), 400, 'missing_required_parameter', 'input');
-    await expectError(await gw.call('/v1/embeddings', { body: { model: 'text-embedding-3-small', input: { text: 'x' } } }), 400, 'invalid_type', 'input');
-    await expectError(await gw.call('/v1/embeddings', { body: { model: 'text-embedding-3-small', input: [] } }), 400, 'invalid_type', 'input');
-    await expectError(await gw.call('/v1/moderations', { body: {} }), 400, 'missing_required_parameter', 'input');
-    await expectError(await gw.call('/v1/responses', { body: { model: 'gpt-4o', input: 7 } }), 400, 'invalid_type', 'input');
-    await expectError(await gw.call('/v1/completions', { body: { model: 'gpt-3.5-turbo-instruct' } }), 400, 'missing_required_parameter', 'prompt');
+    await expectGatewayError(await gw.call('/v1/embeddings', { body: { model: 'text-embedding-3-small' } }), 400, 'missing_required_parameter', 'input');
+    await expectGatewayError(await gw.call('/v1/embeddings', { body: { model: 'text-embedding-3-small', input: { text: 'x' } } }), 400, 'invalid_type', 'input');
+    await expectGatewayError(await gw.call('/v1/embeddings', { body: { model: 'text-embedding-3-small', input: [] } }), 400, 'invalid_type', 'input');
+    await expectGatewayError(await gw.call('/v1/moderations', { body: {} }), 400, 'missing_required_parameter', 'input');
+    await expectGatewayError(await gw.call('/v1/responses', { body: { model: 'gpt-4o', input: 7 } }), 400, 'invalid_type', 'input');
+    await expectGatewayError(await gw.call('/v1/completions', { body: { model: 'gpt-3.5-turbo-instruct' } }), 400, 'missing_required_parameter', 'prompt');
   });
 
   test('unknown content type → 415', async () => {
-    await expectError(await chat('model=gpt-4o', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
-    await expectError(await chat('hello', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+    await expectGatewayError(await chat('model=gpt-4o', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    await expectGatewayError(await chat('hello', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
   });
 
   test('body over the configured limit → 413', async () => {
     const big = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(70 * 1024) }] });
-    await expectError(await chat(big), 413, 'request_too_large');
+    await expectGatewayError(await chat(big), 413, 'request_too_large');
   });
 
   test('non-UTF-8 body → 400 invalid_encoding', async () => {
@@ -91,7 +84,7 @@ describe('bad input gets an OpenAI-shaped error and the server keeps serving', (
       headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
       body: bytes,
     });
-    await expectError(res, 400, 'invalid_encoding');
+    await expectGatewayError(res, 400, 'invalid_encoding');
   });
 
   test('a huge header → 431 in OpenAI shape; the connection is closed, the server lives on', async () => {
@@ -109,9 +102,9 @@ describe('bad input gets an OpenAI-shaped error and the server keeps serving', (
   });
 
   test('unknown /v1 path → 404 in OpenAI shape', async () => {
-    const b = await expectError(await gw.call('/v1/does-not-exist', { body: {} }), 404, 'unknown_url');
+    const b = await expectGatewayError(await gw.call('/v1/does-not-exist', { body: {} }), 404, 'unknown_url');
     assert.match(b.error.message, /POST \/v1\/does-not-exist/);
-    await expectError(await gw.call('/v1/chat/completions'), 404, 'unknown_url');
+    await expectGatewayError(await gw.call('/v1/chat/completions'), 404, 'unknown_url');
   });
 
   test('after all of the above, a good request still succeeds', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 8.15: a bad percent-encoding in a path (`/v1/models/%zz`) answered in Fastify's error shape
 // (`{"error":"Bad Request","code":"FST_ERR_BAD_URL",…}`), and no response carried

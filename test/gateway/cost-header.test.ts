@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 9.9: `x-tollgate-cost-usd` was missing on moderations (cost 0 is still a cost) and on every
 // stream. Rule: every answer of a priced model says its cost: non-streamed answers in the header,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 8.16: with a key repeated in a JSON body the gateway checked the last value (JSON.parse keeps
 // it) but forwarded the raw bytes, so an upstream that reads the first value would get a model the

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Fault } from '../../src/upstream/simulator/index.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { usdToNanos } from '../helpers/money.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { usdToNanos } from '../support/money.ts';
 
 // Issue 8.3: a streamed request the upstream rejected before any token, or that a budget refused,
 // was billed an estimated prompt cost, so a member could drain a shared budget with no upstream spend.

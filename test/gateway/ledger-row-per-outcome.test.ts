@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Fault } from '../../src/upstream/simulator/index.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { usdToNanos } from '../helpers/money.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { usdToNanos } from '../support/money.ts';
 
 // Issue 10.1: the ledger row is written in exactly one place for every outcome. Each case below uses
 // a key of its own, so "the rows of this key" are the rows this one request produced: exactly one,

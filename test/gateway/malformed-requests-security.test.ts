@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { openRaw, sleep, within } from '../helpers/raw-http.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { openRaw, sleep, within } from '../support/raw-http.ts';
 
 // Issue 8, "tests that must exist": a malformed-request suite. Whatever arrives (methods, paths,
 // headers, content types, encodings, truncated, huge or deep JSON, wrong types per field, slow

@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { fail } from '../../src/errors/index.ts';
 import type { GatewayCall } from '../../src/gateway/pipeline/call-context.ts';
 import type { Stage } from '../../src/gateway/pipeline/stage.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 10.1: a capability is added by a file in src/gateway/pipeline and a line in the stage list.
 // Here a test adds a dummy stage after guard-in, wraps every stage to see the order they ran in, and

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, ADMIN_KEY, UPSTREAM_KEY, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, ADMIN_KEY, UPSTREAM_KEY, type TestGateway } from '../support/gateway.ts';
 
 // Issue 9.11: admin API requests were not in the request log; only /v1 requests were. Rule: every
 // request writes one line `request` with reqId, method, route (the pattern, never the raw path),

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { MemoryLoginThrottle } from '../../src/access/credentials/login-throttle.ts';
 import { createUser } from '../access/auth/support.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { openRaw, statusOf, within } from '../helpers/raw-http.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { openRaw, statusOf, within } from '../support/raw-http.ts';
 
 // Issue 8.7: a budget refusal sent `retry-after: 55339` (seconds to the daily reset) and no
 // `x-should-retry`; the official SDK slept that long and retried twice, so a caller hung for hours.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { parseSse, readSse } from '../helpers/sse.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { parseSse, readSse } from '../support/sse.ts';
 
 interface Row {
   request_id: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { openRaw, sleep, statusOf, within, type RawConnection } from '../helpers/raw-http.ts';
-import { parseSse } from '../helpers/sse.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { openRaw, sleep, statusOf, within, type RawConnection } from '../support/raw-http.ts';
+import { parseSse } from '../support/sse.ts';
 
 // Issue 8.5: Fastify's request and connection timeouts were 0. 500 unauthenticated sockets that sent
 // a content-length and never finished the body stayed open for ever (open files 36 → 536).

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { startGateway } from '../helpers/gateway.ts';
-import { readSse } from '../helpers/sse.ts';
+import { startGateway } from '../support/gateway.ts';
+import { readSse } from '../support/sse.ts';
 
 // Regression: an upstream event that never ends must not grow the relay's buffer without bound.
 test('a stream event that never ends is cut off as malformed, not buffered forever', async () => {

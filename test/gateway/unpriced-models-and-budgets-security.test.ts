@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 8.4: on a key whose budget was exhausted, `my-unknown-model`, `GPT-4O-MINI` and
 // `gpt-4o-mini ` were all served (no price, so nothing was reserved) and the budget's

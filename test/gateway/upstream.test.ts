@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_KEY, UPSTREAM_KEY, startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { ADMIN_KEY, UPSTREAM_KEY, startGateway, type TestGateway } from '../support/gateway.ts';
 
 const hello = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a secret message about lighthouses' }] };
 type Err = { error: { message: string; type: string; code: string | null } };

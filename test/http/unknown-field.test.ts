@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ACCOUNT } from '../../src/access/permissions/route-permissions.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 10.2: one formatter for every validation failure. Every /api route, as declared, is sent a
 // field it does not know (in the body for writes, in the query for reads): the answer is the same

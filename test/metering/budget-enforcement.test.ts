@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { storeKinds } from '../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { storeKinds } from '../support/stores.ts';
+import { usdToNanos as nanos } from '../support/money.ts';
 
 interface BudgetView {
   id: string;
@@ -12,10 +13,6 @@ interface BudgetView {
   limit_usd: string;
 }
 
-const nanos = (usd: string) => {
-  const [w, f = ''] = usd.split('.');
-  return Number(w) * 1e9 + Number(f.padEnd(9, '0'));
-};
 const body = { model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user' as const, content: 'Say something about budgets.' }] };
 
 for (const kind of storeKinds()) {

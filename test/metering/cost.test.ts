@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { readSse } from '../helpers/sse.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { readSse } from '../support/sse.ts';
+import { usdToNanos as nanos } from '../support/money.ts';
 
 interface Row {
   request_id: string;
@@ -18,10 +19,6 @@ interface Row {
 }
 
 /** USD string → integer nano-dollars, for exact comparisons in tests. */
-const nanos = (usd: string) => {
-  const [w, f = ''] = usd.split('.');
-  return Number(w) * 1e9 + Number(f.padEnd(9, '0'));
-};
 /** Expected cost of `tokens` at `$perMillion`, in pico-dollars (exact integer arithmetic). */
 const picos = (tokens: number, perMillionMicros: number) => tokens * perMillionMicros;
 const roundToNanos = (p: number) => Math.floor((p + 500) / 1000);

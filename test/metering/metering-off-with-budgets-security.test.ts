@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError } from '../../src/config/index.ts';
-import { startGateway } from '../helpers/gateway.ts';
-import { storeKinds, type TestStore } from '../helpers/stores.ts';
+import { startGateway } from '../support/gateway.ts';
+import { storeKinds, type TestStore } from '../support/stores.ts';
 
 /*
  * Issue 10.5: TOLLGATE_METERING=off switched every budget off without a word: the gateway started,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 9.12: money looked written in different formats ("0.00" here, "0.000018" there). Rule, in
 // docs/metering.md: every amount of money the API shows (usage, budgets, alerts, prices, the cost

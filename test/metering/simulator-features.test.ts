@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { STRUCTURED_SCHEMAS } from '../../src/upstream/simulator/structured-schema-fixtures.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { oracleMessageTokens, oracleTextTokens, oracleToolTokens, type OracleTool } from '../support/tiktoken-oracle.ts';
+import { usdToNanos as nanos } from '../support/money.ts';
 
 interface Row {
   model_requested: string | null;
@@ -28,10 +29,6 @@ interface Row {
 }
 
 /** USD decimal string → integer nano-dollars. */
-const nanos = (usd: string): number => {
-  const [whole, fraction = ''] = usd.split('.');
-  return Number(whole) * 1e9 + Number(fraction.padEnd(9, '0'));
-};
 /** Price per 1M tokens in micro-dollars × tokens = pico-dollars; exact integers. */
 const picos = (tokens: number, microsPerMillion: number): number => tokens * microsPerMillion;
 const roundToNanos = (p: number): number => Math.floor((p + 500) / 1000);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchOutput, parseBatchInput, runBatch } from '../../src/traffic/batch/index.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/tollgate.js');
 

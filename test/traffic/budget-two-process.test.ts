@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { insertKey, silent, usd } from '../../src/metering/budgets/budget-test-fixture.ts';
+import { insertKey, silent, usd } from '../support/budget-fixture.ts';
 import { createBudgetService } from '../../src/metering/budgets/index.ts';
-import { freshPrefix, openTestCounters, redisSkip } from '../helpers/redis.ts';
-import { storeKinds, type TestStore } from '../helpers/stores.ts';
-import { startWorker } from '../helpers/worker-process.ts';
+import { freshPrefix, openTestCounters, redisSkip } from '../support/redis.ts';
+import { storeKinds, type TestStore } from '../support/stores.ts';
+import { startWorker } from '../support/worker-process.ts';
 
 const WORKER = join(import.meta.dirname, 'workers/budget-worker.ts');
 const WORST = usd(0.02);

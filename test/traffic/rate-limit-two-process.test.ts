@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseRateLimitRules, RateLimitedError, RateLimiter, RateLimitRules } from '../../src/traffic/rate-limit/index.ts';
-import { freshPrefix, openTestCounters, redisSkip } from '../helpers/redis.ts';
-import { startWorker, type WorkerProcess } from '../helpers/worker-process.ts';
+import { freshPrefix, openTestCounters, redisSkip } from '../support/redis.ts';
+import { startWorker, type WorkerProcess } from '../support/worker-process.ts';
 
 const WORKER = join(import.meta.dirname, 'workers/rate-limit-worker.ts');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pdfText } from '../helpers/pdf-text.ts';
-import { storeKinds } from '../helpers/stores.ts';
+import { pdfText } from '../support/pdf-text.ts';
+import { storeKinds } from '../support/stores.ts';
 import { as, fails, newConversation, ok, startWorkspace, turn, type Workspace } from './support.ts';
 
 for (const kind of storeKinds()) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConversationStore } from '../../src/workspace/conversation-store.ts';
-import { storeKinds } from '../helpers/stores.ts';
+import { storeKinds } from '../support/stores.ts';
 import { as, newConversation, ok, startWorkspace, type Workspace } from './support.ts';
 
 /** The contract: a conversation of 2,000 messages must be fine (one branch 2,000 deep, the worst case for the tree walk). */

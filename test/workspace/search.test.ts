@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { storeKinds } from '../helpers/stores.ts';
+import { storeKinds } from '../support/stores.ts';
 import { as, newConversation, ok, startWorkspace, turn, type Person, type Workspace } from './support.ts';
 
 for (const kind of storeKinds()) {

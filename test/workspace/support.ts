@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import type { RoleName } from '../../src/state/schema-access.ts';
 import { createUser, signIn, type Session } from '../access/auth/support.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { parseSse } from '../helpers/sse.ts';
-import type { StoreKind, TestStore } from '../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { parseSse } from '../support/sse.ts';
+import type { StoreKind, TestStore } from '../support/stores.ts';
+export { usdToNanos as nanos } from '../support/money.ts';
 
 /** A person of the home organization with a personal key (and a password, to sign in). */
 export interface Person {
@@ -118,7 +119,3 @@ export async function newConversation(gw: TestGateway, p: Person, body: Record<s
 }
 
 /** nano-dollars of a decimal USD string. */
-export function nanos(usd: string): number {
-  const [w, f = ''] = usd.split('.');
-  return Number(w) * 1e9 + Number(f.padEnd(9, '0'));
-}

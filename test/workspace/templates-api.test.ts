@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { storeKinds } from '../helpers/stores.ts';
+import { storeKinds } from '../support/stores.ts';
 import { as, fails, ok, startWorkspace, type Person, type Workspace } from './support.ts';
 
 const letter = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { MemoryLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 import { StoreLoginThrottle } from './store-login-throttle.ts';
 import { ACCOUNT_THROTTLE, throttleDelayMs } from './throttle-policy.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import type { ChangeContext } from '../change-record.ts';
 import { Directory, type OrgRow } from '../directory/directory.ts';
 import { provisionSsoUser } from './sso-provisioning.ts';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { join } from 'node:path';
 import { changeRecord } from '../../access/index.ts';
 import { openStore, type Store } from '../../state/index.ts';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { fieldDigest, formatCheckpoint, linkPending, loadSigningKey, recordHash, signCheckpoint, verifyAuditChain, type AuditSigningKey, type ChainReport } from './index.ts';
 import { hashedView } from './chain-linker.ts';
 import { generateKeyPairSync } from 'node:crypto';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { storeKinds } from '../../../test/helpers/stores.ts';
+import { storeKinds } from '../../../test/support/stores.ts';
 import { DataKeyDestroyedError, DecryptionError, Envelope, KeyFileError, UnknownMasterKeyError, keyRing, loadMasterKey, masterKey, rotateMasterKey } from './index.ts';
 
 const newMaster = () => masterKey(randomBytes(32));

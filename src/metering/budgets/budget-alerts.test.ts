@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { MemoryCounters } from '../../state/index.ts';
 import { thresholdNanos } from './budget-alerts.ts';
-import { clock, insertKey, Services, usd } from './budget-test-fixture.ts';
+import { clock, insertKey, Services, usd } from '../../../test/support/budget-fixture.ts';
 import { signWebhook, verifyWebhook } from './webhook-signature.ts';
 
 interface Received {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import type { Nanos } from '../../money/index.ts';
 import { MemoryCounters, type CounterEntry, type ReserveOptions, type SettleResult } from '../../state/index.ts';
 import { BudgetExceededError } from './budget-exceeded-error.ts';
 import type { BudgetService } from './budget-service.ts';
-import { insertKey, Services, usd } from './budget-test-fixture.ts';
+import { insertKey, Services, usd } from '../../../test/support/budget-fixture.ts';
 
 /**
  * MemoryCounters that records the committed amount (spent + reserved) of every key right after each

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { BudgetExceededError } from './budget-exceeded-error.ts';
-import { clock, insertKey, Services, usd } from './budget-test-fixture.ts';
+import { clock, insertKey, Services, usd } from '../../../test/support/budget-fixture.ts';
 
 for (const kind of storeKinds()) {
   describe(`Budget periods on ${kind.name}`, () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { after, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { toTollgateError } from '../../errors/index.ts';
 import { registerRoutes } from '../../http/routes/index.ts';
 import { budgetRoutes } from './budget-routes.ts';
 import type { BudgetService } from './budget-service.ts';
 import { Directory } from '../../access/index.ts';
-import { actAs, clock, insertKey, Services, usd } from './budget-test-fixture.ts';
+import { actAs, clock, insertKey, Services, usd } from '../../../test/support/budget-fixture.ts';
 
 for (const kind of storeKinds()) {
   describe(`Budget routes on ${kind.name}`, () => {

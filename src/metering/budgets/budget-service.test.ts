@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { TollgateError } from '../../errors/index.ts';
 import { MemoryCounters } from '../../state/counters/index.ts';
 import { BudgetExceededError } from './budget-exceeded-error.ts';
-import { clock, countingStore, insertKey, Services, usd } from './budget-test-fixture.ts';
+import { clock, countingStore, insertKey, Services, usd } from '../../../test/support/budget-fixture.ts';
 
 async function rejects429(p: Promise<unknown>): Promise<BudgetExceededError> {
   let caught: unknown;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../../test/helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../../test/support/stores.ts';
 import { parsePricePerMillion } from '../../money/index.ts';
 import { loadPriceCatalog, type PriceCatalog } from './price-catalog.ts';
 import type { PriceSheet } from './price-sheet.ts';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { storeKinds, type StoreKind } from '../../../test/helpers/stores.ts';
+import { storeKinds, type StoreKind } from '../../../test/support/stores.ts';
 import { toTollgateError } from '../../errors/index.ts';
 import { registerRoutes } from '../../http/routes/index.ts';
 import { Directory } from '../../access/index.ts';
-import { actAs } from '../budgets/budget-test-fixture.ts';
+import { actAs } from '../../../test/support/budget-fixture.ts';
 import { loadPriceCatalog } from './price-catalog.ts';
 import { priceRoutes } from './price-routes.ts';
 

@@ -1,4 +1,4 @@
-import { createPostgresStore, createSqliteStore } from '../../../test/helpers/stores.ts';
+import { createPostgresStore, createSqliteStore } from '../../../test/support/stores.ts';
 import { openStore } from '../store.ts';
 import { changeFeedContract } from './change-feed-contract.ts';
 import { PgNotifyChangeFeed } from './pg-notify-change-feed.ts';

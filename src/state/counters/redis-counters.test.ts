@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { openTestCounters, redisSkip, testRedisUrl } from '../../../test/helpers/redis.ts';
+import { openTestCounters, redisSkip, testRedisUrl } from '../../../test/support/redis.ts';
 import { countersContract } from './counters-contract.ts';
 import { redactUrl } from '../redis/index.ts';
 import { connectRedisCounters, RedisCounters } from './redis-counters.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
-import { dropPrefix, freshPrefix, redisSkip, testRedisUrl } from '../../../test/helpers/redis.ts';
+import { dropPrefix, freshPrefix, redisSkip, testRedisUrl } from '../../../test/support/redis.ts';
 import { cacheContract } from './cache-contract.ts';
 import { connectRedisCache, RedisCache } from './redis-cache.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openTestCounters, redisSkip } from '../../../test/helpers/redis.ts';
+import { openTestCounters, redisSkip } from '../../../test/support/redis.ts';
 import { MemoryCounters, type Counters } from '../../state/index.ts';
 import { parseRateLimitRules, RateLimitRules, RateLimitedError, RateLimiter, type RateLimiterOptions, type RateLimitRuleInput } from './index.ts';
 

@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { promptTokenSequence } from './prompt-tokens.ts';
 import { countText } from './token-counter.ts';
-import { readSse } from './sse-parser.ts';
+import { readSse } from '../../../test/support/sse.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 
 const ctx = useSimulator();

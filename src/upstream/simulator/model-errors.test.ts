@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { readSse } from './sse-parser.ts';
+import { readSse } from '../../../test/support/sse.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 
 const ctx = useSimulator({ models: ['acme-llama-70b', { id: 'acme-embed', kind: 'embedding', embeddingDimensions: 8 }] });

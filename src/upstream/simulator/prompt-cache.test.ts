@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PromptCache, promptBlocks } from './prompt-cache.ts';
-import { readSse } from './sse-parser.ts';
+import { readSse } from '../../../test/support/sse.ts';
 import { postJson, useSimulator } from './simulator-test-support.ts';
 
 const ctx = useSimulator();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readSse } from './sse-parser.ts';
+import { readSse } from '../../../test/support/sse.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 
 const ctx = useSimulator();

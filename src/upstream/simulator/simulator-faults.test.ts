@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { createSimulator } from './simulator-server.ts';
-import { parseSseText } from './sse-parser.ts';
+import { parseSse } from '../../../test/support/sse.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 
 const ctx = useSimulator();
@@ -126,7 +126,7 @@ test('latency delays the first byte', async () => {
   const response = await chat(STREAM_CHAT, { 'x-simulator-fault': JSON.stringify({ kind: 'latency', ms: 150 }) });
   assert.ok(performance.now() - started >= 140);
   assert.equal(response.status, 200);
-  assert.equal(parseSseText(await response.text()).at(-1)?.data, '[DONE]');
+  assert.equal(parseSse(await response.text()).at(-1)?.data, '[DONE]');
 });
 
 test('stall sends N chunks then holds the socket open', async () => {
@@ -139,7 +139,7 @@ test('stall sends N chunks then holds the socket open', async () => {
   });
   const outcome = await readUntilQuiet(response, 250);
   assert.equal(outcome.state, 'quiet');
-  const events = parseSseText(outcome.text);
+  const events = parseSse(outcome.text);
   assert.equal(events.length, 2);
   for (const event of events) JSON.parse(event.data);
   abort.abort();
@@ -152,13 +152,13 @@ test('break sends N chunks then destroys the socket', async () => {
   assert.equal(response.status, 200);
   const outcome = await readUntilQuiet(response, 2000);
   assert.equal(outcome.state, 'error');
-  assert.equal(parseSseText(outcome.text).length, 3);
+  assert.equal(parseSse(outcome.text).length, 3);
 });
 
 test('malformed sends N chunks, one broken event, then the rest', async () => {
-  const clean = parseSseText(await (await chat(STREAM_CHAT)).text());
+  const clean = parseSse(await (await chat(STREAM_CHAT)).text());
   ctx.sim.faults.push({ kind: 'malformed', after_chunks: 1 });
-  const events = parseSseText(await (await chat(STREAM_CHAT)).text());
+  const events = parseSse(await (await chat(STREAM_CHAT)).text());
   assert.equal(events.length, clean.length + 1);
   JSON.parse(events[0]?.data ?? '');
   assert.throws(() => JSON.parse(events[1]?.data ?? ''));
@@ -169,7 +169,7 @@ test('malformed sends N chunks, one broken event, then the rest', async () => {
 test('stream faults also apply to the Responses API stream', async () => {
   ctx.sim.faults.push({ kind: 'malformed', after_chunks: 2, match: { path: '/v1/responses' } });
   const response = await postJson(`${ctx.sim.url}/v1/responses`, { model: 'gpt-4o', input: 'hi', stream: true });
-  const events = parseSseText(await response.text());
+  const events = parseSse(await response.text());
   assert.equal(events[2]?.event, 'response.output_item.added', 'the event: line survives');
   assert.throws(() => JSON.parse(events[2]?.data ?? ''));
   assert.equal(events.at(-1)?.event, 'response.completed');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { readSse } from './sse-parser.ts';
+import { readSse } from '../../../test/support/sse.ts';
 import { postJson, specOrSkip, useSimulator } from './simulator-test-support.ts';
 import { STRUCTURED_SCHEMAS } from './structured-schema-fixtures.ts';
 

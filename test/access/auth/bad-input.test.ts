@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { assertNoSecrets, createUser, expectError, postSignIn, signIn, withSession, type Session, type TestUser } from './support.ts';
 
 describe('auth routes: bad input gets a 400 naming the field; no secret reaches logs or change records', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
+import { startSmtpServer, type TestSmtp } from '../../support/smtp.ts';
 import { createUser, expectError, newPassword } from './support.ts';
 
 /*

@@ -5,8 +5,8 @@ import pino from 'pino';
 import { issuePasswordReset, type PasswordResetDeps } from '../../../src/access/auth/password-reset.ts';
 import { createSmtpMailer } from '../../../src/access/mail/smtp-mailer.ts';
 import type { Mailer } from '../../../src/access/mail/mailer.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
+import { startSmtpServer, type TestSmtp } from '../../support/smtp.ts';
 import { assertNoSecrets, auditText, createUser, expectError, newPassword, postSignIn, signIn, withSession } from './support.ts';
 
 /** What an admin route hands to issuePasswordReset: the gateway's store, a mailer (or none). */

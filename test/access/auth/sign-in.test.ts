@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { assertNoSecrets, createUser, expectError, postSignIn, sessionCookie, sessionCookieLine, signIn, withSession, type TestUser } from './support.ts';
 
 describe('sign-in and sessions over HTTP', () => {

@@ -4,7 +4,7 @@ import { OneTimeTokens } from '../../../src/access/credentials/one-time-token.ts
 import { sha256Hex } from '../../../src/access/credentials/constant-time.ts';
 import { SqlOneTimeTokenStore } from '../../../src/access/credentials/sql-one-time-token-store.ts';
 import { TollgateError } from '../../../src/errors/index.ts';
-import { storeKinds } from '../../helpers/stores.ts';
+import { storeKinds } from '../../support/stores.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof TollgateError && e.code === c && e.param === 'token';
 

@@ -3,7 +3,7 @@ import type { RoleName } from '../../../src/state/schema-access.ts';
 import { PasswordHasher } from '../../../src/access/credentials/password-hasher.ts';
 import { Totp } from '../../../src/access/credentials/totp.ts';
 import type { UserRow } from '../../../src/access/directory/directory.ts';
-import type { TestGateway } from '../../helpers/gateway.ts';
+import type { TestGateway } from '../../support/gateway.ts';
 
 const hasher = new PasswordHasher();
 let counter = 0;
@@ -90,19 +90,7 @@ export function withSession(
   return gw.call(path, { key: null, headers, ...(init.method ? { method: init.method } : {}), ...(init.body === undefined ? {} : { body: init.body }) });
 }
 
-export interface ErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
-/** Asserts an error response's status, code and param; returns the body. */
-export async function expectError(res: Response, status: number, code: string, param?: string | null): Promise<ErrorBody> {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  const body = JSON.parse(text) as ErrorBody;
-  assert.equal(body.error.code, code, text);
-  if (param !== undefined) assert.equal(body.error.param, param, text);
-  return body;
-}
+export { expectError, type ErrorBody } from '../../support/errors.ts';
 
 const STEP_MS = 30_000;
 

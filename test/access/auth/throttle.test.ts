@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { MemoryLoginThrottle } from '../../../src/access/credentials/login-throttle.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { createUser, expectError, postSignIn, type TestUser } from './support.ts';
 
 /** Sign-in throttling with the default policy (slowed from the 5th failure, locked at the 10th for 15 minutes) and a fake clock. */

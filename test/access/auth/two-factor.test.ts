@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { storeKinds, type TestStore } from '../../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
+import { storeKinds, type TestStore } from '../../support/stores.ts';
 import { assertNoSecrets, auditText, createUser, expectError, nextTotpCode, postSignIn, signIn, withSession, type Session, type TestUser } from './support.ts';
 
 interface Enrolment {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TestGateway } from '../../helpers/gateway.ts';
+import type { TestGateway } from '../../support/gateway.ts';
 
 /** A signed-in browser: the session cookie and its CSRF token. */
 export interface Session {
@@ -28,13 +28,7 @@ export async function expectJson<T = any>(res: Response | Promise<Response>, sta
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Asserts an OpenAI-shaped error with this status, code and (when given) param. */
-export async function expectError(res: Response | Promise<Response>, status: number, code?: string, param?: string | null): Promise<any> {
-  const body = await expectJson<{ error: { code: string; param: string | null } }>(res, status);
-  if (code !== undefined) assert.equal(body.error.code, code, JSON.stringify(body));
-  if (param !== undefined) assert.equal(body.error.param, param, JSON.stringify(body));
-  return body;
-}
+export { expectError } from '../../support/errors.ts';
 
 export interface Invited {
   token: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Totp } from '../../../src/access/credentials/totp.ts';
-import { ADMIN_KEY, startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
+import { ADMIN_KEY, startGateway, type TestGateway } from '../../support/gateway.ts';
+import { startSmtpServer, type TestSmtp } from '../../support/smtp.ts';
 import { accept, as, createTeam, expectError, expectJson, invite, PASSWORD } from './directory-helpers.ts';
 
 /*

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_KEY, startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { storeKinds, type TestStore } from '../../helpers/stores.ts';
+import { ADMIN_KEY, startGateway, type TestGateway } from '../../support/gateway.ts';
+import { storeKinds, type TestStore } from '../../support/stores.ts';
 import { accept, as, changeRecords, createTeam, expectError, expectJson, invite, join, type Session } from './directory-helpers.ts';
 
 /*

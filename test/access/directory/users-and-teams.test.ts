@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_KEY, startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { ADMIN_KEY, startGateway, type TestGateway } from '../../support/gateway.ts';
 import { as, changeRecords, createTeam, expectError, expectJson, invite, join, type Session } from './directory-helpers.ts';
 
 describe('users', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../support/stores.ts';
 import { api, buildWorld, chat, type TestKey, type World } from './world.ts';
 
 interface AuditRow {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { storeKinds, type TestStore } from '../../helpers/stores.ts';
+import { storeKinds, type TestStore } from '../../support/stores.ts';
 import { api, buildWorld, type World } from './world.ts';
 
 const price = { input: '1.00', output: '2.00', max_output_tokens: 4096, context_window: 131072 };

@@ -1,8 +1,9 @@
 import type { ChangeContext } from '../../../src/access/change-record.ts';
 import type { OrgRow, TeamRow, UserRow } from '../../../src/access/directory/directory.ts';
 import type { RoleName } from '../../../src/state/schema-access.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import type { TestStore } from '../../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
+import type { TestStore } from '../../support/stores.ts';
+export { usdToNanos as nanos } from '../../support/money.ts';
 
 /** A key made for a test: its id and its secret. */
 export interface TestKey {
@@ -103,7 +104,3 @@ export async function api<T = Record<string, unknown>>(w: World, key: TestKey, p
 }
 
 /** USD decimal string → integer nano-dollars. */
-export const nanos = (usd: string) => {
-  const [w, f = ''] = usd.split('.');
-  return Number(w) * 1e9 + Number(f.padEnd(9, '0'));
-};

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../../src/access/change-record.ts';
 import { PasswordHasher } from '../../../src/access/credentials/password-hasher.ts';
 import { startTestProvider, type TestAccount, type TestProvider } from '../../../src/access/sso/oidc-test-provider.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { callbackOf, errorOf, ssoBody, ssoSignIn } from './sso-support.ts';
 
 /*

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestProvider, type TestProvider } from '../../../src/access/sso/oidc-test-provider.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { callbackOf, ssoBody } from './sso-support.ts';
 
 describe('GET /api/auth/sso/lookup: which organization signs an address in with SSO', () => {

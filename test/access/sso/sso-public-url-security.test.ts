@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { startTestProvider, type TestProvider } from '../../../src/access/sso/oidc-test-provider.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { errorOf, ssoBody } from './sso-support.ts';
 
 /*

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../../src/access/change-record.ts';
 import { startTestProvider, type TestProvider } from '../../../src/access/sso/oidc-test-provider.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
 import { callbackOf, errorOf, ssoBody, ssoSignIn } from './sso-support.ts';
 
 const SECRET_MARK = 'tollgate-test-secret';

@@ -5,8 +5,8 @@ import type { ChangeContext } from '../../../src/access/change-record.ts';
 import { startTestProvider, type TestAccount, type TestProvider } from '../../../src/access/sso/oidc-test-provider.ts';
 import { TestBrowser } from '../../../src/access/sso/test-browser.ts';
 import { jwtPayload, signRs256 } from '../../../src/access/sso/test-jwt-signer.ts';
-import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { storeKinds, type TestStore } from '../../helpers/stores.ts';
+import { startGateway, type TestGateway } from '../../support/gateway.ts';
+import { storeKinds, type TestStore } from '../../support/stores.ts';
 import { callbackOf, errorOf, me, ssoBody, ssoSignIn } from './sso-support.ts';
 
 for (const kind of storeKinds()) {

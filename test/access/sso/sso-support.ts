@@ -1,4 +1,4 @@
-import type { TestGateway } from '../../helpers/gateway.ts';
+import type { TestGateway } from '../../support/gateway.ts';
 import { TestBrowser } from '../../../src/access/sso/test-browser.ts';
 import type { TestProvider } from '../../../src/access/sso/oidc-test-provider.ts';
 

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { DEFAULT_WEB_DIST } from '../../../src/http/web-app.ts';
-import { startGateway, type GatewayOptions, type TestGateway } from '../../helpers/gateway.ts';
-import { startSmtpServer, type TestSmtp } from '../../helpers/smtp.ts';
+import { startGateway, type GatewayOptions, type TestGateway } from '../../support/gateway.ts';
+import { startSmtpServer, type TestSmtp } from '../../support/smtp.ts';
 import { createUser, nextTotpCode, type TestUser } from '../../access/auth/support.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 

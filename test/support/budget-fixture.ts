@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin } from 'kysely';
-import type {} from '../../access/index.ts';
-import type { Actor } from '../../access/index.ts';
+import type {} from '../../src/access/index.ts';
+import type { Actor } from '../../src/access/index.ts';
 import pino from 'pino';
-import type { TestStore } from '../../../test/helpers/stores.ts';
-import type { Store } from '../../state/index.ts';
-import { createBudgetService, type BudgetService, type BudgetServiceOptions } from './budget-service.ts';
+import type { TestStore } from './stores.ts';
+import type { Store } from '../../src/state/index.ts';
+import { createBudgetService, type BudgetService, type BudgetServiceOptions } from '../../src/metering/budgets/budget-service.ts';
 
 /** Test support shared by the budget tests (not a test file itself). */
 

@@ -1,16 +1,15 @@
-/**
- * A minimal Server-Sent Events parser for tests of streaming endpoints
- * (simulator and gateway alike).
- */
-
-/** One event: its `event:` type (if any) and its `data:` payload. */
+/** One server-sent event: its `event:` type (if any) and its `data:` payload. */
 export interface SseMessage {
   event: string | undefined;
   data: string;
 }
 
-/** Splits a complete SSE body into events (comments and empty blocks are dropped). */
-export function parseSseText(text: string): SseMessage[] {
+/**
+ * Splits a complete SSE body into events, as the EventSource spec reads them: blocks separated by a
+ * blank line, `data:` lines joined, one leading space removed, comment-only blocks dropped. The one
+ * parser of the tests (simulator, gateway, conformance).
+ */
+export function parseSse(text: string): SseMessage[] {
   const messages: SseMessage[] = [];
   for (const block of text.replace(/\r\n/g, '\n').split('\n\n')) {
     let event: string | undefined;
@@ -26,5 +25,5 @@ export function parseSseText(text: string): SseMessage[] {
 
 /** Reads a fetch Response to the end and parses it as SSE. */
 export async function readSse(response: Response): Promise<SseMessage[]> {
-  return parseSseText(await response.text());
+  return parseSse(await response.text());
 }
