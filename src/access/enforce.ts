@@ -5,6 +5,7 @@ import { constantTimeEqual } from './credentials/constant-time.ts';
 import type { Directory, UserRow } from './directory/directory.ts';
 import { endpointScopeOf, type EndpointScope } from './key-scopes.ts';
 import type { KeyService } from './key-service.ts';
+import { admitKeyUse } from './key-admission.ts';
 import { IpAllowlist } from './network/index.ts';
 import type { Action } from './permissions/actions.ts';
 import { roleSources, type Actor } from './permissions/actor.ts';
@@ -100,12 +101,7 @@ async function limitPublic(req: FastifyRequest, limit: (req: FastifyRequest) => 
 
 async function viaKey(req: FastifyRequest, ra: RouteAccess, authorization: string | undefined, deps: AccessDeps): Promise<AccessContext> {
   const principal = await deps.keys.authenticate(authorization);
-  if (principal.ipRule && !principal.ipRule.allows(req.ip)) {
-    throw fail('ip_not_allowed', { who: 'Requests with this key are', address: req.ip });
-  }
-  if (principal.endpoints && ra.scope !== undefined && !principal.endpoints.has(ra.scope)) {
-    throw fail('endpoint_not_allowed', { scope: ra.scope });
-  }
+  admitKeyUse(principal, req.ip, ra.scope);
   deps.keys.touch(principal, req.ip);
   return { actor: principal.actor, via: 'key', principal, session: null };
 }

@@ -11,6 +11,7 @@ export { type ChangeContext, changeRecord } from './change-record.ts';
 export { assertPasswordPolicy, parseDisplayName, parseEmailAddress, PasswordHasher } from './credentials/index.ts';
 export type { LoginThrottle } from './credentials/login-throttle.ts';
 export { Directory, type MembershipRow, type UserRow, userView } from './directory/directory.ts';
+export { admitKeyUse } from './key-admission.ts';
 export { endpointScopeOf } from './key-scopes.ts';
 export { KeyService, type KeyView } from './key-service.ts';
 export { createSmtpMailer } from './mail/smtp-mailer.ts';

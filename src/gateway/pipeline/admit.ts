@@ -1,4 +1,4 @@
-import type { KeyService } from '../../access/index.ts';
+import { admitKeyUse, type KeyService } from '../../access/index.ts';
 import type { Principal } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { parseJsonBody } from '../../http/index.ts';
@@ -30,10 +30,7 @@ export function admitStage(deps: AdmitDeps): Stage {
       const target = call.target;
       if (!target) throw fail('unknown_url', { method: call.method, path: call.endpoint });
       const principal = call.principal!;
-      if (principal.ipRule && !principal.ipRule.allows(call.ip)) {
-        throw fail('ip_not_allowed', { who: 'Requests with this key are', address: call.ip });
-      }
-      if (principal.endpoints && !principal.endpoints.has(target.scope)) throw fail('endpoint_not_allowed', { scope: target.scope });
+      admitKeyUse(principal, call.ip, target.scope);
       if (!principal.gatewayAllowed) throw fail('permission_denied', { what: "perform 'gateway.call'" });
       deps.keys.touch(principal, call.ip);
 
