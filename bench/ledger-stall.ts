@@ -11,18 +11,22 @@ import type { UsageRecord } from '../src/metering/usage-record.ts';
 import { openStore } from '../src/state/index.ts';
 
 export interface LedgerStall {
+  /** Whether the SQLite writer thread wrote the batches (else the event loop's thread did). */
+  writerThread: boolean;
   rows: number;
+  /** Busy time of the event loop's thread per 1,000 rows recorded (eventLoopUtilization). */
+  busyMsPer1k: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
 }
 
 /** Records `perSecond` rows per second for `seconds` into a fresh SQLite store; event loop delay while doing so. */
-export async function measureLedgerStall(seconds = 8, perSecond = 1_000): Promise<LedgerStall> {
+export async function measureLedgerStall(seconds = 8, perSecond = 1_000, writerThread = true): Promise<LedgerStall> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-ledger-stall-'));
   const store = openStore({ sqlitePath: join(dir, 'tollgate.db') });
   await store.migrate();
-  const ledger = new UsageLedger(store, pino({ level: 'silent' }));
+  const ledger = new UsageLedger(store, pino({ level: 'silent' }), { writerThread });
   let n = 0;
   const row = (): UsageRecord => ({
     request_id: `req_${(n++).toString(16).padStart(32, '0')}`,
@@ -62,6 +66,7 @@ export async function measureLedgerStall(seconds = 8, perSecond = 1_000): Promis
   await ledger.flush();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const elu = performance.eventLoopUtilization();
   const start = performance.now();
   let sent = 0;
   await new Promise<void>((resolve) => {
@@ -77,16 +82,20 @@ export async function measureLedgerStall(seconds = 8, perSecond = 1_000): Promis
       }
     }, 1);
   });
+  await ledger.flush();
+  const used = performance.eventLoopUtilization(elu);
   delay.disable();
   await ledger.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   // The histogram counts the 1 ms sampling resolution itself as delay; subtract it.
   const ms = (ns: number) => Math.max(0, ns / 1e6 - 1);
-  return { rows: sent, p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max) };
+  return { writerThread, rows: sent, busyMsPer1k: (used.active * 1_000) / sent, p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await measureLedgerStall(Number(process.argv[2] ?? 8));
-  console.log(`ledger: ${r.rows} rows; event loop delay p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms`);
+  for (const thread of [true, false]) {
+    const r = await measureLedgerStall(Number(process.argv[2] ?? 8), 1_000, thread);
+    console.log(`ledger (${thread ? 'writer thread' : 'event loop thread'}): ${r.rows} rows; busy ${r.busyMsPer1k.toFixed(2)} ms per 1,000 rows; event loop delay p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms`);
+  }
 }

@@ -33,10 +33,19 @@ export function rollUp(rows: readonly UsageRecord[]): DailyRow[] {
   return [...groups.values()];
 }
 
-const SUMMED = [
+/** The summed columns of usage_daily, in a fixed order (the SQLite writer thread lays rows out by it). */
+export const DAILY_SUMS = [
   'requests', 'errors', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'reasoning_tokens',
   'cost_nanos', 'unpriced_requests', 'estimated_requests',
 ] as const;
+
+/** The key columns of usage_daily. */
+export const DAILY_KEYS = ['day', 'key_id', 'model'] as const;
+
+/** A day row as values in the order DAILY_KEYS then DAILY_SUMS. */
+export function dailyValues(g: DailyRow): unknown[] {
+  return [g.day, g.key_id, g.model, ...DAILY_SUMS.map((c) => g[c])];
+}
 
 /** Adds the groups to usage_daily (insert or add to the existing sums); same SQL on SQLite and PostgreSQL. */
 export async function upsertDaily(trx: Transaction<Database>, groups: DailyRow[]): Promise<void> {
@@ -46,7 +55,7 @@ export async function upsertDaily(trx: Transaction<Database>, groups: DailyRow[]
     .values(groups)
     .onConflict((oc) =>
       oc.columns(['day', 'key_id', 'model']).doUpdateSet((eb) =>
-        Object.fromEntries(SUMMED.map((c) => [c, eb(`usage_daily.${c}`, '+', eb.ref(`excluded.${c}`))])),
+        Object.fromEntries(DAILY_SUMS.map((c) => [c, eb(`usage_daily.${c}`, '+', eb.ref(`excluded.${c}`))])),
       ),
     )
     .execute();

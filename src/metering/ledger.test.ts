@@ -98,3 +98,31 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describe('UsageLedger on a SQLite file: the writer thread', () => {
+  const rows = Array.from({ length: 1_200 }, (_, i) =>
+    row({ request_id: `req_thread_${i}`, key_id: `key_${i % 3}`, created_at: Date.UTC(2026, 10, 1 + (i % 2)), prompt_tokens: i, cost_nanos: i % 7 === 0 ? null : 1_000 + i }),
+  );
+
+  async function writeAll(writerThread: boolean) {
+    const t = await storeKinds()[0]!.create();
+    const ledger = new UsageLedger(t.store, pino({ level: 'silent' }), { batchSize: 500, writerThread });
+    for (const r of rows) ledger.record(r);
+    await ledger.close();
+    // Read on the store's own connection after the thread is gone: every row and day sum committed.
+    const count = await t.store.db.selectFrom('usage_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const days = await t.store.db.selectFrom('usage_daily').selectAll().orderBy('day').orderBy('key_id').execute();
+    await t.dispose();
+    return { count: Number(count.n), days };
+  }
+
+  test('writes the same rows and day sums as writing on the calling thread', async () => {
+    const threaded = await writeAll(true);
+    const inline = await writeAll(false);
+    assert.equal(threaded.count, rows.length);
+    assert.equal(threaded.days.length, 6);
+    assert.deepEqual(threaded.days, inline.days);
+    const sum = threaded.days.reduce((s, d) => s + Number(d.prompt_tokens), 0);
+    assert.equal(sum, (rows.length * (rows.length - 1)) / 2);
+  });
+});

@@ -2,7 +2,8 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Logger } from 'pino';
 import { visibleWhere, type Visibility } from '../access/index.ts';
 import type { Database, Store } from '../state/index.ts';
-import { rollUp, upsertDaily } from './daily-rollup.ts';
+import { DAILY_KEYS, DAILY_SUMS, dailyValues, rollUp, upsertDaily } from './daily-rollup.ts';
+import { SqliteLedgerWriter } from './sqlite-ledger-writer.ts';
 import type { UsageRecord } from './usage-record.ts';
 
 /** Which rows a caller may see: their visibility, and whether rows with no organization count as theirs. */
@@ -43,6 +44,8 @@ export interface LedgerOptions {
   batchSize?: number;
   /** Rows kept in memory when the store is failing; past this, the oldest are dropped and logged. */
   maxPending?: number;
+  /** SQLite file: write batches from a worker thread (default) or on the calling thread. */
+  writerThread?: boolean;
 }
 
 /** The WHERE condition of the ledger rows a scope lets through (placement columns org_id, team_id, user_id). */
@@ -65,6 +68,9 @@ export class UsageLedger {
   private readonly maxPending: number;
   /** SQLite: one prepared statement run per row (a tenth of the cost of building a multi-row insert each flush). */
   private readonly insertPrepared: ((rows: readonly UsageRecord[]) => void) | undefined;
+  /** SQLite file: the worker thread that writes the batches (started at the first write, after migrations). */
+  private writer: SqliteLedgerWriter | undefined;
+  private writerPath: string | undefined;
 
   constructor(
     private readonly store: Store,
@@ -75,6 +81,8 @@ export class UsageLedger {
     this.batchSize = options.batchSize ?? 500;
     this.maxPending = options.maxPending ?? 100_000;
     this.insertPrepared = store.sqlite ? preparedInsert(store.sqlite) : undefined;
+    // An in-memory database lives on this thread's connection only, so it keeps the in-thread writes.
+    this.writerPath = store.sqlite && !store.sqlite.memory && options.writerThread !== false ? store.sqlite.name : undefined;
   }
 
   record(row: UsageRecord): void {
@@ -154,12 +162,18 @@ export class UsageLedger {
 
   async close(): Promise<void> {
     await this.flush();
+    await this.writer?.close();
   }
 
   private async writePending(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.batchSize);
       try {
+        const writer = this.threadWriter();
+        if (writer) {
+          await writer.write(batch.map(ledgerValues), rollUp(batch).map(dailyValues));
+          continue;
+        }
         await this.store.db.transaction().execute(async (trx) => {
           if (this.insertPrepared) this.insertPrepared(batch);
           else await trx.insertInto('usage_records').values(batch).execute();
@@ -178,6 +192,33 @@ export class UsageLedger {
       }
     }
   }
+
+  /** The writer thread for a SQLite file, unless it has crashed (then this thread writes, as before). */
+  private threadWriter(): SqliteLedgerWriter | undefined {
+    if (this.writerPath === undefined) return undefined;
+    if (this.writer && !this.writer.alive) {
+      this.log.error('usage ledger writer thread stopped; writing on the main thread from now on');
+      this.writerPath = undefined;
+      this.writer = undefined;
+      return undefined;
+    }
+    this.writer ??= new SqliteLedgerWriter(this.writerPath, {
+      ledgerColumns: LEDGER_COLUMNS.map(([name]) => name),
+      dailyKeys: DAILY_KEYS,
+      dailySums: DAILY_SUMS,
+    });
+    return this.writer;
+  }
+}
+
+/** A ledger row as values in the order of LEDGER_COLUMNS, missing fields filled in. */
+function ledgerValues(row: UsageRecord): unknown[] {
+  const values = new Array<unknown>(LEDGER_COLUMNS.length);
+  for (let i = 0; i < LEDGER_COLUMNS.length; i++) {
+    const [name, missing] = LEDGER_COLUMNS[i]!;
+    values[i] = row[name] ?? missing;
+  }
+  return values;
 }
 
 /** Every column of a ledger row, in one fixed order, with the value a missing field takes. */
@@ -195,14 +236,7 @@ const LEDGER_COLUMNS: readonly (readonly [keyof UsageRecord, 0 | null])[] = [
 function preparedInsert(sqlite: NonNullable<Store['sqlite']>): (rows: readonly UsageRecord[]) => void {
   const names = LEDGER_COLUMNS.map(([name]) => name);
   const statement = sqlite.prepare(`insert into usage_records (${names.join(', ')}) values (${names.map(() => '?').join(', ')})`);
-  const values = new Array<unknown>(names.length);
   return (rows) => {
-    for (const row of rows) {
-      for (let i = 0; i < LEDGER_COLUMNS.length; i++) {
-        const [name, missing] = LEDGER_COLUMNS[i]!;
-        values[i] = row[name] ?? missing;
-      }
-      statement.run(values);
-    }
+    for (const row of rows) statement.run(ledgerValues(row));
   };
 }
