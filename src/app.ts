@@ -11,6 +11,7 @@ import { loadSigningKey, startAuditChainer } from './compliance/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer, newRequestId } from './http/server.ts';
+import { readTransport } from './http/transport.ts';
 import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
@@ -82,19 +83,20 @@ export interface StartOptions {
  * @example const tg = await startTollgate(loadConfig()); console.log(tg.url);
  */
 export async function startTollgate(config: Config, options: StartOptions = {}): Promise<Tollgate> {
+  const transport = transportOf(config); // a bad certificate stops the start before anything is opened
   const lock = config.store.database_url ? undefined : lockConfiguredDataDir(config);
   try {
     // Before anything is created: a first start that then failed to listen would have made (and
     // never shown) the admin key.
     if (options.listen !== false && config.server.port !== 0) await probeListen(config.server.host, config.server.port).catch((err: unknown) => Promise.reject(explainListenError(err, config)));
-    return await startWithDataDir(config, options, lock);
+    return await startWithDataDir(config, options, lock, transport);
   } catch (err) {
     lock?.release();
     throw err;
   }
 }
 
-async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined): Promise<Tollgate> {
+async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined, transport: ReturnType<typeof readTransport>): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
   const store = openConfiguredStore(config.store, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
@@ -212,6 +214,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       keepAliveTimeoutMs: config.http.keep_alive_timeout_ms,
       maxConnectionsPerAddress: config.http.max_connections_per_address,
     },
+    transport,
     trustProxy: config.server.trust_proxy,
     routes: [...routes, ...web.routes],
     checkResponses: process.env['TOLLGATE_CHECK_RESPONSES'] === 'on',
@@ -287,7 +290,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   };
   try {
     if (options.listen !== false) {
-      tollgate.url = await app.listen({ host: config.server.host, port: config.server.port });
+      const address = await app.listen({ host: config.server.host, port: config.server.port });
+      // Fastify names the address http:// whatever server it was given.
+      tollgate.url = config.server.tls_cert_file ? address.replace(/^http:/, 'https:') : address;
     } else {
       await app.ready();
     }
@@ -296,6 +301,20 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     throw explainListenError(err, config);
   }
   return tollgate;
+}
+
+/** HTTPS and HSTS from the server settings; a file that cannot serve is a ConfigError. */
+function transportOf(config: Config): ReturnType<typeof readTransport> {
+  try {
+    return readTransport({
+      certFile: config.server.tls_cert_file,
+      keyFile: config.server.tls_key_file,
+      hstsMaxAgeSeconds: config.server.hsts_max_age_seconds,
+      publicUrl: config.server.public_url,
+    });
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message} (server.tls_cert_file / TOLLGATE_TLS_CERT_FILE, server.tls_key_file / TOLLGATE_TLS_KEY_FILE)`);
+  }
 }
 
 /** Holds the SQLite data directory for this server; another server on it is a ConfigError naming its pid. */

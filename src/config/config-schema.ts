@@ -27,6 +27,20 @@ const server = z.strictObject({
       .default(false),
     { env: 'TOLLGATE_TRUST_PROXY' },
   ),
+  /** Serve HTTPS with this certificate chain (PEM); needs tls_key_file too. Unset: plain HTTP (e.g. behind a TLS proxy). */
+  tls_cert_file: setting(absolutePath.optional(), { env: 'TOLLGATE_TLS_CERT_FILE' }),
+  /** The certificate's private key (PEM). */
+  tls_key_file: setting(absolutePath.optional(), { env: 'TOLLGATE_TLS_KEY_FILE' }),
+  /** Strict-Transport-Security max-age, sent when Tollgate serves HTTPS or public_url is https://; 0: never sent. */
+  hsts_max_age_seconds: setting(intBetween(0, 63_072_000).default(31_536_000), { env: 'TOLLGATE_HSTS_MAX_AGE' }),
+}).superRefine((s, ctx) => {
+  if ((s.tls_cert_file === undefined) !== (s.tls_key_file === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [s.tls_cert_file === undefined ? 'tls_cert_file' : 'tls_key_file'],
+      message: 'HTTPS needs both server.tls_cert_file (TOLLGATE_TLS_CERT_FILE) and server.tls_key_file (TOLLGATE_TLS_KEY_FILE)',
+    });
+  }
 });
 
 const http = z

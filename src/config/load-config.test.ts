@@ -50,12 +50,12 @@ describe('configuration: defaults and the environment', () => {
     assert.deepEqual(names, [
       'DATABASE_URL', 'HOST', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PORT', 'TOLLGATE_ADMIN_KEY', 'TOLLGATE_ALERT_WEBHOOK_SECRET',
       'TOLLGATE_ALERT_WEBHOOK_URL', 'TOLLGATE_AUDIT_SIGNING_KEY_FILE', 'TOLLGATE_BODY_LIMIT_BYTES', 'TOLLGATE_DATA_DIR',
-      'TOLLGATE_HEADERS_TIMEOUT_MS', 'TOLLGATE_KEEP_ALIVE_TIMEOUT_MS', 'TOLLGATE_KEY_CACHE_TTL_MS', 'TOLLGATE_LEDGER_RETENTION_DAYS',
+      'TOLLGATE_HEADERS_TIMEOUT_MS', 'TOLLGATE_HSTS_MAX_AGE', 'TOLLGATE_KEEP_ALIVE_TIMEOUT_MS', 'TOLLGATE_KEY_CACHE_TTL_MS', 'TOLLGATE_LEDGER_RETENTION_DAYS',
       'TOLLGATE_LOG_LEVEL', 'TOLLGATE_MAIL_FROM', 'TOLLGATE_MASTER_KEY', 'TOLLGATE_MASTER_KEY_FILE', 'TOLLGATE_MAX_CONNECTIONS_PER_ADDRESS',
       'TOLLGATE_MAX_HEADER_BYTES', 'TOLLGATE_METERING', 'TOLLGATE_ORG_NAME', 'TOLLGATE_OUTBOUND_ALLOW_PRIVATE', 'TOLLGATE_OWNER_EMAIL',
       'TOLLGATE_PROFILE', 'TOLLGATE_PUBLIC_RATE_LIMIT', 'TOLLGATE_PUBLIC_URL', 'TOLLGATE_RELOAD_INTERVAL_MS', 'TOLLGATE_REQUEST_TIMEOUT_MS',
       'TOLLGATE_SECURE_COOKIES', 'TOLLGATE_SESSION_IDLE_MINUTES', 'TOLLGATE_SESSION_MAX_HOURS', 'TOLLGATE_SMTP_URL',
-      'TOLLGATE_STREAM_IDLE_TIMEOUT_MS', 'TOLLGATE_TRUST_PROXY', 'TOLLGATE_UPSTREAM_CONNECTIONS', 'TOLLGATE_UPSTREAM_TIMEOUT_MS',
+      'TOLLGATE_STREAM_IDLE_TIMEOUT_MS', 'TOLLGATE_TLS_CERT_FILE', 'TOLLGATE_TLS_KEY_FILE', 'TOLLGATE_TRUST_PROXY', 'TOLLGATE_UPSTREAM_CONNECTIONS', 'TOLLGATE_UPSTREAM_TIMEOUT_MS',
     ]);
   });
 
@@ -139,7 +139,7 @@ describe('configuration: tollgate.yaml', () => {
   test('an unknown key is an error naming it, its line and the keys its group has (a typo is not ignored)', () => {
     const env = withFile('server:\n  host: 127.0.0.1\n  prot: 9000\nsessions:\n  idle_minutes: 5\n');
     const message = problems(env);
-    assert.ok(message.includes(`  server.prot (${env.TOLLGATE_CONFIG}, line 3): unknown setting (server has host, port, public_url, trust_proxy)`), message);
+    assert.ok(message.includes(`  server.prot (${env.TOLLGATE_CONFIG}, line 3): unknown setting (server has host, port, public_url, trust_proxy, tls_cert_file, tls_key_file, hsts_max_age_seconds)`), message);
     assert.ok(message.includes(`  sessions (${env.TOLLGATE_CONFIG}, line 4): unknown setting (the groups are server, http, store,`), message);
   });
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { rawErrorResponse } from './client-error.ts';
 import { capConnectionsPerAddress, isRefusedConnection } from './connection-cap.ts';
@@ -13,6 +14,10 @@ export interface NodeServerOptions {
   keepAliveTimeoutMs: number;
   /** Open connections per client address; 0: no cap. */
   maxConnectionsPerAddress: number;
+  /** Serve HTTPS with this certificate chain and key (PEM); absent: plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** The Strict-Transport-Security value sent on every response; absent: none. */
+  strictTransportSecurity?: string | undefined;
   /** Request ids for answers given outside Fastify (while shutting down). */
   newRequestId: () => string;
   onRefusedConnection?: (address: string) => void;
@@ -31,34 +36,38 @@ const SHUTTING_DOWN = JSON.stringify({
  * stream idle timeout ends a silent one). Every response gets `X-Content-Type-Options: nosniff`. A
  * request that arrives on a kept-alive connection after the server began to close is answered 503
  * with `x-should-retry: true`, and an HTTP/1.1 request without Host 400, both in OpenAI's shape.
+ * With `tls` it is an HTTPS server (TLS 1.2 at least) and every response carries HSTS when asked.
  */
 export function nodeServerFactory(options: NodeServerOptions): (handler: Handler) => Server {
   return (handler) => {
     const shortest = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
-    const server = createServer(
-      {
-        maxHeaderSize: options.maxHeaderBytes,
-        headersTimeout: options.headersTimeoutMs,
-        requestTimeout: options.requestTimeoutMs,
-        // Node looks for expired requests on this period (30 s by default); a fraction of the limit keeps cuts close to it.
-        connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(shortest / 4))),
-        // Node would answer a missing Host with an empty 400 of its own; ours is in OpenAI's shape.
-        requireHostHeader: false,
-      },
-      (req, res) => {
-        if (isRefusedConnection(req.socket)) return;
-        res.setHeader('x-content-type-options', 'nosniff');
-        if (!server.listening) {
-          plainError(res, 503, SHUTTING_DOWN, options.newRequestId(), { 'x-should-retry': 'true', 'retry-after': '1' });
-          return;
-        }
-        if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
-          plainError(res, 400, MISSING_HOST, options.newRequestId());
-          return;
-        }
-        handler(req, res);
-      },
-    );
+    const hsts = options.strictTransportSecurity;
+    const settings = {
+      maxHeaderSize: options.maxHeaderBytes,
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node looks for expired requests on this period (30 s by default); a fraction of the limit keeps cuts close to it.
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(shortest / 4))),
+      // Node would answer a missing Host with an empty 400 of its own; ours is in OpenAI's shape.
+      requireHostHeader: false,
+    };
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      if (isRefusedConnection(req.socket)) return;
+      res.setHeader('x-content-type-options', 'nosniff');
+      if (hsts !== undefined) res.setHeader('strict-transport-security', hsts);
+      if (!server.listening) {
+        plainError(res, 503, SHUTTING_DOWN, options.newRequestId(), { 'x-should-retry': 'true', 'retry-after': '1' });
+        return;
+      }
+      if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+        plainError(res, 400, MISSING_HOST, options.newRequestId());
+        return;
+      }
+      handler(req, res);
+    };
+    const server: Server = options.tls
+      ? createHttpsServer({ ...settings, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, listener)
+      : createServer(settings, listener);
     // Node would answer an unknown Expect with an empty 417 of its own.
     server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
       res.setHeader('x-content-type-options', 'nosniff');
@@ -73,6 +82,8 @@ export function nodeServerFactory(options: NodeServerOptions): (handler: Handler
     // No idle limit on a connection that is being answered: streams may pause (the stream idle timeout ends them).
     server.setTimeout(0);
     if (options.maxConnectionsPerAddress > 0) capConnectionsPerAddress(server, options.maxConnectionsPerAddress, options.onRefusedConnection);
+    // A TLS handshake that fails (plain HTTP to the HTTPS port, a bad client hello) ends that connection only.
+    if (options.tls) server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
     return server;
   };
 }

@@ -21,6 +21,8 @@ export interface ServerOptions {
   maxHeaderBytes: number;
   /** Connection limits (docs/configuration.md); see nodeServerFactory. */
   connections: Pick<NodeServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnectionsPerAddress'>;
+  /** HTTPS and HSTS (see nodeServerFactory). */
+  transport?: Pick<NodeServerOptions, 'tls' | 'strictTransportSecurity'> | undefined;
   /** Fastify trustProxy (TOLLGATE_TRUST_PROXY). */
   trustProxy?: string | boolean | undefined;
   /** Every declared route (the /v1 ones are skipped: `rawHandler` serves them). */
@@ -49,6 +51,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   let refusedConnections = 0;
   const factory = nodeServerFactory({
     ...options.connections,
+    ...options.transport,
     maxHeaderBytes: options.maxHeaderBytes,
     newRequestId: requestId,
     onRefusedConnection: (address) => {

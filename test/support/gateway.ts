@@ -78,8 +78,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : {}),
     ...options.env,
   };
-  // Only what the test sets: a tollgate.yaml left in the working directory must not change it.
-  const config: Config = loadConfig(env, { findFile: false });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -87,9 +85,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       cb();
     },
   });
-  const logger = pino({ level: config.logging.level, base: null }, sink);
   let tg: Tollgate;
   try {
+    // Only what the test sets: a tollgate.yaml left in the working directory must not change it.
+    const config: Config = loadConfig(env, { findFile: false });
+    const logger = pino({ level: config.logging.level, base: null }, sink);
     tg = await startTollgate(config, {
       logger,
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
