@@ -4,7 +4,7 @@ import type { AuditEventTable } from '../state/index.ts';
 
 /** Who made a change and from where: the request's actor. */
 export interface ChangeContext {
-  /** `usr_…`, `key_…` (a service key) or `system`. */
+  /** `usr_…`, `key_…` (a service key), `system`, or `anonymous` (a failed sign-in: nobody proven). */
   actorId: string;
   orgId: string;
   requestId?: string | undefined;

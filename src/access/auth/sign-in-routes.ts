@@ -62,7 +62,14 @@ export function signInRoutes(s: AuthServices): AnyRoute[] {
         } catch (err) {
           // For security monitoring: who (user id when the account exists, never the password) and from where.
           const known = await deps.directory.findUserByEmail(email);
-          req.log.info({ ip: req.ip, userId: known?.id ?? null, code: (err as { code?: string }).code }, 'sign-in failed');
+          const code = (err as { code?: string }).code;
+          req.log.info({ ip: req.ip, userId: known?.id ?? null, code }, 'sign-in failed');
+          // In the audit log too, for the account's admins, when the account exists. Unknown emails
+          // only get the log line: a stranger must not be able to fill the audit log with junk.
+          if (known) {
+            const ctx = { actorId: 'anonymous', orgId: known.org_id, requestId: req.id, ip: req.ip };
+            await recordChange(deps.store, ctx, { action: 'user.sign_in_failed', target: known.id, before: null, after: null, details: { reason: code ?? 'error' } }, s.now());
+          }
           throw err;
         }
         await s.throttle.recordSuccess(subject);

@@ -165,6 +165,31 @@ describe('sign-in and sessions over HTTP', () => {
     const text = JSON.stringify(row);
     assert.ok(!text.includes(s.cookie) && !text.includes(s.csrf));
   });
+
+  test('a failed sign-in to an existing account is in the audit log (who was tried, from where, why), never the password tried', async () => {
+    const wrong = 'not-anas-password-Zq81';
+    const failures = () => gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'user.sign_in_failed').where('target', '=', ana.user.id).orderBy('at', 'desc').execute();
+    const earlier = (await failures()).length; // other tests here fail sign-ins too
+    const res = await postSignIn(gw, { email: ana.email, password: wrong });
+    assert.equal(res.status, 401);
+    const rows = await failures();
+    assert.equal(rows.length, earlier + 1);
+    const row = rows[0]!;
+    assert.equal(row.actor, 'anonymous');
+    assert.equal(row.ip, '127.0.0.1');
+    assert.equal(row.org_id, ana.user.org_id);
+    assert.deepEqual(JSON.parse(row.details), { reason: 'invalid_credentials' });
+    assert.ok(!JSON.stringify(row).includes(wrong));
+    // An admin reads it through the audit API.
+    const listed = (await (await gw.call(`/api/audit?action=user.sign_in_failed&target=${ana.user.id}`)).json()) as { data: { id: string; actor: string }[] };
+    assert.equal(listed.data.length, earlier + 1);
+    assert.equal(listed.data[0]?.id, row.id);
+    // An email nobody has leaves no audit record (a stranger cannot fill the log).
+    const before = await gw.tg.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal((await postSignIn(gw, { email: 'nobody-here@example.com', password: wrong })).status, 401);
+    const afterCount = await gw.tg.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(afterCount.n), Number(before.n));
+  });
 });
 
 describe('sign-in with TOLLGATE_SECURE_COOKIES=on', () => {
