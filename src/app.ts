@@ -20,6 +20,7 @@ import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneE
 import { clientAddress } from './http/index.ts';
 import { createGatewayHandler, createPipeline, createStages, gatewayRouteDocs, inProcessChatCaller, StageProfile, type Stage } from './gateway/index.ts';
 import { usageRoutes } from './metering/index.ts';
+import { complianceReportRoutes, reportSources } from './reports/index.ts';
 import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
 import { UsageLedger } from './metering/index.ts';
 import { Meter } from './metering/index.ts';
@@ -152,7 +153,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const chatRunner = options.chatRunner ?? new PipelineChatRunner({ call: (request) => gatewayChat!(request), keys: new WorkspaceKeys(keys, directory, { log }) });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
-  const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true }), log });
+  const auditSigner = loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true });
+  const auditChain = startAuditChainer(store, { signer: auditSigner, log });
   const outbound = createOutboundFetch({ allowance: { privateRanges: config.outbound.allow_private } });
   const background = new BackgroundTasks(log);
   const access: AccessRouteDeps = {
@@ -194,6 +196,13 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...priceRoutes({ catalog, directory }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
+    ...complianceReportRoutes({
+      store,
+      sources: reportSources({
+        store, directory, keys, budgets, ledger, config, homeOrgId: home.org.id,
+        auditPublicKeys: new Map(auditSigner ? [[auditSigner.keyId, auditSigner.publicKey]] : []),
+      }),
+    }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
   const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });

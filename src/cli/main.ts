@@ -19,6 +19,9 @@ Commands:
                         Check the audit log's hash chain and signed checkpoints; names the first
                         broken record and exits 1 when it is not intact
   audit public-key      Print the public key that verifies the audit checkpoints
+  report compliance [--org ORG_ID] [--from ISO-TIME] [--to ISO-TIME] [--format json|html|pdf] [--out FILE]
+                        The compliance report (access review, audit chain, retention, encryption,
+                        spend against budgets) of an organization for a period (default 30 days)
   users list [--json]   List users (email, name, roles, teams, password and 2FA, last sign-in)
   users create --email E [--name N] [--org-role ROLE] [--team TEAM_ID --role ROLE]
   users set-password EMAIL
@@ -75,6 +78,11 @@ export async function main(argv: string[]): Promise<void> {
         const config = loadConfig();
         const { auditCommand } = await import('./audit-command.ts');
         return await auditCommand(config, rest);
+      }
+      case 'report': {
+        const config = loadConfig();
+        const { reportCommand } = await import('./report-command.ts');
+        return await reportCommand(config, rest);
       }
       case 'users': {
         const config = loadConfig();

@@ -1,5 +1,5 @@
 // http's face for the modules: errors, input parsing, route declaration and documentation. The
-// server itself (server.ts, system-routes.ts, openapi/document.ts) is built by the composition root
+// server itself (server.ts, transport.ts, system-routes.ts, openapi/document.ts) is built by the composition root
 // only and stays out of this file, so that importing an error helper (as every CLI command does)
 // does not load Fastify; the outbound client (undici) has its own face, outbound/index.ts.
 export { clientAddress } from './client-address.ts';

@@ -1,0 +1,290 @@
+import type { KeyView } from '../access/index.ts';
+import type { ChainReport } from '../compliance/audit/index.ts';
+import type { BudgetStatus } from '../metering/budgets/index.ts';
+import { formatUsd, type Nanos } from '../money/index.ts';
+import type { ReportSources } from './report-sources.ts';
+
+/** How a section reads: nothing to act on, something to act on, or no data to judge by. */
+export type SectionStatus = 'ok' | 'attention' | 'not_available';
+
+export interface ReportSection {
+  id: 'access_review' | 'audit_chain' | 'retention' | 'encryption' | 'privacy_requests' | 'guardrails' | 'spend_and_budgets';
+  title: string;
+  status: SectionStatus;
+  /** The measured facts, by name (numbers, dates as ISO text, yes/no). */
+  facts: Record<string, string | number | boolean | null>;
+  /** What an auditor should look at, in words. */
+  findings: string[];
+  /** What to do about the findings: a short list. */
+  recommendations: string[];
+}
+
+export interface ComplianceReport {
+  object: 'compliance_report';
+  org: { id: string; name: string };
+  /** The period the activity figures cover: from inclusive, to exclusive (ISO 8601). */
+  period: { from: string; to: string };
+  generated_at: string;
+  /** Counts of sections by status, for a glance. */
+  summary: Record<SectionStatus, number>;
+  sections: ReportSection[];
+}
+
+/** A person or key not used for this long is dormant; a key this old and never rotated is stale. */
+const DORMANT_DAYS = 90;
+const KEY_ROTATION_DAYS = 90;
+const DAY = 86_400_000;
+/** Names listed in a finding before "and N more". */
+const NAMES_SHOWN = 5;
+
+export interface ReportRequest {
+  orgId: string;
+  from: number;
+  to: number;
+  now?: number;
+}
+
+/**
+ * The compliance report of one organization: access review, audit chain, retention, encryption,
+ * privacy requests, guardrails, spend against budgets. Each section has its facts, findings and a
+ * short list of recommendations. Reads through `sources` only, so the API and the CLI build the
+ * same report. Throws when the organization does not exist.
+ */
+export async function buildComplianceReport(sources: ReportSources, req: ReportRequest): Promise<ComplianceReport> {
+  const now = req.now ?? Date.now();
+  const org = await sources.org(req.orgId);
+  if (!org) throw new Error(`no organization ${req.orgId}`);
+  const [users, keys, chain, budgets, usage] = await Promise.all([
+    sources.users(org.id),
+    sources.keys(org.id),
+    sources.auditChain(),
+    sources.budgets(org.id),
+    sources.usage(org.id, req.from, req.to),
+  ]);
+  const sections: ReportSection[] = [
+    accessReview(org.require2fa, users, keys, now),
+    auditChain(chain),
+    retention(sources.settings.ledgerRetentionDays),
+    encryption(sources.settings.masterKeyConfigured),
+    privacyRequests(),
+    guardrails(),
+    spendAndBudgets(usage, budgets),
+  ];
+  const summary: Record<SectionStatus, number> = { ok: 0, attention: 0, not_available: 0 };
+  for (const s of sections) summary[s.status] += 1;
+  return {
+    object: 'compliance_report',
+    org: { id: org.id, name: org.name },
+    period: { from: new Date(req.from).toISOString(), to: new Date(req.to).toISOString() },
+    generated_at: new Date(now).toISOString(),
+    summary,
+    sections,
+  };
+}
+
+/** A person as the access review needs them. */
+export interface ReviewedUser {
+  id: string;
+  email: string;
+  status: 'active' | 'disabled';
+  orgRole: string | null;
+  totpEnabled: boolean;
+  lastSignInAt: number | null;
+  createdAt: number;
+}
+
+function accessReview(require2fa: boolean, users: readonly ReviewedUser[], keys: readonly KeyView[], now: number): ReportSection {
+  const active = users.filter((u) => u.status === 'active');
+  const without2fa = active.filter((u) => !u.totpEnabled);
+  const dormantSince = now - DORMANT_DAYS * DAY;
+  const dormant = active.filter((u) => (u.lastSignInAt ?? u.createdAt) < dormantSince);
+  const liveKeys = keys.filter((k) => k.revoked_at === null && (k.expires_at === null || Date.parse(k.expires_at) > now));
+  const ageDays = (k: KeyView) => Math.floor((now - Date.parse(k.rotated_at ?? k.created_at)) / DAY);
+  const stale = liveKeys.filter((k) => ageDays(k) >= KEY_ROTATION_DAYS);
+  const unusedKeys = liveKeys.filter((k) => (k.last_used_at === null ? Date.parse(k.created_at) : Date.parse(k.last_used_at)) < dormantSince);
+  const noExpiry = liveKeys.filter((k) => k.expires_at === null);
+  const openServiceKeys = liveKeys.filter((k) => k.kind === 'service' && k.ip_allowlist === null);
+  const owners = active.filter((u) => u.orgRole === 'owner');
+
+  const findings: string[] = [];
+  const recommendations: string[] = [];
+  if (without2fa.length > 0) {
+    findings.push(`${without2fa.length} of ${active.length} active users have no second factor: ${names(without2fa.map((u) => u.email))}.`);
+    recommendations.push(require2fa ? 'Follow up with the users who have not enrolled yet (the organization requires it at their next sign-in).' : 'Require two-factor authentication for the organization (organization settings).');
+  }
+  if (dormant.length > 0) {
+    findings.push(`${dormant.length} active accounts have not signed in for ${DORMANT_DAYS} days or more: ${names(dormant.map((u) => u.email))}.`);
+    recommendations.push('Disable the dormant accounts that are no longer needed.');
+  }
+  if (stale.length > 0) {
+    findings.push(`${stale.length} live keys are ${KEY_ROTATION_DAYS} days old or more without rotation: ${names(stale.map((k) => `${k.name} (${k.prefix}…, ${ageDays(k)} days)`))}.`);
+    recommendations.push(`Rotate keys at least every ${KEY_ROTATION_DAYS} days, or revoke the ones not needed.`);
+  }
+  if (unusedKeys.length > 0) {
+    findings.push(`${unusedKeys.length} live keys have not been used for ${DORMANT_DAYS} days or more: ${names(unusedKeys.map((k) => k.name))}.`);
+    recommendations.push('Revoke keys nobody uses.');
+  }
+  if (openServiceKeys.length > 0) {
+    findings.push(`${openServiceKeys.length} service keys may be used from any address: ${names(openServiceKeys.map((k) => k.name))}.`);
+    recommendations.push('Give service keys an IP allowlist of the systems that use them.');
+  }
+  if (owners.length === 1) {
+    findings.push('The organization has a single owner.');
+    recommendations.push('Name a second owner, so that access does not hang on one person.');
+  }
+  return {
+    id: 'access_review',
+    title: 'Access review',
+    status: findings.length === 0 ? 'ok' : 'attention',
+    facts: {
+      users_active: active.length,
+      users_disabled: users.length - active.length,
+      owners: owners.length,
+      two_factor_required: require2fa,
+      two_factor_coverage_percent: active.length === 0 ? null : Math.floor(((active.length - without2fa.length) * 100) / active.length),
+      dormant_accounts: dormant.length,
+      keys_live: liveKeys.length,
+      keys_personal: liveKeys.filter((k) => k.kind === 'personal').length,
+      keys_service: liveKeys.filter((k) => k.kind === 'service').length,
+      keys_oldest_days: liveKeys.length === 0 ? null : Math.max(...liveKeys.map(ageDays)),
+      keys_not_rotated_90_days: stale.length,
+      keys_unused_90_days: unusedKeys.length,
+      keys_without_expiry: noExpiry.length,
+      service_keys_without_ip_allowlist: openServiceKeys.length,
+    },
+    findings,
+    recommendations,
+  };
+}
+
+function auditChain(r: ChainReport): ReportSection {
+  const findings: string[] = [];
+  const recommendations: string[] = [];
+  if (!r.ok) {
+    const fb = r.firstBroken;
+    findings.push(`The audit chain is broken${fb ? ` at ${fb.recordId ?? 'a missing record'}${fb.seq === null ? '' : ` (seq ${fb.seq})`}: ${fb.message}` : ''}; ${r.problems.length} problems in all.`);
+    recommendations.push('Treat this as a security incident: compare with a backup and with checkpoints kept outside the database (`tollgate audit verify --expect`).');
+  }
+  if (r.ok && r.checkpoints.total === 0 && r.records > 0) {
+    findings.push('No signed checkpoint yet: truncation of the newest records would not be detected.');
+    recommendations.push('Keep Tollgate running until it signs a checkpoint, and copy checkpoints to a system outside its database.');
+  }
+  return {
+    id: 'audit_chain',
+    title: 'Audit log integrity',
+    status: findings.length === 0 ? 'ok' : 'attention',
+    facts: {
+      intact: r.ok,
+      records: r.records,
+      checkpoints: r.checkpoints.total,
+      checkpoints_verified: r.checkpoints.verified,
+      latest_checkpoint_seq: r.checkpoints.latestSeq,
+      records_not_linked_yet: r.pending.count,
+    },
+    findings,
+    recommendations,
+  };
+}
+
+function retention(ledgerDays: number): ReportSection {
+  const findings: string[] = [];
+  const recommendations: string[] = [];
+  if (ledgerDays === 0) {
+    findings.push('Raw usage rows are kept without limit.');
+    recommendations.push('Set metering.ledger_retention_days to what your policy requires.');
+  }
+  findings.push('Retention of conversations and audit records per organization is not enforced by this version; they are kept until deleted.');
+  recommendations.push('Delete conversations by policy until per-organization retention is available.');
+  return {
+    id: 'retention',
+    title: 'Retention',
+    status: 'attention',
+    facts: { ledger_retention_days: ledgerDays === 0 ? null : ledgerDays, conversations_retention_days: null, audit_retention_days: null },
+    findings,
+    recommendations,
+  };
+}
+
+function encryption(masterKeyConfigured: boolean): ReportSection {
+  const findings: string[] = [];
+  const recommendations: string[] = [];
+  if (!masterKeyConfigured) {
+    findings.push('No master key is configured: nothing can be encrypted at rest with a key kept apart from the database.');
+    recommendations.push('Set TOLLGATE_MASTER_KEY or TOLLGATE_MASTER_KEY_FILE (docs/compliance.md), and keep the key outside the database backups.');
+  }
+  return {
+    id: 'encryption',
+    title: 'Encryption at rest',
+    status: findings.length === 0 ? 'ok' : 'attention',
+    facts: { master_key_configured: masterKeyConfigured },
+    findings,
+    recommendations,
+  };
+}
+
+function privacyRequests(): ReportSection {
+  return {
+    id: 'privacy_requests',
+    title: 'Privacy requests',
+    status: 'not_available',
+    facts: { exports: null, erasures: null },
+    findings: ['Data exports and erasures are not recorded by this version.'],
+    recommendations: [],
+  };
+}
+
+function guardrails(): ReportSection {
+  return {
+    id: 'guardrails',
+    title: 'Guardrail hits',
+    status: 'not_available',
+    facts: { blocked: null, redacted: null },
+    findings: ['Guardrail decisions are not counted by this version.'],
+    recommendations: [],
+  };
+}
+
+/** Usage of the organization in the report's period. */
+export interface PeriodUsage {
+  requests: number;
+  costNanos: number;
+  unpricedRequests: number;
+}
+
+function spendAndBudgets(usage: PeriodUsage, budgets: readonly BudgetStatus[]): ReportSection {
+  const findings: string[] = [];
+  const recommendations: string[] = [];
+  const exhausted = budgets.filter((b) => b.remaining === 0);
+  const near = budgets.filter((b) => b.remaining > 0 && b.spent * 5 >= b.budget.limitNanos * 4);
+  if (budgets.length === 0) {
+    findings.push('No budget applies in this organization: spend is not capped.');
+    recommendations.push('Set an organization budget (and team budgets where useful).');
+  }
+  for (const b of exhausted) findings.push(`Budget "${b.budget.name}" is exhausted for its current period (${formatUsd(b.spent)} of ${formatUsd(b.budget.limitNanos)}).`);
+  for (const b of near) findings.push(`Budget "${b.budget.name}" has used ${Math.floor((b.spent * 100) / b.budget.limitNanos)} % of ${formatUsd(b.budget.limitNanos)} in its current period.`);
+  if (exhausted.length + near.length > 0) recommendations.push('Review the budgets at or near their limit: raise them or find the spend that drives them.');
+  if (usage.unpricedRequests > 0) {
+    findings.push(`${usage.unpricedRequests} requests in the period used a model without a price: their cost is unknown.`);
+    recommendations.push('Set prices for the models in use (price overrides).');
+  }
+  return {
+    id: 'spend_and_budgets',
+    title: 'Spend and budgets',
+    status: findings.length === 0 ? 'ok' : 'attention',
+    facts: {
+      requests: usage.requests,
+      spend_usd: formatUsd(usage.costNanos as Nanos),
+      unpriced_requests: usage.unpricedRequests,
+      budgets: budgets.length,
+      budgets_exhausted: exhausted.length,
+      budgets_over_80_percent: near.length,
+    },
+    findings,
+    recommendations,
+  };
+}
+
+function names(list: readonly string[]): string {
+  const shown = list.slice(0, NAMES_SHOWN).join(', ');
+  return list.length > NAMES_SHOWN ? `${shown} and ${list.length - NAMES_SHOWN} more` : shown;
+}
