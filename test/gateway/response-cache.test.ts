@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { storeKinds, type TestStore } from '../support/stores.ts';
 
 // Issue 11.7: the response cache in the /v1 pipeline. Deterministic requests (temperature 0, a
 // seed, or `x-tollgate-cache: on`) are answered again from the stored answer of the same
@@ -244,3 +245,31 @@ describe('response cache off (the default)', () => {
     assert.equal((await gw.call('/v1/chat/completions', { body, headers: { 'x-tollgate-cache': 'maybe' } })).status, 400);
   });
 });
+
+for (const kind of storeKinds().filter((k) => k.name === 'postgres')) {
+  describe(`response cache ledger columns on ${kind.name}`, () => {
+    let gw: TestGateway;
+    let store: TestStore;
+    before(async () => {
+      store = await kind.create();
+      gw = await startGateway({ store, env: { TOLLGATE_CACHE: 'on' } });
+    });
+    after(async () => {
+      await gw.close();
+      await store.dispose();
+    });
+
+    test('a hit row costs 0 and records the saving', async () => {
+      const body = { model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content: 'Ledger on PostgreSQL?' }] };
+      const miss = await gw.call('/v1/chat/completions', { body });
+      await miss.text();
+      const hit = await gw.call('/v1/chat/completions', { body });
+      await hit.text();
+      const row = async (id: string) => (await (await gw.call(`/api/usage/${id}`)).json()) as UsageView;
+      const [m, h] = [await row(miss.headers.get('x-request-id')!), await row(hit.headers.get('x-request-id')!)];
+      assert.equal(m.cache_status, 'miss');
+      assert.deepEqual([h.cache_status, h.cost_usd, h.cache_saved_usd], ['hit', '0.00', m.cost_usd]);
+      assert.ok(Number(m.cost_usd) > 0);
+    });
+  });
+}
