@@ -177,6 +177,8 @@ const cache = z.strictObject({
   max_bytes: setting(positiveInt(64 * 1024 * 1024), { env: 'TOLLGATE_CACHE_MAX_BYTES' }),
   /** Largest answer stored, in bytes; larger ones are served but not stored. */
   max_entry_bytes: setting(positiveInt(1024 * 1024), { env: 'TOLLGATE_CACHE_MAX_ENTRY_BYTES' }),
+}).superRefine((c, ctx) => {
+  if (c.adapter === 'redis' && !c.redis_url) ctx.addIssue({ code: 'custom', path: ['adapter'], message: 'redis needs cache.redis_url (REDIS_URL)' });
 });
 
 const logging = z.strictObject({

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
+import { loadConfig } from '../../src/config/index.ts';
 
 // Issue 11.7: the response cache in the /v1 pipeline. Deterministic requests (temperature 0, a
 // seed, or `x-tollgate-cache: on`) are answered again from the stored answer of the same
@@ -131,6 +132,19 @@ describe('response cache in the gateway (issue 11.7)', () => {
     assert.equal(json.response.headers.get(STATUS), 'hit');
     assert.equal(json.data.choices[0]!.message.content, first.text);
     assert.equal(upstreamCalls(), calls);
+  });
+
+  test('a streamed tool call is stored and served as JSON with the same calls', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const body = { model: 'gpt-4o-mini', temperature: 0, tools, tool_choice: 'required' as const, messages: [{ role: 'user' as const, content: question('the weather in Oslo') }] };
+    const streamed = await client.chat.completions.stream(body).finalChatCompletion();
+    const calls = streamed.choices[0]!.message.tool_calls!;
+    assert.ok(calls.length > 0, 'the simulator called a tool');
+    const json = await client.chat.completions.create(body).withResponse();
+    assert.equal(json.response.headers.get(STATUS), 'hit');
+    const pick = (c: readonly OpenAI.Chat.ChatCompletionMessageToolCall[]) => c.map((x) => x.type === 'function' && { id: x.id, name: x.function.name, arguments: x.function.arguments });
+    assert.deepEqual(pick(json.data.choices[0]!.message.tool_calls!), pick(calls));
+    assert.equal(json.data.choices[0]!.finish_reason, 'tool_calls');
   });
 
   test('a Responses API answer stored as JSON is served to a streamed request as typed events', async () => {
@@ -273,3 +287,8 @@ for (const kind of storeKinds().filter((k) => k.name === 'postgres')) {
     });
   });
 }
+
+test('cache.adapter redis without a Redis URL is refused at start, naming the setting to set', () => {
+  assert.throws(() => loadConfig({ TOLLGATE_CACHE: 'on', TOLLGATE_CACHE_ADAPTER: 'redis' }, { findFile: false }), /TOLLGATE_CACHE_ADAPTER: redis needs cache\.redis_url \(REDIS_URL\)/);
+  assert.equal(loadConfig({ TOLLGATE_CACHE: 'on', REDIS_URL: 'redis://127.0.0.1:6379/2' }, { findFile: false }).cache.redis_url, 'redis://127.0.0.1:6379/2');
+});

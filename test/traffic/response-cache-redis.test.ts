@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { startGateway } from '../support/gateway.ts';
+import { freePort, startGateway } from '../support/gateway.ts';
 import { dropPrefix, redisSkip, testRedisUrl } from '../support/redis.ts';
 import { createSqliteStore, type TestStore } from '../support/stores.ts';
 
@@ -59,5 +60,43 @@ test('an answer stored through Redis by one Tollgate is served by the next, unde
     assert.equal(second.sim.requests.length, calls, 'the second Tollgate did not call its upstream');
   } finally {
     await second.close();
+  }
+});
+
+// A Redis of its own (Debian's redis-server), to be stopped mid-test.
+const noServer = spawnSync('redis-server', ['--version']).status === 0 ? false : 'needs redis-server on the PATH';
+
+test('when the cache Redis goes away, requests are still served from the upstream and the outage is logged', { skip: noServer }, async (t) => {
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  t.after(() => {
+    if (server.exitCode === null) server.kill('SIGKILL');
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  // Wait until it answers.
+  for (let i = 0; ; i++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    const up = await probe.connect().then(() => true, () => false);
+    probe.disconnect();
+    if (up) break;
+    if (i > 50) throw new Error('private redis-server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const gw = await startGateway({ env: { TOLLGATE_CACHE: 'on', REDIS_URL: url } });
+  try {
+    const body = { model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content: 'Is Redis there?' }] };
+    assert.equal((await gw.call('/v1/chat/completions', { body })).headers.get(STATUS), 'miss');
+    assert.equal((await gw.call('/v1/chat/completions', { body })).headers.get(STATUS), 'hit');
+    server.kill('SIGKILL');
+    await new Promise((r) => server.once('exit', r));
+    const calls = gw.sim.requests.length;
+    const res = await gw.call('/v1/chat/completions', { body });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get(STATUS), 'miss');
+    assert.equal(gw.sim.requests.length, calls + 1, 'served by the upstream');
+    assert.ok(gw.logs.some((l) => l.includes('response cache unavailable')), 'the outage is logged');
+  } finally {
+    await gw.close();
   }
 });

@@ -62,8 +62,11 @@ export function lookupCache(call: GatewayCall, cache: ResponseCache | undefined)
   }
   return cache.lookup(plan).then(
     (hit) => (hit ? answer(call, hit) : miss(call, cache, plan)),
-    // An unreachable cache is a miss: the request goes upstream (the store will fail the same way, quietly).
-    () => miss(call, cache, plan),
+    // An unreachable cache is a miss: the request goes upstream (and its store is dropped the same way).
+    (err: unknown) => {
+      cache.failed(err);
+      miss(call, cache, plan);
+    },
   );
 }
 
@@ -112,7 +115,7 @@ export function settleCache(call: GatewayCall): void {
   else if (call.reply.kind === 'json' && call.reply.body.length <= store.cache.maxEntryBytes) body = parseObject(call.reply.body);
   if (!body) return;
   const cost = call.metering?.cost?.total ?? null;
-  void store.cache.store(store.plan, body, cost).catch(() => {});
+  store.cache.store(store.plan, body, cost).catch((err: unknown) => store.cache.failed(err));
 }
 
 const FREE: CostBreakdown = { known: true, total: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, reasoning: 0, audio: 0, tier: 'default', tierApplied: true, tierDiscount: 0 };

@@ -31,5 +31,13 @@ export async function openResponseCache(settings: ResponseCacheSettings, log: Lo
   } else {
     cache = new MemoryCache({ maxBytes: settings.max_bytes, maxEntries: settings.max_entries, maxEntryBytes: settings.max_entry_bytes });
   }
-  return new ResponseCache({ cache, ttlMs: settings.ttl_seconds * 1_000, maxEntryBytes: settings.max_entry_bytes });
+  // A Redis outage fails every lookup: one line every 10 s says so, not one per request.
+  let loggedAt = -Infinity;
+  const onError = (err: unknown) => {
+    const now = performance.now();
+    if (now - loggedAt < 10_000) return;
+    loggedAt = now;
+    log.warn({ err }, 'response cache unavailable: requests go upstream and answers are not stored');
+  };
+  return new ResponseCache({ cache, ttlMs: settings.ttl_seconds * 1_000, maxEntryBytes: settings.max_entry_bytes, onError });
 }

@@ -21,6 +21,8 @@ export interface ResponseCacheOptions {
   /** The largest answer the cache stores (bytes of UTF-8), for callers that gather one. Default 1 MiB. */
   maxEntryBytes?: number | undefined;
   now?: (() => number) | undefined;
+  /** Told when the cache underneath fails (a lookup then misses, a store is dropped). */
+  onError?: ((err: unknown) => void) | undefined;
 }
 
 /** What the route stage decided for one request: `bypass`, or look up and later store under `key`. */
@@ -72,6 +74,11 @@ export class ResponseCache {
     if (!complete(plan.endpoint, body)) return false;
     const entry: CachedResponse = { v: 1, endpoint: plan.endpoint, body, storedAt: this.now(), costNanos };
     return this.options.cache.set(plan.key, JSON.stringify(entry), this.ttlMs);
+  }
+
+  /** Reports a failure of the cache underneath (the caller carries on without it). */
+  failed(err: unknown): void {
+    this.options.onError?.(err);
   }
 
   /** Closes the cache underneath (its Redis connection). */
