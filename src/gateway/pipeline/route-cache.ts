@@ -105,7 +105,7 @@ export function settleCache(call: GatewayCall): void {
   if (state.status === 'hit') {
     // A replayed stream's usage chunk told the relay the tokens: none were used upstream.
     call.usage = undefined;
-    if (call.metering) call.metering.cost = { ...FREE, tier: (call.serviceTier as CostBreakdown['tier'] | null) ?? 'default' };
+    if (call.metering) call.metering.cost = FREE;
     return;
   }
   const store = state.store;
@@ -118,7 +118,8 @@ export function settleCache(call: GatewayCall): void {
   store.cache.store(store.plan, body, cost).catch((err: unknown) => store.cache.failed(err));
 }
 
-const FREE: CostBreakdown = { known: true, total: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, reasoning: 0, audio: 0, tier: 'default', tierApplied: true, tierDiscount: 0 };
+/** A hit's cost: known, and nothing. */
+const FREE: Readonly<CostBreakdown> = Object.freeze({ known: true, total: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, reasoning: 0, audio: 0, tier: 'default', tierApplied: true, tierDiscount: 0 });
 
 /** Sets the call's cache state and puts its sink behind one that names it in the answer's headers (and gathers a stream). */
 function track(call: GatewayCall, state: CallCacheState): void {
