@@ -60,6 +60,8 @@ export async function measureLedgerStall(seconds = 8, perSecond = 1_000, writerT
     cost_tier_discount_nanos: 0,
     estimated: 0,
     budget_periods: null,
+    cache_status: null,
+    cache_saved_nanos: 0,
   });
   // Warm up (statement caches, file growth), then measure.
   for (let i = 0; i < 2_000; i++) ledger.record(row());

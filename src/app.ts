@@ -30,6 +30,7 @@ import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
+import { openResponseCache } from './traffic/cache/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -102,6 +103,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const store = openConfiguredStore(config.store, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
   if (!config.metering.enabled) await refuseMeteringOffWithBudgets(store).catch((err: unknown) => store.close().then(() => Promise.reject(err)));
+  // Before anything else starts: an unreachable cache Redis refuses the start with nothing left running.
+  const responseCache = await openResponseCache(config.cache, log).catch((err: unknown) => store.close().then(() => Promise.reject(err)));
 
   let simulator: Simulator | undefined;
   let upstreamMode: Tollgate['upstreamMode'] = 'configured';
@@ -205,7 +208,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
-  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
@@ -280,6 +283,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => ledger.close(),
         () => unpriced.close(),
         () => simulator?.close(),
+        () => responseCache?.close(),
         () => mailer?.close(),
         () => auditChain.stop(),
         () => outbound.close(),

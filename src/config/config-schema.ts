@@ -176,6 +176,25 @@ const compliance = z.strictObject({
   audit_signing_key_file: setting(absolutePath.optional(), { env: 'TOLLGATE_AUDIT_SIGNING_KEY_FILE' }),
 });
 
+const cache = z.strictObject({
+  /** The response cache (docs/traffic.md#response-cache): deterministic requests answered again from a stored answer. */
+  enabled: setting(z.preprocess(onOffText, z.boolean({ error: 'Invalid option: expected one of "on"|"off" (true or false in the file)' })).default(false), { env: 'TOLLGATE_CACHE' }),
+  /** How long a stored answer is served. */
+  ttl_seconds: setting(intBetween(1, 30 * 86_400).default(3_600), { env: 'TOLLGATE_CACHE_TTL_SECONDS' }),
+  /** `memory`: an LRU in this process; `redis`: shared by every instance (needs `cache.redis_url`). Unset: redis when a Redis URL is set. */
+  adapter: setting(z.enum(['memory', 'redis']).optional(), { env: 'TOLLGATE_CACHE_ADAPTER' }),
+  /** The Redis the `redis` adapter uses. */
+  redis_url: setting(z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' }).optional(), { env: 'REDIS_URL', secret: 'url' }),
+  /** Entries the memory adapter holds at most (least recently used out first). */
+  max_entries: setting(positiveInt(10_000), { env: 'TOLLGATE_CACHE_MAX_ENTRIES' }),
+  /** Bytes the memory adapter holds at most (Redis: its own `maxmemory`). */
+  max_bytes: setting(positiveInt(64 * 1024 * 1024), { env: 'TOLLGATE_CACHE_MAX_BYTES' }),
+  /** Largest answer stored, in bytes; larger ones are served but not stored. */
+  max_entry_bytes: setting(positiveInt(1024 * 1024), { env: 'TOLLGATE_CACHE_MAX_ENTRY_BYTES' }),
+}).superRefine((c, ctx) => {
+  if (c.adapter === 'redis' && !c.redis_url) ctx.addIssue({ code: 'custom', path: ['adapter'], message: 'redis needs cache.redis_url (REDIS_URL)' });
+});
+
 const logging = z.strictObject({
   level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), { env: 'TOLLGATE_LOG_LEVEL' }),
   /** Measure each gateway stage's CPU time per request and log a summary at shutdown (the bench reads it). */
@@ -193,6 +212,7 @@ export const ConfigShape = z.strictObject({
   mail: mail.prefault({}),
   outbound: outbound.prefault({}),
   compliance: compliance.prefault({}),
+  cache: cache.prefault({}),
   logging: logging.prefault({}),
 });
 

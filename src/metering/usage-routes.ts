@@ -74,6 +74,10 @@ const UsageRow = z.object({
     })
     .nullable(),
   budget_periods: z.array(z.string()),
+  /** What the response cache did: `hit` (cost 0), `miss`, `bypass`; null when it was not consulted. */
+  cache_status: z.enum(['hit', 'miss', 'bypass']).nullable(),
+  /** A hit's saving: what the answer cost when the upstream gave it. */
+  cache_saved_usd: Money,
 });
 const UsageList = z.object({
   object: z.literal('list'),
@@ -166,7 +170,7 @@ export function usageRoutes(deps: UsageRouteDeps): AnyRoute[] {
 function view(r: UsageRecord) {
   const {
     cost_nanos, cost_input_nanos, cost_cached_nanos, cost_cache_write_nanos, cost_output_nanos, cost_reasoning_nanos,
-    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, ...rest
+    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, cache_status, cache_saved_nanos, ...rest
   } = r;
   return {
     ...rest,
@@ -187,5 +191,7 @@ function view(r: UsageRecord) {
             tier_discount_usd: formatUsd(cost_tier_discount_nanos),
           },
     budget_periods: budget_periods ? budget_periods.split(',') : [],
+    cache_status: (cache_status ?? null) as 'hit' | 'miss' | 'bypass' | null,
+    cache_saved_usd: formatUsd(cache_saved_nanos ?? 0),
   };
 }

@@ -91,6 +91,10 @@ export interface UsageRecordTable {
   estimated: Generated<number>;
   /** `budget_id:period_id` pairs the request was charged to, comma-separated. */
   budget_periods: string | null;
+  /** What the response cache did: `hit`, `miss`, `bypass`; null when it was not consulted. */
+  cache_status: string | null;
+  /** A cache hit's saving: what the answer cost when the upstream gave it (nano-dollars). */
+  cache_saved_nanos: Generated<number>;
   org_id: string | null;
   team_id: string | null;
   user_id: string | null;

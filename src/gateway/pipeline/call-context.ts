@@ -7,6 +7,7 @@ import type { TokenUsage } from '../../metering/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
+import type { CallCacheState } from './route-cache.ts';
 import type { StageName } from './stage.ts';
 
 /** What the call stage got back, for guard-out to inspect or wrap and for the runner to send. */
@@ -40,7 +41,8 @@ export interface GatewayCall {
   rawBody: Buffer | undefined;
   /** Where the request body comes from when it has not been read yet. */
   readonly bodySource: Readable | undefined;
-  readonly sink: CallSink;
+  /** Where the answer goes; a stage may put it behind a wrapper (the response cache adds its status header). */
+  sink: CallSink;
 
   /** Who calls (authenticate); an in-process caller may set it before the pipeline runs. */
   principal: Principal | undefined;
@@ -68,6 +70,9 @@ export interface GatewayCall {
   usage: TokenUsage | undefined;
   /** Completion text relayed so far, read only when a stream ends without usage. */
   streamedText: string;
+
+  /** What the response cache did (route-cache.ts); undefined when it was not consulted. */
+  cache: CallCacheState | undefined;
 
   /** The HTTP status the client got (or 499 when it left, 408 when its request timed out). */
   status: number;
@@ -123,6 +128,7 @@ export function newCall(n: NewCall): GatewayCall {
     serviceTier: null,
     usage: undefined,
     streamedText: '',
+    cache: undefined,
     status: 200,
     error: undefined,
     errorCode: null,

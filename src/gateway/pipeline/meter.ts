@@ -1,5 +1,6 @@
 import type { Meter } from '../../metering/index.ts';
 import type { GatewayCall } from './call-context.ts';
+import { settleCache } from './route-cache.ts';
 import type { Stage } from './stage.ts';
 
 /**
@@ -14,6 +15,7 @@ export function meterStage(meter: Meter | undefined): Stage {
     beforeFinish: true,
     run(call: GatewayCall) {
       meter?.complete(call);
+      settleCache(call);
     },
   };
 }

@@ -51,6 +51,8 @@ export function recordStage(ledger: UsageLedger, log: Logger): Stage {
         cost_tier_discount_nanos: cost?.tierDiscount ?? 0,
         estimated: metering?.estimated ? 1 : 0,
         budget_periods: metering?.reservation ? metering.reservation.periods.join(',') || null : null,
+        cache_status: call.cache?.status ?? null,
+        cache_saved_nanos: call.cache?.savedNanos ?? 0,
       });
       log.info(
         {
@@ -68,6 +70,7 @@ export function recordStage(ledger: UsageLedger, log: Logger): Stage {
           costUsd: cost?.total != null ? formatUsd(cost.total) : undefined,
           estimated: metering?.estimated || undefined,
           error: call.errorCode ?? undefined,
+          cache: call.cache?.status,
         },
         'request',
       );

@@ -1,5 +1,7 @@
+import type { ResponseCache } from '../../traffic/cache/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayCall } from './call-context.ts';
+import { lookupCache } from './route-cache.ts';
 import type { Stage } from './stage.ts';
 
 /**
@@ -7,11 +9,12 @@ import type { Stage } from './stage.ts';
  * balancing and the response cache (a hit sets `call.reply` and the call stage is skipped) fill
  * this stage.
  */
-export function routeStage(upstream: UpstreamClient): Stage {
+export function routeStage(upstream: UpstreamClient, cache?: ResponseCache): Stage {
   return {
     name: 'route',
     run(call: GatewayCall) {
       call.upstream = upstream;
+      return lookupCache(call, cache);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { KeyService } from '../../access/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import type { Meter } from '../../metering/index.ts';
+import type { ResponseCache } from '../../traffic/cache/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
@@ -21,6 +22,8 @@ export interface StageDeps {
   /** Budgets and cost; undefined when metering is off. */
   meter: Meter | undefined;
   bodyLimitBytes: number;
+  /** The response cache; undefined when it is off. */
+  responseCache?: ResponseCache | undefined;
 }
 
 /**
@@ -32,7 +35,7 @@ export function createStages(deps: StageDeps): Stage[] {
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
     guardInStage(),
-    routeStage(deps.upstream),
+    routeStage(deps.upstream, deps.responseCache),
     callStage(),
     guardOutStage(),
     meterStage(deps.meter),

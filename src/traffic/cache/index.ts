@@ -8,3 +8,5 @@ export { MemoryCache, type MemoryCacheOptions } from './memory-cache.ts';
 export { replayResponsesStream } from './responses-stream-replay.ts';
 export { ResponseCache, type CachedResponse, type CachePlan, type ResponseCacheOptions } from './response-cache.ts';
 export { stableJson } from './stable-json.ts';
+export { openResponseCache, type ResponseCacheSettings } from './open-response-cache.ts';
+export { StreamAssembler, type AssembledKind } from './stream-assembler.ts';

@@ -24,3 +24,14 @@ test('MemoryCache expires on an injected clock', async () => {
   now += 2;
   assert.equal(await c.get('k'), undefined);
 });
+
+test('MemoryCache holds at most its entry bound, evicting the least recently used', async () => {
+  const c = new MemoryCache({ maxEntries: 2 });
+  await c.set('a', '1', 60_000);
+  await c.set('b', '2', 60_000);
+  await c.get('a');
+  await c.set('c', '3', 60_000);
+  assert.equal(await c.get('b'), undefined, 'b was the least recently used');
+  assert.equal(await c.get('a'), '1');
+  assert.equal(await c.get('c'), '3');
+});

@@ -4,6 +4,8 @@ import { checkTtl, DEFAULT_MAX_ENTRY_BYTES, type Cache, type CacheBounds } from 
 export interface MemoryCacheOptions extends CacheBounds {
   /** Total bytes held; the least recently used entries go first. Default 64 MiB. */
   maxBytes?: number | undefined;
+  /** Entries held at most; the least recently used go first. Default: no count bound (bytes only). */
+  maxEntries?: number | undefined;
   /** Clock for TTLs (tests). */
   now?: (() => number) | undefined;
 }
@@ -21,6 +23,7 @@ export class MemoryCache implements Cache {
     const now = options.now;
     this.lru = new LRUCache<string, string>({
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+      ...(options.maxEntries ? { max: options.maxEntries } : {}),
       sizeCalculation: (value, key) => Buffer.byteLength(value) + Buffer.byteLength(key),
       ttlAutopurge: false,
       allowStale: false,

@@ -1,4 +1,4 @@
-import type { Cache } from './cache.ts';
+import { DEFAULT_MAX_ENTRY_BYTES, type Cache } from './cache.ts';
 import { cacheKey, type CacheableEndpoint } from './cache-key.ts';
 import { isCacheable, type CacheDirective } from './cache-policy.ts';
 
@@ -10,13 +10,19 @@ export interface CachedResponse {
   body: Record<string, unknown>;
   /** Epoch ms it was stored. */
   storedAt: number;
+  /** What the answer cost when the upstream gave it (integer nano-dollars; null: unpriced or unmetered): a hit's saving. */
+  costNanos?: number | null | undefined;
 }
 
 export interface ResponseCacheOptions {
   cache: Cache;
   /** How long an answer is served from the cache. Default 1 hour. */
   ttlMs?: number | undefined;
+  /** The largest answer the cache stores (bytes of UTF-8), for callers that gather one. Default 1 MiB. */
+  maxEntryBytes?: number | undefined;
   now?: (() => number) | undefined;
+  /** Told when the cache underneath fails (a lookup then misses, a store is dropped). */
+  onError?: ((err: unknown) => void) | undefined;
 }
 
 /** What the route stage decided for one request: `bypass`, or look up and later store under `key`. */
@@ -34,9 +40,12 @@ export type CachePlan = { status: 'bypass' } | { status: 'lookup'; key: string; 
 export class ResponseCache {
   private readonly ttlMs: number;
   private readonly now: () => number;
+  /** The largest answer stored: a caller gathering a streamed answer stops past it. */
+  readonly maxEntryBytes: number;
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.ttlMs = options.ttlMs ?? 3_600_000;
+    this.maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
     this.now = options.now ?? Date.now;
   }
 
@@ -61,10 +70,20 @@ export class ResponseCache {
    * Stores a complete, successful answer; an incomplete one (a chat choice cut by a content filter,
    * a Responses answer not `completed`) is not stored. Returns whether it was stored.
    */
-  async store(plan: Extract<CachePlan, { status: 'lookup' }>, body: Record<string, unknown>): Promise<boolean> {
+  async store(plan: Extract<CachePlan, { status: 'lookup' }>, body: Record<string, unknown>, costNanos: number | null = null): Promise<boolean> {
     if (!complete(plan.endpoint, body)) return false;
-    const entry: CachedResponse = { v: 1, endpoint: plan.endpoint, body, storedAt: this.now() };
+    const entry: CachedResponse = { v: 1, endpoint: plan.endpoint, body, storedAt: this.now(), costNanos };
     return this.options.cache.set(plan.key, JSON.stringify(entry), this.ttlMs);
+  }
+
+  /** Reports a failure of the cache underneath (the caller carries on without it). */
+  failed(err: unknown): void {
+    this.options.onError?.(err);
+  }
+
+  /** Closes the cache underneath (its Redis connection). */
+  close(): Promise<void> {
+    return this.options.cache.close();
   }
 }
 
