@@ -112,8 +112,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    return fetch(url + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+    return fetch(url + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) }).then(async (res) => {
+      // The upstream key is never in an answer (JSON answers are read whole here; streams are left to their tests).
+      if (/json/.test(res.headers.get('content-type') ?? '') && (await res.clone().text()).includes(UPSTREAM_KEY)) {
+        leaks.push(`the upstream key in the answer to ${init.method ?? 'GET'} ${path}`);
+      }
+      return res;
+    });
   };
+  // Every test that starts a gateway checks at its close that no secret reached the log or an answer (issue 13).
+  const leaks: string[] = [];
+  const createdSecrets: string[] = [];
 
   return {
     tg,
@@ -125,12 +134,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     async createKey(body = {}) {
       const res = await call('/api/keys', { body: { name: 'test key', ...body } });
       if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { key: string }).key;
+      const secret = ((await res.json()) as { key: string }).key;
+      createdSecrets.push(secret);
+      return secret;
     },
     async close() {
       await tg.close();
       await sim.close();
       if (!options.store) await store.dispose();
+      const log = logs.join('');
+      for (const [name, secret] of [['the upstream key', UPSTREAM_KEY], ['the admin key', ADMIN_KEY], ...createdSecrets.map((k) => ['a created key', k] as const)] as const) {
+        if (log.includes(secret)) leaks.push(`${name} in Tollgate's log`);
+      }
+      if (leaks.length > 0) throw new Error(`secrets leaked: ${[...new Set(leaks)].join('; ')}`);
     },
   };
 }
