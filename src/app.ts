@@ -7,7 +7,7 @@ import type { LoginThrottle } from './access/index.ts';
 import { Directory } from './access/index.ts';
 import { createSmtpMailer } from './access/index.ts';
 import { SessionService } from './access/index.ts';
-import { loadSigningKey, startAuditChainer } from './compliance/index.ts';
+import { loadSigningKey, RequestAuditWriter, startAuditChainer } from './compliance/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer, newRequestId } from './http/server.ts';
@@ -208,7 +208,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
-  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache });
+  const requestAudit = config.compliance.audit_requests === 'metadata' ? new RequestAuditWriter(store, log) : undefined;
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
@@ -281,6 +282,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => budgets.close(),
         () => catalog.close(),
         () => ledger.close(),
+        () => requestAudit?.close(),
         () => unpriced.close(),
         () => simulator?.close(),
         () => responseCache?.close(),

@@ -174,6 +174,8 @@ const compliance = z.strictObject({
   master_key_file: setting(absolutePath.optional(), { env: 'TOLLGATE_MASTER_KEY_FILE' }),
   /** The Ed25519 key (PKCS#8 PEM, mode 0600) that signs audit checkpoints; unset: `<data_dir>/audit-signing.key`. */
   audit_signing_key_file: setting(absolutePath.optional(), { env: 'TOLLGATE_AUDIT_SIGNING_KEY_FILE' }),
+  /** /v1 requests in the audit log: `none`, or `metadata` (who, endpoint, model, status, cost; never content). */
+  audit_requests: setting(z.enum(['none', 'metadata']).default('none'), { env: 'TOLLGATE_AUDIT_REQUESTS' }),
 });
 
 const cache = z.strictObject({

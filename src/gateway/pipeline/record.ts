@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RequestAuditWriter } from '../../compliance/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import { formatUsd } from '../../money/index.ts';
 import type { GatewayCall } from './call-context.ts';
@@ -8,8 +9,9 @@ import type { Stage } from './stage.ts';
  * Stage 8: the one ledger row and the one log line of the call, for every outcome (served, refused
  * at any stage, upstream error, stream broken, client gone), written here and nowhere else. The line
  * has the fields of every request line (http/request-log.ts) and the gateway's own; no content.
+ * With `audit` (audit level `metadata`) the call also goes into the audit log, without content.
  */
-export function recordStage(ledger: UsageLedger, log: Logger): Stage {
+export function recordStage(ledger: UsageLedger, log: Logger, audit?: RequestAuditWriter): Stage {
   return {
     name: 'record',
     always: true,
@@ -54,6 +56,25 @@ export function recordStage(ledger: UsageLedger, log: Logger): Stage {
         cache_status: call.cache?.status ?? null,
         cache_saved_nanos: call.cache?.savedNanos ?? 0,
       });
+      if (audit) {
+        audit.record({
+          at: call.receivedAt,
+          actor: p ? (p.userId ?? p.keyId) : 'anonymous',
+          orgId: p?.orgId ?? null,
+          endpoint: call.endpoint,
+          requestId: call.requestId,
+          ip: call.ip,
+          details: {
+            status: call.status,
+            key_id: p?.keyId ?? null,
+            model_requested: call.modelRequested,
+            model_served: call.modelServed,
+            stream: call.stream,
+            error_code: call.errorCode,
+            cost_nanos: cost ? cost.total : null,
+          },
+        });
+      }
       log.info(
         {
           reqId: call.requestId,

@@ -13,6 +13,7 @@ import { meterStage } from './meter.ts';
 import { recordStage } from './record.ts';
 import { routeStage } from './route.ts';
 import type { Stage } from './stage.ts';
+import type { RequestAuditWriter } from '../../compliance/index.ts';
 
 export interface StageDeps {
   log: Logger;
@@ -24,6 +25,8 @@ export interface StageDeps {
   bodyLimitBytes: number;
   /** The response cache; undefined when it is off. */
   responseCache?: ResponseCache | undefined;
+  /** Where /v1 requests go into the audit log; undefined at audit level `none`. */
+  requestAudit?: RequestAuditWriter | undefined;
 }
 
 /**
@@ -39,6 +42,6 @@ export function createStages(deps: StageDeps): Stage[] {
     callStage(),
     guardOutStage(),
     meterStage(deps.meter),
-    recordStage(deps.ledger, deps.log),
+    recordStage(deps.ledger, deps.log, deps.requestAudit),
   ];
 }
