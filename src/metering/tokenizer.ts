@@ -7,9 +7,9 @@
 import * as o200kBase from 'gpt-tokenizer/encoding/o200k_base';
 import * as cl100kBase from 'gpt-tokenizer/encoding/cl100k_base';
 import { imageCostRuleFor, imagePartTokens, type ImageCostRule } from './image-tokens.ts';
+import { countWithRunCuts, encodingNameForModel, PLAIN_TEXT, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, type EncodingName } from './token-rules.ts';
 
-/** The BPE encodings the gateway knows how to count with. */
-export type EncodingName = 'o200k_base' | 'cl100k_base';
+export { encodingNameForModel, type EncodingName } from './token-rules.ts';
 
 /** One part of an array-valued chat message `content`. */
 export interface ChatContentPartLike {
@@ -61,16 +61,6 @@ const ENCODERS: Record<EncodingName, Encoder> = {
   cl100k_base: cl100kBase,
 };
 
-// User text may legitimately contain strings such as "<|endoftext|>"; the API
-// counts them as ordinary text, so no special token is recognised (or rejected).
-const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
-// Per the cookbook formula: every message is wrapped in <|start|>{role}<|message|>…<|end|>.
-const TOKENS_PER_MESSAGE = 3;
-const TOKENS_PER_NAME = 1;
-// Every reply is primed with <|start|>assistant<|message|>.
-const REPLY_PRIMING_TOKENS = 3;
-
 /**
  * Framing of function definitions, from the cookbook's `num_tokens_for_tools`:
  * tokens added per function, before a function's properties, per property,
@@ -93,124 +83,8 @@ const TOOL_FRAMING: Record<EncodingName, ToolFraming> = {
   cl100k_base: { funcInit: 10, propInit: 3, propKey: 3, enumInit: -3, enumItem: 3, funcEnd: 12 },
 };
 
-// Prefixes are checked in order; the first match wins, so more specific
-// families (gpt-4o, gpt-4.1) must precede the generic gpt-4 entry.
-const ENCODING_BY_PREFIX: ReadonlyArray<readonly [string, EncodingName]> = [
-  ['gpt-4o', 'o200k_base'],
-  ['gpt-4.', 'o200k_base'],
-  ['chatgpt-4o', 'o200k_base'],
-  ['gpt-4', 'cl100k_base'],
-  ['gpt-3.5', 'cl100k_base'],
-  ['gpt-35', 'cl100k_base'],
-  ['text-embedding-3-', 'cl100k_base'],
-  ['text-embedding-ada-002', 'cl100k_base'],
-  ['davinci-002', 'cl100k_base'],
-  ['babbage-002', 'cl100k_base'],
-];
-
-/**
- * Reduces a model id to the family name used for encoding lookup: lowercases,
- * drops a provider prefix ("openai/gpt-4o") and unwraps fine-tune ids
- * ("ft:gpt-4o-mini-2024-07-18:org::abc" → "gpt-4o-mini-2024-07-18").
- * Snapshot suffixes need no stripping because lookup is by prefix.
- */
-function baseModelName(model: string): string {
-  let name = model.trim().toLowerCase();
-  if (name.startsWith('ft:')) {
-    const end = name.indexOf(':', 3);
-    name = end === -1 ? name.slice(3) : name.slice(3, end);
-  }
-  const slash = name.lastIndexOf('/');
-  if (slash !== -1) name = name.slice(slash + 1);
-  return name;
-}
-
-/**
- * Returns the tokenizer encoding a model uses. o200k_base covers gpt-4o,
- * gpt-4.1, the o-series, gpt-5 and omni-moderation; cl100k_base covers gpt-4,
- * gpt-3.5 and the embedding models. Unknown models get o200k_base, the
- * encoding of every current model family.
- */
-export function encodingNameForModel(model: string): EncodingName {
-  const name = baseModelName(typeof model === 'string' ? model : '');
-  for (const [prefix, encoding] of ENCODING_BY_PREFIX) {
-    if (name.startsWith(prefix)) return encoding;
-  }
-  return 'o200k_base';
-}
-
 function encoderFor(model: string): Encoder {
   return ENCODERS[encodingNameForModel(model)];
-}
-
-// ---------------------------------------------------------------------------
-// Bounded-cost counting.
-//
-// BPE merging inside one pre-tokenized piece costs O(n²) in gpt-tokenizer, and
-// a piece is a whole run of letters (any script), of whitespace, or of
-// punctuation: 100k identical letters, or 100k CJK characters without
-// punctuation, take seconds to a minute. Such runs are therefore cut into
-// chunks of at most MAX_RUN_BYTES (UTF-8) and the chunks counted separately.
-// Text without such runs — all ordinary text — is counted in one exact call;
-// a cut changes the count by about one token, only in those degenerate runs.
-
-const MAX_RUN_BYTES = 512;
-// A string this short cannot hold a run longer than MAX_RUN_BYTES (≤3 bytes per UTF-16 unit).
-const SHORT_TEXT = Math.floor(MAX_RUN_BYTES / 3);
-
-const WHITESPACE = 1;
-const LETTER = 2;
-const PUNCT = 3;
-const DIGIT = 4;
-
-function charClass(code: number): number {
-  if (code < 0x80) {
-    if (code === 32 || (code >= 9 && code <= 13)) return WHITESPACE;
-    if (code >= 48 && code <= 57) return DIGIT;
-    if ((code | 0x20) >= 97 && (code | 0x20) <= 122) return LETTER;
-    return PUNCT;
-  }
-  // General punctuation and spaces, CJK symbols and punctuation, fullwidth
-  // punctuation: these end a letter run, as in the tokenizer's pre-split.
-  if (
-    (code >= 0x2000 && code <= 0x206f) ||
-    (code >= 0x3000 && code <= 0x303f) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff0f) ||
-    (code >= 0xff1a && code <= 0xff20)
-  ) {
-    return PUNCT;
-  }
-  return LETTER;
-}
-
-/** Number of tokens in `text`, with pathological runs cut (see above). */
-function countText(encoder: Encoder, text: string): number {
-  if (text.length === 0) return 0;
-  if (text.length <= SHORT_TEXT) return encoder.countTokens(text, PLAIN_TEXT);
-  let total = 0;
-  let segmentStart = 0;
-  let runClass = 0;
-  let runBytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const cls = charClass(code);
-    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
-    if (cls !== runClass || cls === DIGIT) {
-      runClass = cls;
-      runBytes = bytes;
-      continue;
-    }
-    runBytes += bytes;
-    // Never cut between the two halves of a surrogate pair.
-    if (runBytes > MAX_RUN_BYTES && !(code >= 0xdc00 && code <= 0xdfff)) {
-      total += encoder.countTokens(text.slice(segmentStart, i), PLAIN_TEXT);
-      segmentStart = i;
-      runBytes = bytes;
-    }
-  }
-  if (segmentStart === 0) return encoder.countTokens(text, PLAIN_TEXT);
-  return total + encoder.countTokens(text.slice(segmentStart), PLAIN_TEXT);
 }
 
 /**
@@ -221,7 +95,7 @@ function countText(encoder: Encoder, text: string): number {
  */
 export function countTextTokens(text: string, model: string): number {
   if (typeof text !== 'string' || text.length === 0) return 0;
-  return countText(encoderFor(model), text);
+  return countWithRunCuts(encoderFor(model), text);
 }
 
 /** Encodes `text` into token ids for `model`. */
@@ -257,10 +131,10 @@ function contextFor(model: string): CountContext {
 }
 
 function countPart(part: unknown, ctx: CountContext): number {
-  if (typeof part === 'string') return countText(ctx.encoder, part);
+  if (typeof part === 'string') return countWithRunCuts(ctx.encoder, part);
   if (!isRecord(part)) return 0;
-  if (typeof part['text'] === 'string') return countText(ctx.encoder, part['text']);
-  if (typeof part['refusal'] === 'string') return countText(ctx.encoder, part['refusal']);
+  if (typeof part['text'] === 'string') return countWithRunCuts(ctx.encoder, part['text']);
+  if (typeof part['refusal'] === 'string') return countWithRunCuts(ctx.encoder, part['refusal']);
   ctx.imageRule ??= imageCostRuleFor(ctx.model);
   // Audio and file parts are not text: they are billed as audio tokens or
   // from server-side extraction, which cannot be estimated here.
@@ -268,7 +142,7 @@ function countPart(part: unknown, ctx: CountContext): number {
 }
 
 function countContentTokens(content: unknown, ctx: CountContext): number {
-  if (typeof content === 'string') return countText(ctx.encoder, content);
+  if (typeof content === 'string') return countWithRunCuts(ctx.encoder, content);
   if (!Array.isArray(content)) return 0;
   let total = 0;
   for (const part of content) total += countPart(part, ctx);
@@ -280,8 +154,8 @@ function countFunctionTokens(fn: unknown, encoder: Encoder): number {
   // OpenAI does not publish the exact framing of tool calls; the name and the
   // JSON arguments are what the model actually produced, so count those.
   let total = 0;
-  if (typeof fn['name'] === 'string') total += countText(encoder, fn['name']);
-  if (typeof fn['arguments'] === 'string') total += countText(encoder, fn['arguments']);
+  if (typeof fn['name'] === 'string') total += countWithRunCuts(encoder, fn['name']);
+  if (typeof fn['arguments'] === 'string') total += countWithRunCuts(encoder, fn['arguments']);
   return total;
 }
 
@@ -305,7 +179,7 @@ function countMessages(messages: unknown, ctx: CountContext): number {
       } else if (key === 'function_call') {
         total += countFunctionTokens(value, encoder);
       } else if (typeof value === 'string') {
-        total += countText(encoder, value);
+        total += countWithRunCuts(encoder, value);
         if (key === 'name') total += TOKENS_PER_NAME;
       }
     }
@@ -365,7 +239,7 @@ function countProperties(properties: unknown, encoder: Encoder, framing: ToolFra
     total += framing.propKey;
     if ('enum' in schema) total += countEnum(schema['enum'], encoder, framing);
     const description = stripFinalPeriod(stringOr(schema['description']));
-    total += countText(encoder, `${key}:${typeText(schema['type'])}:${description}`);
+    total += countWithRunCuts(encoder, `${key}:${typeText(schema['type'])}:${description}`);
     // Beyond the cookbook, which only walks the top level: nested object
     // properties (directly or as array items) are counted the same way.
     total += countProperties(schema['properties'], encoder, framing, depth + 1);
@@ -382,7 +256,7 @@ function countEnum(values: unknown, encoder: Encoder, framing: ToolFraming): num
   let total = framing.enumInit;
   if (Array.isArray(values)) {
     for (const value of values as unknown[]) {
-      total += framing.enumItem + countText(encoder, typeof value === 'string' ? value : String(value));
+      total += framing.enumItem + countWithRunCuts(encoder, typeof value === 'string' ? value : String(value));
     }
   }
   return total;
@@ -399,12 +273,12 @@ function countTools(tools: unknown, encoding: EncodingName): number {
     if (fn === undefined) continue;
     counted++;
     total += framing.funcInit;
-    total += countText(encoder, `${stringOr(fn['name'])}:${stripFinalPeriod(stringOr(fn['description']))}`);
+    total += countWithRunCuts(encoder, `${stringOr(fn['name'])}:${stripFinalPeriod(stringOr(fn['description']))}`);
     const parameters = fn['parameters'];
     if (isRecord(parameters)) total += countProperties(parameters['properties'], encoder, framing, 0);
     // Custom tools may carry a grammar; its text is part of the prompt.
     const format = fn['format'];
-    if (isRecord(format) && typeof format['definition'] === 'string') total += countText(encoder, format['definition']);
+    if (isRecord(format) && typeof format['definition'] === 'string') total += countWithRunCuts(encoder, format['definition']);
   }
   return counted > 0 ? total + framing.funcEnd : 0;
 }

@@ -1,8 +1,9 @@
 /**
  * Prompt tokens of a chat turn, counted as the gateway counts them (src/metering/tokenizer.ts):
- * the same encodings (gpt-tokenizer), the same choice of encoding per model, the same cookbook
- * formula (3 per message, role and content, 3 for the primed reply) and the same cut of
- * pathologically long runs. test/web/prompt-tokens.test.ts checks it against the gateway's count.
+ * the same encodings (gpt-tokenizer) and the same rules, imported from the gateway's own
+ * src/metering/token-rules.ts (encoding per model, cookbook framing of 3 per message and 3 for the
+ * primed reply, the cut of pathologically long runs). test/web/prompt-tokens.test.ts checks the
+ * count against the gateway's.
  *
  * Unlike the gateway, the app counts a draft many times as it is typed, so text is counted per
  * paragraph and paragraph counts are remembered: a keystroke recounts one paragraph. Paragraphs are
@@ -10,87 +11,13 @@
  * cuts, so the sum is the count of the whole text.
  */
 
-export type EncodingName = 'o200k_base' | 'cl100k_base';
+import { countWithRunCuts, type EncodingName, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from '../../../../../src/metering/token-rules.ts';
+
+// One set of rules with the gateway: the encoding per model, the chat framing, the run cuts.
+export { encodingNameForModel, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type EncodingName } from '../../../../../src/metering/token-rules.ts';
 
 /** The part of a gpt-tokenizer encoding module the counter uses. */
-export interface Encoder {
-  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
-}
-
-// Same table as the gateway's ENCODING_BY_PREFIX: the first matching prefix wins.
-const ENCODING_BY_PREFIX: ReadonlyArray<readonly [string, EncodingName]> = [
-  ['gpt-4o', 'o200k_base'],
-  ['gpt-4.', 'o200k_base'],
-  ['chatgpt-4o', 'o200k_base'],
-  ['gpt-4', 'cl100k_base'],
-  ['gpt-3.5', 'cl100k_base'],
-  ['gpt-35', 'cl100k_base'],
-  ['text-embedding-3-', 'cl100k_base'],
-  ['text-embedding-ada-002', 'cl100k_base'],
-  ['davinci-002', 'cl100k_base'],
-  ['babbage-002', 'cl100k_base'],
-];
-
-/** The encoding a model uses; unknown models get o200k_base, like the gateway. */
-export function encodingNameForModel(model: string): EncodingName {
-  let name = model.trim().toLowerCase();
-  if (name.startsWith('ft:')) {
-    const end = name.indexOf(':', 3);
-    name = end === -1 ? name.slice(3) : name.slice(3, end);
-  }
-  name = name.slice(name.lastIndexOf('/') + 1);
-  for (const [prefix, encoding] of ENCODING_BY_PREFIX) if (name.startsWith(prefix)) return encoding;
-  return 'o200k_base';
-}
-
-const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-export const TOKENS_PER_MESSAGE = 3;
-export const REPLY_PRIMING_TOKENS = 3;
-
-// The gateway cuts runs of one character class longer than this many UTF-8 bytes (BPE inside one
-// pre-token is quadratic); counting the same pieces keeps the two counts equal.
-const MAX_RUN_BYTES = 512;
-const SHORT_TEXT = Math.floor(MAX_RUN_BYTES / 3);
-
-function charClass(code: number): number {
-  if (code < 0x80) {
-    if (code === 32 || (code >= 9 && code <= 13)) return 1;
-    if (code >= 48 && code <= 57) return 4;
-    if ((code | 0x20) >= 97 && (code | 0x20) <= 122) return 2;
-    return 3;
-  }
-  if ((code >= 0x2000 && code <= 0x206f) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff0f) || (code >= 0xff1a && code <= 0xff20)) {
-    return 3;
-  }
-  return 2;
-}
-
-function countWithRunCuts(encoder: Encoder, text: string): number {
-  if (text.length === 0) return 0;
-  if (text.length <= SHORT_TEXT) return encoder.countTokens(text, PLAIN_TEXT);
-  let total = 0;
-  let start = 0;
-  let runClass = 0;
-  let runBytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const cls = charClass(code);
-    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
-    if (cls !== runClass || cls === 4) {
-      runClass = cls;
-      runBytes = bytes;
-      continue;
-    }
-    runBytes += bytes;
-    if (runBytes > MAX_RUN_BYTES && !(code >= 0xdc00 && code <= 0xdfff)) {
-      total += encoder.countTokens(text.slice(start, i), PLAIN_TEXT);
-      start = i;
-      runBytes = bytes;
-    }
-  }
-  if (start === 0) return encoder.countTokens(text, PLAIN_TEXT);
-  return total + encoder.countTokens(text.slice(start), PLAIN_TEXT);
-}
+export type Encoder = TokenCounter;
 
 /** Splits after every run of newlines that is followed by a non-whitespace character. */
 export function paragraphs(text: string): string[] {
