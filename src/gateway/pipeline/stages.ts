@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { KeyService } from '../../access/index.ts';
+import type { GuardPolicies } from '../../guard/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import type { Meter } from '../../metering/index.ts';
+import type { Store } from '../../state/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
@@ -21,6 +23,8 @@ export interface StageDeps {
   /** Budgets and cost; undefined when metering is off. */
   meter: Meter | undefined;
   bodyLimitBytes: number;
+  /** Guardrail policies (guard-in, guard-out) and the store their audit records go to. */
+  guard: { policies: GuardPolicies; store: Store };
 }
 
 /**
@@ -31,10 +35,10 @@ export function createStages(deps: StageDeps): Stage[] {
   return [
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
-    guardInStage(),
+    guardInStage({ ...deps.guard, log: deps.log }),
     routeStage(deps.upstream),
     callStage(),
-    guardOutStage(),
+    guardOutStage({ ...deps.guard, log: deps.log }),
     meterStage(deps.meter),
     recordStage(deps.ledger, deps.log),
   ];

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import { startGateway, UPSTREAM_KEY, type TestGateway } from '../support/gateway.ts';
+
+// Issue 13.5: guardrails in the gateway's guard stages, configured per organization, team and key
+// through /api, with the official openai SDK as the client.
+
+const EMAIL = 'jane.doe@example.com';
+const CARD = '4111 1111 1111 1111';
+
+interface CreatedKey {
+  id: string;
+  key: string;
+  org_id: string;
+  team_id: string | null;
+}
+
+async function newKey(gw: TestGateway, name: string): Promise<CreatedKey> {
+  const res = await gw.call('/api/keys', { body: { name } });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()) as CreatedKey;
+}
+
+const client = (gw: TestGateway, key: string) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+
+describe('guardrails on /v1 requests, set per organization and key through /api', () => {
+  let gw: TestGateway;
+  let a: CreatedKey;
+  let b: CreatedKey;
+
+  before(async () => {
+    gw = await startGateway();
+    a = await newKey(gw, 'key a');
+    b = await newKey(gw, 'key b');
+  });
+  after(() => gw.close());
+
+  const lastSimBody = () => gw.sim.requests.at(-1)!.body as { messages: { content: string }[] };
+
+  test('no policy configured: the prompt reaches the upstream unchanged', async () => {
+    await client(gw, a.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}, card ${CARD}` }] });
+    assert.equal(lastSimBody().messages[0]!.content, `mail ${EMAIL}, card ${CARD}`);
+  });
+
+  test('a bad policy through the API is a 400 in OpenAI shape naming the field; nothing is stored', async () => {
+    const put = (body: unknown) => gw.call(`/api/guardrails/policies/org/${a.org_id}`, { method: 'PUT', body });
+    let res = await put({ input: { pii: { email: 'explode' } } });
+    assert.equal(res.status, 400);
+    let err = ((await res.json()) as { error: { code: string; param: string; type: string; message: string } }).error;
+    assert.equal(err.code, 'invalid_guard_policy');
+    assert.equal(err.type, 'invalid_request_error');
+    assert.equal(err.param, 'policy.input.pii.email');
+    res = await put({ input: { custom: [{ type: 'regex', name: 'backref', pattern: '(a)\\1', action: 'block' }] } });
+    assert.equal(res.status, 400);
+    err = ((await res.json()) as { error: typeof err }).error;
+    assert.equal(err.code, 'invalid_guard_policy');
+    assert.match(err.param, /^policy\.input\.custom\.0/);
+    res = await gw.call(`/api/guardrails/policies/org/${a.org_id}`, { method: 'PUT', body: '{"input": ', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 400);
+    res = await gw.call(`/api/guardrails/policies/org/${a.org_id}`);
+    assert.equal(res.status, 404, 'no policy was stored');
+  });
+
+  test('an org policy redacts an email before the upstream sees it and puts it back in the reply', async () => {
+    const res = await gw.call(`/api/guardrails/policies/org/${a.org_id}`, {
+      method: 'PUT',
+      body: { input: { pii: { email: 'redact', credit_card: 'block' } }, restore_placeholders: true },
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const out = await client(gw, a.key).completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: `write to ${EMAIL} today`, echo: true, max_tokens: 5 });
+    const sent = gw.sim.requests.at(-1)!.body as { prompt: string };
+    assert.equal(sent.prompt, 'write to [EMAIL_1] today', 'the upstream received a placeholder');
+    assert.ok(out.choices[0]!.text.startsWith(`write to ${EMAIL} today`), 'the echoed prompt got the value back');
+
+    await client(gw, a.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}` }] });
+    assert.equal(lastSimBody().messages[0]!.content, 'mail [EMAIL_1]');
+    const audit = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'guard_policy.set').execute();
+    assert.equal(audit.length, 1, 'setting the policy was recorded');
+  });
+
+  test('a blocked request: 400 content_policy_violation naming the policy, nothing upstream, one ledger row, an audit record', async () => {
+    const before = gw.sim.requests.length;
+    const err = await client(gw, a.key)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `charge ${CARD} please` }] })
+      .then(() => assert.fail('should be blocked'), (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.equal(err.code, 'content_policy_violation');
+    assert.match(err.message, new RegExp(`org:${a.org_id}`));
+    assert.match(err.message, /input\.pii\.credit_card/);
+    assert.ok(!err.message.includes('4111'), 'the error does not repeat the card');
+    assert.equal(gw.sim.requests.length, before, 'nothing was sent upstream');
+    const requestId = err.headers?.get('x-request-id');
+    assert.ok(requestId);
+    // The row is written after the answer: wait for it, then make sure there is only one.
+    let rows: unknown[] = [];
+    for (let i = 0; i < 60 && rows.length === 0; i++) {
+      rows = await gw.tg.store.db.selectFrom('usage_records').selectAll().where('request_id', '=', requestId).execute();
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(rows.length, 1, 'exactly one ledger row');
+    assert.equal((rows[0] as { error_code: string | null }).error_code, 'content_policy_violation');
+    const audit = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'guard.blocked').where('request_id', '=', requestId).execute();
+    assert.equal(audit.length, 1, 'one audit record of the block');
+    const details = JSON.parse(audit[0]!.details) as { policy: string; rule: string; findings: { detector: string }[] };
+    assert.equal(details.policy, `org:${a.org_id}`);
+    assert.equal(details.rule, 'input.pii.credit_card');
+    assert.equal(details.findings[0]!.detector, 'credit_card');
+    assert.ok(!audit[0]!.details.includes('4111'), 'the audit record keeps no card digits');
+  });
+
+  test("a key's policy tightens the organization's for that key only", async () => {
+    const res = await gw.call(`/api/guardrails/policies/key/${b.id}`, { method: 'PUT', body: { input: { pii: { email: 'block' } } } });
+    assert.equal(res.status, 200, await res.clone().text());
+    const err = await client(gw, b.key)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}` }] })
+      .then(() => assert.fail('should be blocked'), (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    assert.equal(err.status, 400);
+    assert.equal(err.code, 'content_policy_violation');
+    assert.match(err.message, new RegExp(`key:${b.id}`));
+    await client(gw, a.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}` }] });
+    assert.equal(lastSimBody().messages[0]!.content, 'mail [EMAIL_1]', 'key a still only redacts');
+    const del = await gw.call(`/api/guardrails/policies/key/${b.id}`, { method: 'DELETE' });
+    assert.equal(del.status, 200);
+    await client(gw, b.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}` }] });
+    assert.equal(lastSimBody().messages[0]!.content, 'mail [EMAIL_1]', 'with its policy deleted, key b gets the org policy');
+  });
+});
+
+/**
+ * An upstream that streams a chat reply whose text is given chunk by chunk (a card split across two
+ * chunks); the simulator's replies are generated text and cannot carry a chosen card number.
+ */
+async function scriptedUpstream(deltas: readonly string[]): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    if (req.headers.authorization !== `Bearer ${UPSTREAM_KEY}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini' };
+      const events = [
+        { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+        ...deltas.map((d) => ({ ...base, choices: [{ index: 0, delta: { content: d }, finish_reason: null }] })),
+        { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+        { ...base, choices: [], usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 } },
+      ];
+      for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
+}
+
+describe('guardrails on a streamed reply: a card number split across two chunks', () => {
+  let up: { url: string; server: Server };
+  let gw: TestGateway;
+  let key: CreatedKey;
+
+  before(async () => {
+    up = await scriptedUpstream(['Your card is 4111 1111 ', '1111 1111, keep it safe.']);
+    gw = await startGateway({ env: { OPENAI_BASE_URL: up.url } });
+    key = await newKey(gw, 'stream key');
+  });
+  after(async () => {
+    await gw.close();
+    await new Promise((resolve) => up.server.close(resolve));
+  });
+
+  const streamText = async () => {
+    const stream = await client(gw, key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my card?' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    return text;
+  };
+
+  test('without a policy the reply passes unchanged (the scripted upstream does send the card)', async () => {
+    assert.equal(await streamText(), 'Your card is 4111 1111 1111 1111, keep it safe.');
+  });
+
+  test('an output redact rule replaces the split card', async () => {
+    const res = await gw.call(`/api/guardrails/policies/org/${key.org_id}`, { method: 'PUT', body: { output: { pii: { credit_card: 'redact' } } } });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(await streamText(), 'Your card is [CREDIT_CARD_REDACTED], keep it safe.');
+  });
+
+  test('an output block rule cuts the stream with a content_policy_violation error before any digit of the card', async () => {
+    const res = await gw.call(`/api/guardrails/policies/org/${key.org_id}`, { method: 'PUT', body: { output: { pii: { credit_card: 'block' } } } });
+    assert.equal(res.status, 200);
+    const stream = await client(gw, key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my card?' }], stream: true });
+    let text = '';
+    const err = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    })().then(() => assert.fail('the stream should be cut'), (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    assert.ok(err instanceof OpenAI.APIError);
+    assert.match(err.message, /output\.pii\.credit_card/);
+    assert.ok(!/\d/.test(text), `no digit of the card was sent: ${JSON.stringify(text)}`);
+    const audit = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'guard.blocked').execute();
+    assert.equal(audit.length, 1);
+    assert.equal((JSON.parse(audit[0]!.details) as { side: string }).side, 'output');
+  });
+});
