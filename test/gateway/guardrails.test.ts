@@ -129,6 +129,40 @@ describe('guardrails on /v1 requests, set per organization and key through /api'
   });
 });
 
+describe('guardrails: the tollgate.yaml default and whole (non-streamed) replies', () => {
+  let gw: TestGateway;
+  let k: CreatedKey;
+
+  before(async () => {
+    gw = await startGateway({ env: { TOLLGATE_GUARDRAILS_DEFAULT: 'pii' } });
+    k = await newKey(gw, 'default policy key');
+  });
+  after(() => gw.close());
+
+  test('the default PII policy applies with nothing stored: the email goes upstream as a placeholder', async () => {
+    await client(gw, k.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL} or call +1 415 555 2671` }] });
+    const sent = (gw.sim.requests.at(-1)!.body as { messages: { content: string }[] }).messages[0]!.content;
+    assert.equal(sent, 'mail [EMAIL_1] or call [PHONE_1]');
+  });
+
+  test('a JSON reply is checked whole: a card in the reply is redacted by an output rule', async () => {
+    // The default redacts cards on the way in too, so the echo would never carry one: a gateway without the default,
+    // whose organization only redacts cards on the way out, shows the output side alone.
+    const gw2 = await startGateway();
+    try {
+      const k2 = await newKey(gw2, 'output only');
+      const res = await gw2.call(`/api/guardrails/policies/org/${k2.org_id}`, { method: 'PUT', body: { output: { pii: { credit_card: 'redact' } } } });
+      assert.equal(res.status, 200, await res.clone().text());
+      const out = await client(gw2, k2.key).completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: `card ${CARD} end`, echo: true, max_tokens: 5 });
+      assert.equal((gw2.sim.requests.at(-1)!.body as { prompt: string }).prompt, `card ${CARD} end`, 'the input side is untouched');
+      assert.ok(out.choices[0]!.text.startsWith('card [CREDIT_CARD_REDACTED] end'), out.choices[0]!.text);
+      assert.ok(!out.choices[0]!.text.includes('4111'));
+    } finally {
+      await gw2.close();
+    }
+  });
+});
+
 /**
  * An upstream that streams a chat reply whose text is given chunk by chunk (a card split across two
  * chunks); the simulator's replies are generated text and cannot carry a chosen card number.
