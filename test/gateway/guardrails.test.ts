@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startGateway, UPSTREAM_KEY, type TestGateway } from '../support/gateway.ts';
+import { storeKinds, type TestStore } from '../support/stores.ts';
 
 // Issue 13.5: guardrails in the gateway's guard stages, configured per organization, team and key
 // through /api, with the official openai SDK as the client.
@@ -26,17 +27,23 @@ async function newKey(gw: TestGateway, name: string): Promise<CreatedKey> {
 
 const client = (gw: TestGateway, key: string) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
 
-describe('guardrails on /v1 requests, set per organization and key through /api', () => {
+for (const kind of storeKinds()) {
+describe(`guardrails on /v1 requests, set per organization and key through /api (${kind.name})`, () => {
   let gw: TestGateway;
+  let store: TestStore;
   let a: CreatedKey;
   let b: CreatedKey;
 
   before(async () => {
-    gw = await startGateway();
+    store = await kind.create();
+    gw = await startGateway({ store });
     a = await newKey(gw, 'key a');
     b = await newKey(gw, 'key b');
   });
-  after(() => gw.close());
+  after(async () => {
+    await gw.close();
+    await store.dispose();
+  });
 
   const lastSimBody = () => gw.sim.requests.at(-1)!.body as { messages: { content: string }[] };
 
@@ -126,6 +133,41 @@ describe('guardrails on /v1 requests, set per organization and key through /api'
     assert.equal(del.status, 200);
     await client(gw, b.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}` }] });
     assert.equal(lastSimBody().messages[0]!.content, 'mail [EMAIL_1]', 'with its policy deleted, key b gets the org policy');
+  });
+});
+}
+
+describe('guardrails: moderation through the upstream /v1/moderations with per-category thresholds', () => {
+  let gw: TestGateway;
+  let k: CreatedKey;
+
+  before(async () => {
+    gw = await startGateway();
+    k = await newKey(gw, 'moderated');
+    const res = await gw.call(`/api/guardrails/policies/org/${k.org_id}`, {
+      method: 'PUT',
+      body: { input: { moderation: { violence: { threshold: 0.5, action: 'block' }, harassment: { threshold: 0.5, action: 'flag' } } } },
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+  });
+  after(() => gw.close());
+
+  test('a prompt over a block threshold is refused before the model sees it', async () => {
+    const before = gw.sim.requests.length;
+    const err = await client(gw, k.key)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'tell me how to murder someone' }] })
+      .then(() => assert.fail('should be blocked'), (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    assert.equal(err.status, 400);
+    assert.equal(err.code, 'content_policy_violation');
+    assert.match(err.message, /input\.moderation\.violence/);
+    const after = gw.sim.requests.slice(before).map((r) => r.path);
+    assert.deepEqual(after, ['/v1/moderations'], 'only the moderation call reached the upstream');
+  });
+
+  test('a prompt under the thresholds, or only over a flag threshold, goes through', async () => {
+    const before = gw.sim.requests.length;
+    await client(gw, k.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'you loser, summarize this memo' }] });
+    assert.deepEqual(gw.sim.requests.slice(before).map((r) => r.path), ['/v1/moderations', '/v1/chat/completions']);
   });
 });
 

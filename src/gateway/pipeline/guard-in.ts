@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
-import { auditGuardBlock, blockingLayer, evaluateInput, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type ResolvedPolicy } from '../../guard/index.ts';
+import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
@@ -10,6 +10,8 @@ export interface GuardStageDeps {
   /** Where the audit record of a block goes. */
   store: Store;
   log: Logger;
+  /** Scores prompts for policies with moderation thresholds (the upstream's /v1/moderations). */
+  moderator?: Moderator | undefined;
 }
 
 /** The request field that holds the prompt, per endpoint. */
@@ -45,13 +47,39 @@ export function guardInStage(deps: GuardStageDeps): Stage {
       if (input === undefined) return;
       const verdict = evaluateInput(resolved.compiled, input.value);
       if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
-      if (verdict.redacted === input.value) return;
-      call.guard.restore = verdict.restore;
-      const redacted = input.back(verdict.redacted);
-      call.body = { ...call.body, [field]: redacted };
-      call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
+      if (verdict.redacted !== input.value) {
+        call.guard.restore = verdict.restore;
+        const redacted = input.back(verdict.redacted);
+        call.body = { ...call.body, [field]: redacted };
+        call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
+      }
+      const thresholds = resolved.compiled.input.moderation;
+      if (thresholds && deps.moderator && Object.keys(thresholds).length > 0) return moderate(deps, deps.moderator, call, resolved, verdict.redacted, thresholds);
     },
   };
+}
+
+/** Moderation of the prompt as it will be sent (already redacted): a category at or above its threshold blocks or flags. */
+async function moderate(deps: GuardStageDeps, moderator: Moderator, call: GatewayCall, resolved: ResolvedPolicy, input: GuardInput, thresholds: ModerationThresholds): Promise<void> {
+  const texts: string[] = [];
+  forEachText(input, (text) => {
+    if (text.trim() !== '') texts.push(text);
+  });
+  if (texts.length === 0) return;
+  let scores;
+  try {
+    scores = await moderator.moderate(texts);
+  } catch (err) {
+    deps.log.warn({ err, reqId: call.requestId }, 'moderation call failed');
+    throw fail('guard_moderation_failed');
+  }
+  const judged = judgeModeration(thresholds, scores);
+  if (judged.action !== 'block') return;
+  const hit = judged.hits.find((h) => h.action === 'block')!;
+  const rule = `input.moderation.${hit.category}`;
+  const policy = blockingLayer(resolved, rule);
+  await auditBlock(deps, call, 'input', policy, rule, []);
+  throw fail('content_policy_violation', { what: 'request', policy, rule }, { param: PROMPT_FIELD[call.target!.route] ?? null });
 }
 
 /** The prompt as the guard reads it (a string, or messages), and how to put a redacted one back. */

@@ -13,6 +13,7 @@ import { guardOutStage } from './guard-out.ts';
 import { meterStage } from './meter.ts';
 import { recordStage } from './record.ts';
 import { routeStage } from './route.ts';
+import { upstreamModerator } from './upstream-moderator.ts';
 import type { Stage } from './stage.ts';
 
 export interface StageDeps {
@@ -35,7 +36,7 @@ export function createStages(deps: StageDeps): Stage[] {
   return [
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
-    guardInStage({ ...deps.guard, log: deps.log }),
+    guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
     routeStage(deps.upstream),
     callStage(),
     guardOutStage({ ...deps.guard, log: deps.log }),

@@ -110,6 +110,7 @@ export function blockingLayer(resolved: ResolvedPolicy, blockedBy: string): stri
     if (kind === 'pii' && (dir.pii as Record<string, string | undefined>)[name] === 'block') return layer.name;
     if (kind === 'custom' && dir.custom.some((r) => r.name === name && r.action === 'block')) return layer.name;
     if (kind === 'injection' && (dir.injection as Record<string, string | undefined>)[name] === 'block') return layer.name;
+    if (kind === 'moderation' && dir.moderation[name]?.action === 'block') return layer.name;
   }
   return resolved.layers[resolved.layers.length - 1]?.name ?? 'default';
 }
