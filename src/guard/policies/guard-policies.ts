@@ -34,6 +34,8 @@ export class GuardPolicies {
   readonly #log: Logger | undefined;
   #stored = new Map<string, StoredPolicy>();
   readonly #cache = new Map<string, ResolvedPolicy | null>();
+  /** Resolved policies by the layers they merge (`default|org:…|team:…`): keys without a policy of their own share one compilation. */
+  readonly #byLayers = new Map<string, ResolvedPolicy | null>();
 
   constructor(opts: { store?: GuardPolicyStore | undefined; defaultPolicy?: unknown; log?: Logger | undefined }) {
     this.#store = opts.store;
@@ -59,6 +61,7 @@ export class GuardPolicies {
     this.#stored = next;
     this.active = this.#default !== undefined || next.size > 0;
     this.#cache.clear();
+    this.#byLayers.clear();
   }
 
   /** Forgets the resolved policies (a key moved to another team). */
@@ -90,8 +93,14 @@ export class GuardPolicies {
     add('org', subject.orgId);
     add('team', subject.teamId);
     add('key', subject.keyId);
-    const merged = effectivePolicy(layers.map((l) => l.policy));
-    const resolved = merged ? { compiled: compilePolicy(merged), layers } : null;
+    const id = layers.map((l) => l.name).join('|');
+    let resolved = this.#byLayers.get(id);
+    if (resolved === undefined) {
+      const merged = effectivePolicy(layers.map((l) => l.policy));
+      resolved = merged ? { compiled: compilePolicy(merged), layers } : null;
+      if (this.#byLayers.size >= MAX_CACHED) this.#byLayers.clear();
+      this.#byLayers.set(id, resolved);
+    }
     if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
     this.#cache.set(subject.keyId, resolved);
     return resolved ?? undefined;
