@@ -281,3 +281,59 @@ describe('guardrails on a streamed reply: a card number split across two chunks'
     assert.equal((JSON.parse(audit[0]!.details) as { side: string }).side, 'output');
   });
 });
+
+/** An upstream that streams a Responses API reply whose text comes in the given deltas. */
+async function scriptedResponsesUpstream(deltas: readonly string[]): Promise<{ url: string; server: Server }> {
+  const full = deltas.join('');
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let seq = 0;
+      const send = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
+      const item = (text: string) => ({ id: 'msg_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] });
+      const response = (status: string, output: unknown[]) => ({ id: 'resp_1', object: 'response', created_at: 1, status, model: 'gpt-4o-mini', output, usage: status === 'completed' ? { input_tokens: 5, output_tokens: 9, total_tokens: 14, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } : null });
+      send('response.created', { response: response('in_progress', []) });
+      send('response.output_item.added', { output_index: 0, item: { ...item(''), status: 'in_progress', content: [] } });
+      send('response.content_part.added', { item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      for (const d of deltas) send('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta: d, logprobs: [] });
+      send('response.output_text.done', { item_id: 'msg_1', output_index: 0, content_index: 0, text: full, logprobs: [] });
+      send('response.content_part.done', { item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'output_text', text: full, annotations: [] } });
+      send('response.output_item.done', { output_index: 0, item: item(full) });
+      send('response.completed', { response: response('completed', [item(full)]) });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
+}
+
+describe('guardrails on a streamed Responses reply: the card split across deltas is redacted everywhere it appears', () => {
+  let up: { url: string; server: Server };
+  let gw: TestGateway;
+
+  before(async () => {
+    up = await scriptedResponsesUpstream(['Card: 4111 1111 ', '1111 1111 done.']);
+    gw = await startGateway({ env: { OPENAI_BASE_URL: up.url, TOLLGATE_GUARDRAILS_DEFAULT: 'pii' } });
+  });
+  after(async () => {
+    await gw.close();
+    await new Promise((resolve) => up.server.close(resolve));
+  });
+
+  test('deltas, the done events and response.completed carry the redacted text only', async () => {
+    const key = (await newKey(gw, 'responses')).key;
+    const stream = await client(gw, key).responses.create({ model: 'gpt-4o-mini', input: 'my card?', stream: true });
+    let deltas = '';
+    const events: string[] = [];
+    let completed = '';
+    for await (const e of stream) {
+      events.push(JSON.stringify(e));
+      if (e.type === 'response.output_text.delta') deltas += e.delta;
+      if (e.type === 'response.completed') completed = e.response.output_text ?? (e.response.output[0] as { content: { text: string }[] }).content[0]!.text;
+    }
+    assert.equal(deltas, 'Card: [CREDIT_CARD_REDACTED] done.');
+    assert.equal(completed, 'Card: [CREDIT_CARD_REDACTED] done.');
+    for (const e of events) assert.ok(!e.includes('4111'), `no event carries the card: ${e}`);
+  });
+});
