@@ -115,7 +115,20 @@ describe(`guardrails on /v1 requests, set per organization and key through /api 
     assert.equal(details.policy, `org:${a.org_id}`);
     assert.equal(details.rule, 'input.pii.credit_card');
     assert.equal(details.findings[0]!.detector, 'credit_card');
+    assert.equal((details as { label?: string }).label, 'restricted', 'a card makes the request restricted');
     assert.ok(!audit[0]!.details.includes('4111'), 'the audit record keeps no card digits');
+  });
+
+  test('x-tollgate-classification: a bad label is a 400 naming the header; a caller label is kept unless the content raises it', async () => {
+    const res = await gw.call('/v1/chat/completions', { key: a.key, headers: { 'x-tollgate-classification': 'top-secret' }, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } });
+    assert.equal(res.status, 400);
+    const err = ((await res.json()) as { error: { code: string; param: string } }).error;
+    assert.equal(err.code, 'invalid_parameter');
+    assert.equal(err.param, 'x-tollgate-classification');
+    const blocked = await gw.call('/v1/chat/completions', { key: a.key, headers: { 'x-tollgate-classification': 'public' }, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `card ${CARD}` }] } });
+    assert.equal(blocked.status, 400);
+    const row = await gw.tg.store.db.selectFrom('audit_events').select('details').where('request_id', '=', blocked.headers.get('x-request-id')!).executeTakeFirstOrThrow();
+    assert.equal((JSON.parse(row.details) as { label: string }).label, 'restricted', 'the caller cannot lower the label below what the content shows');
   });
 
   test("a key's policy tightens the organization's for that key only", async () => {

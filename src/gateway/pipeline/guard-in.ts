@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
-import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
+import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
@@ -34,18 +34,24 @@ export function guardInStage(deps: GuardStageDeps): Stage {
   return {
     name: 'guard-in',
     run(call: GatewayCall) {
-      if (!policies.active) return;
+      const asked = call.headers[CLASSIFICATION_HEADER];
+      if (!policies.active) {
+        if (asked !== undefined) callerLabel(asked); // refused if it is not a label, policy or not
+        return;
+      }
       const principal = call.principal;
       if (!principal || !call.body) return;
       const resolved = policies.resolve(principal);
+      const label = asked === undefined ? undefined : callerLabel(asked);
       if (!resolved) return;
-      call.guard = { resolved, restore: undefined };
+      call.guard = { resolved, restore: undefined, label: maxLabel(resolved.compiled.classification.default_label, label) };
       const field = PROMPT_FIELD[call.target!.route];
       if (field === undefined) return;
       const value = call.body[field];
       const input = asGuardInput(value);
       if (input === undefined) return;
-      const verdict = evaluateInput(resolved.compiled, input.value);
+      const verdict = evaluateInput(resolved.compiled, input.value, { label });
+      call.guard.label = verdict.label;
       if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
       if (verdict.redacted !== input.value) {
         call.guard.restore = verdict.restore;
@@ -82,6 +88,15 @@ async function moderate(deps: GuardStageDeps, moderator: Moderator, call: Gatewa
   throw fail('content_policy_violation', { what: 'request', policy, rule }, { param: PROMPT_FIELD[call.target!.route] ?? null });
 }
 
+/** The caller's sensitivity label: it can raise the request's label, never lower it below what the content shows. */
+const CLASSIFICATION_HEADER = 'x-tollgate-classification';
+
+function callerLabel(header: string | string[]): Label {
+  const label = parseLabel(Array.isArray(header) ? header[0] : header);
+  if (!label) throw fail('invalid_parameter', { param: CLASSIFICATION_HEADER, reason: 'expected public, internal, confidential or restricted' });
+  return label;
+}
+
 /** The prompt as the guard reads it (a string, or messages), and how to put a redacted one back. */
 function asGuardInput(value: unknown): { value: GuardInput; back: (v: GuardInput) => unknown } | undefined {
   if (typeof value === 'string') return { value, back: (v) => v };
@@ -96,6 +111,7 @@ function asGuardInput(value: unknown): { value: GuardInput; back: (v: GuardInput
 
 async function refuse(deps: GuardStageDeps, call: GatewayCall, resolved: ResolvedPolicy, verdict: GuardVerdict<GuardInput>): Promise<never> {
   const rule = verdict.blockedBy!;
+  call.guard!.label = verdict.label;
   const policy = blockingLayer(resolved, rule);
   await auditBlock(deps, call, 'input', policy, rule, verdict.findings);
   throw fail('content_policy_violation', { what: 'request', policy, rule }, { param: PROMPT_FIELD[call.target!.route] ?? null });
@@ -105,7 +121,7 @@ async function refuse(deps: GuardStageDeps, call: GatewayCall, resolved: Resolve
 export async function auditBlock(deps: GuardStageDeps, call: GatewayCall, side: 'input' | 'output', policy: string, rule: string, findings: readonly GuardFinding[]): Promise<void> {
   const p = call.principal!;
   try {
-    await auditGuardBlock(deps.store, { requestId: call.requestId, ip: call.ip, orgId: p.orgId, keyId: p.keyId, userId: p.userId, endpoint: call.endpoint, model: call.modelRequested, side, policy, rule, findings }, Date.now());
+    await auditGuardBlock(deps.store, { requestId: call.requestId, ip: call.ip, orgId: p.orgId, keyId: p.keyId, userId: p.userId, endpoint: call.endpoint, model: call.modelRequested, side, policy, rule, findings, label: call.guard?.label }, Date.now());
   } catch (err) {
     deps.log.error({ err, reqId: call.requestId }, 'could not write the audit record of a guardrail block');
   }

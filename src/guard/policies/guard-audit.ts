@@ -19,6 +19,8 @@ export interface GuardBlockEvent {
   /** The rule: `input.pii.credit_card`, `output.custom.codes`, … */
   rule: string;
   findings: readonly GuardFinding[];
+  /** The request's sensitivity label, when known. */
+  label?: string | undefined;
 }
 
 /**
@@ -31,7 +33,7 @@ export function auditGuardBlock(store: Store, e: GuardBlockEvent, now: number): 
     store.db,
     changeRecord(
       { actorId: e.userId ?? e.keyId, orgId: e.orgId, requestId: e.requestId, ip: e.ip },
-      { action: 'guard.blocked', target: `key:${e.keyId}`, before: null, after: null, details: { side: e.side, policy: e.policy, rule: e.rule, endpoint: e.endpoint, model: e.model, findings } },
+      { action: 'guard.blocked', target: `key:${e.keyId}`, before: null, after: null, details: { side: e.side, policy: e.policy, rule: e.rule, endpoint: e.endpoint, model: e.model, ...(e.label ? { label: e.label } : {}), findings } },
       now,
     ),
   );
