@@ -200,6 +200,14 @@ describe('guardrails: the tollgate.yaml default and whole (non-streamed) replies
     assert.equal(sent, 'mail [EMAIL_1] or call [PHONE_1]');
   });
 
+  test('in a stream, the placeholders of the prompt are put back in the reply', async () => {
+    const stream = await client(gw, k.key).completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: `write to ${EMAIL} now`, echo: true, max_tokens: 5, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    assert.equal((gw.sim.requests.at(-1)!.body as { prompt: string }).prompt, 'write to [EMAIL_1] now');
+    assert.ok(text.startsWith(`write to ${EMAIL} now`), text);
+  });
+
   test('a JSON reply is checked whole: a card in the reply is redacted by an output rule', async () => {
     // The default redacts cards on the way in too, so the echo would never carry one: a gateway without the default,
     // whose organization only redacts cards on the way out, shows the output side alone.
@@ -212,6 +220,18 @@ describe('guardrails: the tollgate.yaml default and whole (non-streamed) replies
       assert.equal((gw2.sim.requests.at(-1)!.body as { prompt: string }).prompt, `card ${CARD} end`, 'the input side is untouched');
       assert.ok(out.choices[0]!.text.startsWith('card [CREDIT_CARD_REDACTED] end'), out.choices[0]!.text);
       assert.ok(!out.choices[0]!.text.includes('4111'));
+
+      const block = await gw2.call(`/api/guardrails/policies/org/${k2.org_id}`, { method: 'PUT', body: { output: { pii: { credit_card: 'block' } } } });
+      assert.equal(block.status, 200);
+      const err = await client(gw2, k2.key)
+        .completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: `card ${CARD} end`, echo: true, max_tokens: 5 })
+        .then(() => assert.fail('the reply should be blocked'), (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+      assert.equal(err.status, 400);
+      assert.equal(err.code, 'content_policy_violation');
+      assert.match(err.message, /output\.pii\.credit_card/);
+      const audit = await gw2.tg.store.db.selectFrom('audit_events').select('details').where('action', '=', 'guard.blocked').execute();
+      assert.equal(audit.length, 1);
+      assert.equal((JSON.parse(audit[0]!.details) as { side: string }).side, 'output');
     } finally {
       await gw2.close();
     }
@@ -281,7 +301,7 @@ describe('guardrails on a streamed reply: a card number split across two chunks'
   test('an output block rule cuts the stream with a content_policy_violation error before any digit of the card', async () => {
     const res = await gw.call(`/api/guardrails/policies/org/${key.org_id}`, { method: 'PUT', body: { output: { pii: { credit_card: 'block' } } } });
     assert.equal(res.status, 200);
-    const stream = await client(gw, key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my card?' }], stream: true });
+    const { data: stream, response } = await client(gw, key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my card?' }], stream: true }).withResponse();
     let text = '';
     const err = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
@@ -292,6 +312,13 @@ describe('guardrails on a streamed reply: a card number split across two chunks'
     const audit = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'guard.blocked').execute();
     assert.equal(audit.length, 1);
     assert.equal((JSON.parse(audit[0]!.details) as { side: string }).side, 'output');
+    const requestId = response.headers.get('x-request-id')!;
+    let rows: { error_code: string | null }[] = [];
+    for (let i = 0; i < 60 && rows.length === 0; i++) {
+      rows = await gw.tg.store.db.selectFrom('usage_records').select('error_code').where('request_id', '=', requestId).execute();
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(rows, [{ error_code: 'content_policy_violation' }], 'one ledger row, saying why the stream ended');
   });
 });
 

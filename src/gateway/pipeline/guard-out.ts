@@ -129,9 +129,9 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
       }
       const blocked = kind === 'responses' ? guardResponsesEvent(obj, scanner, sent, (extra) => (out += extra)) : guardChoices(obj, kind, scanner);
       if (blocked) {
+        call.errorCode = 'content_policy_violation'; // before the error event: the relay would name it upstream_stream_error
         if (out) yield Buffer.from(out);
         yield Buffer.from(cutEvent(kind, blockingLayer(resolved, blocked), blocked));
-        call.errorCode = 'content_policy_violation';
         await blockOutput(deps, call, blocked, [...scanners.values()].flatMap((s) => s.findings));
         call.abort?.abort();
         return;
