@@ -254,7 +254,8 @@ async function scriptedUpstream(deltas: readonly string[]): Promise<{ url: strin
       const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini' };
       const events = [
         { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
-        ...deltas.map((d) => ({ ...base, choices: [{ index: 0, delta: { content: d }, finish_reason: null }] })),
+        // Each delta with its log-probabilities, which spell the text out token by token.
+        ...deltas.map((d) => ({ ...base, choices: [{ index: 0, delta: { content: d }, logprobs: { content: [{ token: d, logprob: -0.1, bytes: [...Buffer.from(d)], top_logprobs: [] }] }, finish_reason: null }] })),
         { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
         { ...base, choices: [], usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 } },
       ];
@@ -281,21 +282,28 @@ describe('guardrails on a streamed reply: a card number split across two chunks'
     await new Promise((resolve) => up.server.close(resolve));
   });
 
+  let chunks = '';
   const streamText = async () => {
-    const stream = await client(gw, key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my card?' }], stream: true });
+    const stream = await client(gw, key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my card?' }], stream: true, logprobs: true });
     let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    chunks = '';
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      chunks += JSON.stringify(chunk);
+    }
     return text;
   };
 
   test('without a policy the reply passes unchanged (the scripted upstream does send the card)', async () => {
     assert.equal(await streamText(), 'Your card is 4111 1111 1111 1111, keep it safe.');
+    assert.ok(chunks.includes('"token":"Your card is 4111 1111 "'), 'the log-probabilities carry the text too');
   });
 
   test('an output redact rule replaces the split card', async () => {
     const res = await gw.call(`/api/guardrails/policies/org/${key.org_id}`, { method: 'PUT', body: { output: { pii: { credit_card: 'redact' } } } });
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(await streamText(), 'Your card is [CREDIT_CARD_REDACTED], keep it safe.');
+    assert.ok(!chunks.includes('4111') && !chunks.includes('1111 1111'), `nothing else in the chunks spells the card out (log-probabilities are emptied): ${chunks}`);
   });
 
   test('an output block rule cuts the stream with a content_policy_violation error before any digit of the card', async () => {

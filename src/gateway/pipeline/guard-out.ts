@@ -46,7 +46,7 @@ async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKi
     return; // call checked it is JSON; nothing we could read
   }
   const findings: GuardFinding[] = [];
-  let changed = false;
+  let changed = resolved.compiled.output.active && dropLogprobs(obj);
   let blocked: string | undefined;
   forEachReplyText(obj, kind, (text, set) => {
     if (blocked) return;
@@ -83,6 +83,31 @@ function forEachReplyText(obj: Record<string, unknown>, kind: StreamKind, visit:
   }
 }
 
+/**
+ * Token log-probabilities spell the reply out token by token (`token`, `bytes`, `top_logprobs`): with
+ * output rules on they would carry what the rules redact, so they are emptied. Returns whether any was.
+ */
+function dropLogprobs(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    let dropped = false;
+    for (const x of v) dropped = dropLogprobs(x) || dropped;
+    return dropped;
+  }
+  const o = v as Record<string, unknown>;
+  let dropped = false;
+  for (const k in o) {
+    if (k === 'logprobs' || k === 'top_logprobs') {
+      const had = Array.isArray(o[k]) ? (o[k] as unknown[]).length > 0 : o[k] !== null && o[k] !== undefined;
+      if (had) {
+        o[k] = Array.isArray(o[k]) ? [] : null;
+        dropped = true;
+      }
+    } else dropped = dropLogprobs(o[k]) || dropped;
+  }
+  return dropped;
+}
+
 function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
@@ -95,6 +120,7 @@ function asArray(v: unknown): unknown[] {
  */
 async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Readable, kind: StreamKind): AsyncGenerator<Buffer> {
   const { resolved, restore } = call.guard!;
+  const outputRules = resolved.compiled.output.active;
   const scanners = new Map<string, OutputStreamScanner>();
   const sent = new Map<string, string>(); // what went out per text, for the Responses events that repeat it whole
   const scanner = (id: string) => {
@@ -127,6 +153,7 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
         out += raw; // the relay reports it
         continue;
       }
+      if (outputRules) dropLogprobs(obj);
       const blocked = kind === 'responses' ? guardResponsesEvent(obj, scanner, sent, (extra) => (out += extra)) : guardChoices(obj, kind, scanner);
       if (blocked) {
         call.errorCode = 'content_policy_violation'; // before the error event: the relay would name it upstream_stream_error
