@@ -52,3 +52,13 @@ test('the tollgate.yaml default applies to every organization and is named "defa
   assert.equal(r.compiled.input.actions.get('credit_card'), 'block');
   assert.equal(blockingLayer(r, 'input.pii.credit_card'), 'default');
 });
+
+test('layers that each validate but together break a limit refuse the key (500 guard_policy_unusable), never run unchecked', async () => {
+  const rules = (prefix: string) => Array.from({ length: 60 }, (_, i) => ({ type: 'words' as const, name: `${prefix}${i}`, words: [`${prefix}word${i}`], action: 'flag' as const }));
+  await store.put({ orgId: 'org_9', scope: 'org', scopeId: 'org_9', teamId: null, ownerUserId: null }, GuardPolicy.parse({ input: { custom: rules('o') } }), { actorId: 'usr_admin', orgId: 'org_9' }, 1);
+  await store.put({ orgId: 'org_9', scope: 'key', scopeId: 'key_9', teamId: null, ownerUserId: null }, GuardPolicy.parse({ input: { custom: rules('k') } }), { actorId: 'usr_admin', orgId: 'org_9' }, 2);
+  const p = new GuardPolicies({ store });
+  await p.reload();
+  assert.throws(() => p.resolve({ keyId: 'key_9', orgId: 'org_9', teamId: null }), (err: { code?: string; status?: number }) => err.code === 'guard_policy_unusable' && err.status === 500);
+  assert.equal(p.resolve({ keyId: 'key_8', orgId: 'org_9', teamId: null })!.compiled.input.detectors.length > 0, true, 'other keys keep the org policy');
+});

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { compilePolicy, type CompiledPolicy } from '../policy/compile-policy.ts';
+import { fail } from '../../errors/index.ts';
+import { compilePolicy, PolicyError, type CompiledPolicy } from '../policy/compile-policy.ts';
 import { effectivePolicy } from '../policy/policy-merge.ts';
 import { GuardPolicy } from '../policy/policy-schema.ts';
 import type { GuardPolicyStore, PolicyScope, StoredPolicy } from './guard-policy-store.ts';
@@ -97,7 +98,14 @@ export class GuardPolicies {
     let resolved = this.#byLayers.get(id);
     if (resolved === undefined) {
       const merged = effectivePolicy(layers.map((l) => l.policy));
-      resolved = merged ? { compiled: compilePolicy(merged), layers } : null;
+      try {
+        resolved = merged ? { compiled: compilePolicy(merged), layers } : null;
+      } catch (err) {
+        // Each layer validated alone, but together they break a limit (e.g. more than 100 custom rules):
+        // refuse the key's requests rather than run them unchecked; not cached, so a fix applies at once.
+        this.#log?.error({ err, layers: id }, 'guardrail policies cannot be combined');
+        throw fail('guard_policy_unusable', { layers: id, reason: err instanceof PolicyError ? err.message : 'internal error' });
+      }
       if (this.#byLayers.size >= MAX_CACHED) this.#byLayers.clear();
       this.#byLayers.set(id, resolved);
     }
