@@ -69,6 +69,15 @@ describe(`guardrails on /v1 requests, set per organization and key through /api 
     assert.equal(res.status, 400);
     res = await gw.call(`/api/guardrails/policies/org/${a.org_id}`);
     assert.equal(res.status, 404, 'no policy was stored');
+    // Each valid alone, but more than 100 custom rules once merged with the organization's: refused up front.
+    const rules = (p: string) => Array.from({ length: 60 }, (_, i) => ({ type: 'words', name: `${p}${i}`, words: [`${p}w${i}`], action: 'flag' }));
+    assert.equal((await put({ input: { custom: rules('o') } })).status, 200);
+    res = await gw.call(`/api/guardrails/policies/key/${b.id}`, { method: 'PUT', body: { input: { custom: rules('k') } } });
+    assert.equal(res.status, 400);
+    err = ((await res.json()) as { error: typeof err }).error;
+    assert.equal(err.code, 'invalid_guard_policy');
+    assert.match(err.message, /combined with the policies above it/);
+    assert.equal((await gw.call(`/api/guardrails/policies/org/${a.org_id}`, { method: 'DELETE' })).status, 200);
   });
 
   test('an org policy redacts an email before the upstream sees it and puts it back in the reply', async () => {
@@ -84,8 +93,11 @@ describe(`guardrails on /v1 requests, set per organization and key through /api 
 
     await client(gw, a.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${EMAIL}` }] });
     assert.equal(lastSimBody().messages[0]!.content, 'mail [EMAIL_1]');
-    const audit = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'guard_policy.set').execute();
-    assert.equal(audit.length, 1, 'setting the policy was recorded');
+    const audit = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'guard_policy.set').where('target', '=', `org:${a.org_id}`).orderBy('at').execute();
+    assert.ok(
+      audit.some((r) => JSON.stringify(JSON.parse(r.after!).input.pii) === JSON.stringify({ email: 'redact', credit_card: 'block' })),
+      'setting the policy was recorded with what it set',
+    );
   });
 
   test('a blocked request: 400 content_policy_violation naming the policy, nothing upstream, one ledger row, an audit record', async () => {

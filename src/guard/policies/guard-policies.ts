@@ -80,6 +80,21 @@ export class GuardPolicies {
     return [...this.#stored.values()].filter((p) => p.orgId === orgId);
   }
 
+  /**
+   * Checks that a policy about to be set on a scope still compiles merged with the layers above it
+   * (the default, the organization's, for a key its team's); throws PolicyError naming the problem.
+   */
+  checkCombined(place: { orgId: string; scope: PolicyScope; teamId: string | null }, policy: GuardPolicy): void {
+    const layers: GuardPolicy[] = [];
+    if (this.#default) layers.push(this.#default);
+    const org = place.scope === 'org' ? undefined : this.#stored.get(`org:${place.orgId}`);
+    if (org) layers.push(org.policy);
+    const team = place.scope === 'key' && place.teamId !== null ? this.#stored.get(`team:${place.teamId}`) : undefined;
+    if (team && team.orgId === place.orgId) layers.push(team.policy);
+    if (layers.length === 0) return;
+    compilePolicy(effectivePolicy([...layers, policy])!);
+  }
+
   /** The policy in force for a key; undefined when none applies. */
   resolve(subject: PolicySubject): ResolvedPolicy | undefined {
     if (!this.active) return undefined;

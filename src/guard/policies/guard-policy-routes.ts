@@ -104,6 +104,12 @@ export function guardPolicyRoutes(deps: GuardPolicyRouteDeps): AnyRoute[] {
         } catch (err) {
           throw invalidPolicy(err);
         }
+        try {
+          policies.checkCombined(placement, policy);
+        } catch (err) {
+          if (!(err instanceof PolicyError)) throw err;
+          throw fail('invalid_guard_policy', { reason: `combined with the policies above it (default, organization, team): ${err.message}` }, { param: 'policy' });
+        }
         await policyStore.put(placement, policy, changeContextOf(req), Date.now());
         await policies.reload();
         return view(policies.get(params.scope, params.id)!);
