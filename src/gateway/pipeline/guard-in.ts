@@ -27,7 +27,7 @@ const PROMPT_FIELD: Readonly<Record<string, string>> = {
  * Stage 3: input policies (src/guard) for the key's organization, team and key. A block refuses the
  * request with 400 `content_policy_violation` naming the policy and rule, writes an audit record, and
  * sends nothing upstream; a redaction rewrites what goes upstream (placeholders, restored in the reply
- * by guard-out when the policy says so). With no policy anywhere it returns after one property read.
+ * by guard-out when the policy says so). With no policy anywhere it reads a flag and one header and returns.
  */
 export function guardInStage(deps: GuardStageDeps): Stage {
   const { policies } = deps;
