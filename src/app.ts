@@ -19,6 +19,7 @@ import { webApp } from './http/index.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { clientAddress } from './http/index.ts';
 import { createGatewayHandler, createPipeline, createStages, gatewayRouteDocs, inProcessChatCaller, StageProfile, type Stage } from './gateway/index.ts';
+import { defaultGuardPolicy, GUARD_TOPIC, GuardPolicies, GuardPolicyStore, guardPolicyRoutes } from './guard/index.ts';
 import { usageRoutes } from './metering/index.ts';
 import { complianceReportRoutes, reportSources } from './reports/index.ts';
 import { budgetRoutes, createBudgetService, type BudgetService } from './metering/budgets/index.ts';
@@ -128,8 +129,13 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
   const changes = createChangeFeed(store, { databaseUrl: config.store.database_url, onError: (err) => log.warn({ err }, 'change feed') });
   await changes.start();
+  const guardPolicyStore = new GuardPolicyStore(store);
+  const guardPolicies = new GuardPolicies({ store: guardPolicyStore, defaultPolicy: defaultGuardPolicy(config.guardrails), log });
+  await guardPolicies.reload();
   changes.subscribe((topic) => {
     if (topic === ACCESS_TOPIC) keys.invalidateAll();
+    if (topic === ACCESS_TOPIC) guardPolicies.invalidate();
+    if (topic === GUARD_TOPIC) guardPolicies.reload().catch((err: unknown) => log.error({ err }, 'reloading guardrail policies'));
   });
   const sessions = new SessionService(store, directory, { idleTtlMs: config.access.sessions.idle_minutes * 60_000, absoluteTtlMs: config.access.sessions.max_hours * 3_600_000 });
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
@@ -198,6 +204,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...accessRoutes(access),
     ...priceRoutes({ catalog, directory }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
+    ...guardPolicyRoutes({ store, policies: guardPolicies, policyStore: guardPolicyStore, directory }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
     ...complianceReportRoutes({
       store,
@@ -209,7 +216,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
   const requestAudit = config.compliance.audit_requests === 'metadata' ? new RequestAuditWriter(store, log) : undefined;
-  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit });
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit, guard: { policies: guardPolicies, store } });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),

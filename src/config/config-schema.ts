@@ -197,6 +197,13 @@ const cache = z.strictObject({
   if (c.adapter === 'redis' && !c.redis_url) ctx.addIssue({ code: 'custom', path: ['adapter'], message: 'redis needs cache.redis_url (REDIS_URL)' });
 });
 
+const guardrails = z.strictObject({
+  /** The guardrail policy every organization starts from (src/guard): `off`, or `pii` (redact PII in prompts, cards and secrets in replies). Stored policies per organization, team and key tighten it. */
+  default_policy: setting(z.enum(['off', 'pii']).default('off'), { env: 'TOLLGATE_GUARDRAILS_DEFAULT' }),
+  /** A JSON file holding the default policy instead (docs/guardrails.md "Policy format"); wins over `default_policy`. */
+  default_policy_file: setting(absolutePath.optional(), { env: 'TOLLGATE_GUARDRAILS_POLICY_FILE' }),
+});
+
 const logging = z.strictObject({
   level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), { env: 'TOLLGATE_LOG_LEVEL' }),
   /** Measure each gateway stage's CPU time per request and log a summary at shutdown (the bench reads it). */
@@ -215,6 +222,7 @@ export const ConfigShape = z.strictObject({
   outbound: outbound.prefault({}),
   compliance: compliance.prefault({}),
   cache: cache.prefault({}),
+  guardrails: guardrails.prefault({}),
   logging: logging.prefault({}),
 });
 

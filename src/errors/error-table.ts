@@ -1,6 +1,7 @@
 import type { ErrorSpec } from './error-spec.ts';
 import { ACCESS_CODES } from './codes/access-codes.ts';
 import { GATEWAY_CODES } from './codes/gateway-codes.ts';
+import { GUARD_CODES } from './codes/guard-codes.ts';
 import { HTTP_CODES } from './codes/http-codes.ts';
 import { METERING_CODES } from './codes/metering-codes.ts';
 import { TRAFFIC_CODES } from './codes/traffic-codes.ts';
@@ -19,6 +20,7 @@ export const ERROR_TABLE = {
   ...METERING_CODES,
   ...WORKSPACE_CODES,
   ...TRAFFIC_CODES,
+  ...GUARD_CODES,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** The sections of the table, by module (for the uniqueness test and the docs). */
@@ -29,6 +31,7 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
   metering: METERING_CODES,
   workspace: WORKSPACE_CODES,
   traffic: TRAFFIC_CODES,
+  guard: GUARD_CODES,
 };
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -82,6 +82,9 @@ const attemptsOnB = (w: World): Record<string, Attempt[]> => ({
   'PATCH /api/templates/:id': [['PATCH', `/api/templates/${w.templateB}`, { name: 'mine now' }], ['PATCH', `/api/templates/${w.personalTemplateB}`, { name: 'mine now' }]],
   'DELETE /api/templates/:id': [['DELETE', `/api/templates/${w.templateB}`], ['DELETE', `/api/templates/${w.personalTemplateB}`]],
   'POST /api/templates/:id/render': [['POST', `/api/templates/${w.templateB}/render`, { variables: {} }], ['POST', `/api/templates/${w.personalTemplateB}/render`, { variables: {} }]],
+  'GET /api/guardrails/policies/:scope/:id': [['GET', `/api/guardrails/policies/team/${w.teamB}`], ['GET', `/api/guardrails/policies/key/${w.keyB}`]],
+  'PUT /api/guardrails/policies/:scope/:id': [['PUT', `/api/guardrails/policies/team/${w.teamB}`, { input: { pii: { email: 'block' } } }], ['PUT', `/api/guardrails/policies/key/${w.keyB}`, { input: { pii: { email: 'block' } } }]],
+  'DELETE /api/guardrails/policies/:scope/:id': [['DELETE', `/api/guardrails/policies/team/${w.teamB}`], ['DELETE', `/api/guardrails/policies/key/${w.keyB}`]],
   'POST /api/templates': [['POST', '/api/templates', { name: 'b', category: 'business', content: 'x', scope: 'team', team_id: w.teamB }]],
 });
 

@@ -28,6 +28,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   usage_daily: 'metering',
   admin_alerts: 'metering',
   audit_events: 'compliance',
+  guard_policies: 'guard',
   audit_chain_head: 'compliance',
   audit_checkpoints: 'compliance',
   data_keys: 'compliance',

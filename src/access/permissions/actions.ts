@@ -41,6 +41,8 @@ export const ACTION_TABLE = {
   'org.settings.write': { scope: 'org', mutates: true, summary: 'Change organization settings.' },
   'audit.read': { scope: 'team', mutates: false, summary: 'Read the audit log.' },
   'reports.read': { scope: 'team', mutates: false, summary: 'Read spend and compliance reports.' },
+  'guardrails.read': { scope: 'team', mutates: false, summary: 'Read guardrail policies (organization, team, key).' },
+  'guardrails.write': { scope: 'team', mutates: true, summary: 'Set and delete guardrail policies.' },
   'conversations.read': { scope: 'self', mutates: false, summary: 'Read workspace conversations.' },
   'conversations.write': { scope: 'self', mutates: true, summary: 'Create, change and delete conversations.' },
   'templates.read': { scope: 'team', mutates: false, summary: "Read prompt templates: one's own and those shared with one's teams." },

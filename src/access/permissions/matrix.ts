@@ -29,6 +29,8 @@ export const PERMISSION_MATRIX: PermissionMatrix = parseMatrix({
   'org.settings.write':  { owner: 'org', admin: 'none', member: 'none', viewer: 'none', auditor: 'none' },
   'audit.read':          { owner: 'org', admin: 'team', member: 'none', viewer: 'none', auditor: 'org' },
   'reports.read':        { owner: 'org', admin: 'team', member: 'none', viewer: 'none', auditor: 'org' },
+  'guardrails.read':     { owner: 'org', admin: 'team', member: 'none', viewer: 'none', auditor: 'org' },
+  'guardrails.write':    { owner: 'org', admin: 'team', member: 'none', viewer: 'none', auditor: 'none' },
   'conversations.read':  { owner: 'own', admin: 'own',  member: 'own',  viewer: 'own',  auditor: 'none' },
   'conversations.write': { owner: 'own', admin: 'own',  member: 'own',  viewer: 'none', auditor: 'none' },
   'templates.read':      { owner: 'org', admin: 'team', member: 'team', viewer: 'team', auditor: 'none' },

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../../access/index.ts';
 import type { TollgateError } from '../../errors/index.ts';
+import type { Label, ResolvedPolicy } from '../../guard/index.ts';
 import type { MeteringState } from '../../metering/index.ts';
 import type { TokenUsage } from '../../metering/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
@@ -56,6 +57,11 @@ export interface GatewayCall {
   stripUsageChunk: boolean;
   /** Filled by admit (reservation) and meter (cost). */
   metering: MeteringState | undefined;
+  /**
+   * Set by guard-in when a guardrail policy applies: the policy, the prompt's placeholders (for
+   * guard-out) and the request's sensitivity label (policy default, `x-tollgate-classification`, detections).
+   */
+  guard: { resolved: ResolvedPolicy; restore: ReadonlyMap<string, string> | undefined; label: Label | undefined } | undefined;
 
   /** The upstream chosen by route. */
   upstream: UpstreamClient | undefined;
@@ -119,6 +125,7 @@ export function newCall(n: NewCall): GatewayCall {
     upstreamBody: undefined,
     stripUsageChunk: false,
     metering: undefined,
+    guard: undefined,
     upstream: undefined,
     abort: undefined,
     reply: undefined,

@@ -1,9 +1,128 @@
+import type { Logger } from 'pino';
+import { fail } from '../../errors/index.ts';
+import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
+import type { Store } from '../../state/index.ts';
+import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
 
+export interface GuardStageDeps {
+  policies: GuardPolicies;
+  /** Where the audit record of a block goes. */
+  store: Store;
+  log: Logger;
+  /** Scores prompts for policies with moderation thresholds (the upstream's /v1/moderations). */
+  moderator?: Moderator | undefined;
+}
+
+/** The request field that holds the prompt, per endpoint. */
+const PROMPT_FIELD: Readonly<Record<string, string>> = {
+  '/v1/chat/completions': 'messages',
+  '/v1/responses': 'input',
+  '/v1/completions': 'prompt',
+  '/v1/embeddings': 'input',
+  '/v1/moderations': 'input',
+};
+
 /**
- * Stage 3: input policies (PII, moderation, prompt-injection rules; src/guard). Nothing is
- * configured yet, so it passes every call through at no cost.
+ * Stage 3: input policies (src/guard) for the key's organization, team and key. A block refuses the
+ * request with 400 `content_policy_violation` naming the policy and rule, writes an audit record, and
+ * sends nothing upstream; a redaction rewrites what goes upstream (placeholders, restored in the reply
+ * by guard-out when the policy says so). With no policy anywhere it reads a flag and one header and returns.
  */
-export function guardInStage(): Stage {
-  return { name: 'guard-in', run() {} };
+export function guardInStage(deps: GuardStageDeps): Stage {
+  const { policies } = deps;
+  return {
+    name: 'guard-in',
+    run(call: GatewayCall) {
+      const asked = call.headers[CLASSIFICATION_HEADER];
+      if (!policies.active) {
+        if (asked !== undefined) callerLabel(asked); // refused if it is not a label, policy or not
+        return;
+      }
+      const principal = call.principal;
+      if (!principal || !call.body) return;
+      const resolved = policies.resolve(principal);
+      const label = asked === undefined ? undefined : callerLabel(asked);
+      if (!resolved) return;
+      call.guard = { resolved, restore: undefined, label: maxLabel(resolved.compiled.classification.default_label, label) };
+      const field = PROMPT_FIELD[call.target!.route];
+      if (field === undefined) return;
+      const value = call.body[field];
+      const input = asGuardInput(value);
+      if (input === undefined) return;
+      const verdict = evaluateInput(resolved.compiled, input.value, { label });
+      call.guard.label = verdict.label;
+      if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
+      if (verdict.redacted !== input.value) {
+        call.guard.restore = verdict.restore;
+        const redacted = input.back(verdict.redacted);
+        call.body = { ...call.body, [field]: redacted };
+        call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
+      }
+      const thresholds = resolved.compiled.input.moderation;
+      if (thresholds && deps.moderator && Object.keys(thresholds).length > 0) return moderate(deps, deps.moderator, call, resolved, verdict.redacted, thresholds);
+    },
+  };
+}
+
+/** Moderation of the prompt as it will be sent (already redacted): a category at or above its threshold blocks or flags. */
+async function moderate(deps: GuardStageDeps, moderator: Moderator, call: GatewayCall, resolved: ResolvedPolicy, input: GuardInput, thresholds: ModerationThresholds): Promise<void> {
+  const texts: string[] = [];
+  forEachText(input, (text) => {
+    if (text.trim() !== '') texts.push(text);
+  });
+  if (texts.length === 0) return;
+  let scores;
+  try {
+    scores = await moderator.moderate(texts);
+  } catch (err) {
+    deps.log.warn({ err, reqId: call.requestId }, 'moderation call failed');
+    throw fail('guard_moderation_failed');
+  }
+  const judged = judgeModeration(thresholds, scores);
+  if (judged.action !== 'block') return;
+  const hit = judged.hits.find((h) => h.action === 'block')!;
+  const rule = `input.moderation.${hit.category}`;
+  const policy = blockingLayer(resolved, rule);
+  await auditBlock(deps, call, 'input', policy, rule, []);
+  throw fail('content_policy_violation', { what: 'request', policy, rule }, { param: PROMPT_FIELD[call.target!.route] ?? null });
+}
+
+/** The caller's sensitivity label: it can raise the request's label, never lower it below what the content shows. */
+const CLASSIFICATION_HEADER = 'x-tollgate-classification';
+
+function callerLabel(header: string | string[]): Label {
+  const label = parseLabel(Array.isArray(header) ? header[0] : header);
+  if (!label) throw fail('invalid_parameter', { param: CLASSIFICATION_HEADER, reason: 'expected public, internal, confidential or restricted' });
+  return label;
+}
+
+/** The prompt as the guard reads it (a string, or messages), and how to put a redacted one back. */
+function asGuardInput(value: unknown): { value: GuardInput; back: (v: GuardInput) => unknown } | undefined {
+  if (typeof value === 'string') return { value, back: (v) => v };
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  if (value.every((v) => typeof v === 'string')) {
+    // A list of prompts (completions, embeddings): each one a message.
+    return { value: value.map((content: string) => ({ content })), back: (v) => (v as { content: string }[]).map((m) => m.content) };
+  }
+  if (value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) return { value: value as GuardInput, back: (v) => v };
+  return undefined; // token arrays: nothing to read
+}
+
+async function refuse(deps: GuardStageDeps, call: GatewayCall, resolved: ResolvedPolicy, verdict: GuardVerdict<GuardInput>): Promise<never> {
+  const rule = verdict.blockedBy!;
+  call.guard!.label = verdict.label;
+  const policy = blockingLayer(resolved, rule);
+  await auditBlock(deps, call, 'input', policy, rule, verdict.findings);
+  throw fail('content_policy_violation', { what: 'request', policy, rule }, { param: PROMPT_FIELD[call.target!.route] ?? null });
+}
+
+/** Writes the audit record of a block (never the content); a failure to write is logged, the refusal stands. */
+export async function auditBlock(deps: GuardStageDeps, call: GatewayCall, side: 'input' | 'output', policy: string, rule: string, findings: readonly GuardFinding[]): Promise<void> {
+  const p = call.principal!;
+  try {
+    await auditGuardBlock(deps.store, { requestId: call.requestId, ip: call.ip, orgId: p.orgId, keyId: p.keyId, userId: p.userId, endpoint: call.endpoint, model: call.modelRequested, side, policy, rule, findings, label: call.guard?.label }, Date.now());
+  } catch (err) {
+    deps.log.error({ err, reqId: call.requestId }, 'could not write the audit record of a guardrail block');
+  }
 }

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { KeyService } from '../../access/index.ts';
+import type { GuardPolicies } from '../../guard/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import type { Meter } from '../../metering/index.ts';
 import type { ResponseCache } from '../../traffic/cache/index.ts';
+import type { Store } from '../../state/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
@@ -12,6 +14,7 @@ import { guardOutStage } from './guard-out.ts';
 import { meterStage } from './meter.ts';
 import { recordStage } from './record.ts';
 import { routeStage } from './route.ts';
+import { upstreamModerator } from './upstream-moderator.ts';
 import type { Stage } from './stage.ts';
 import type { RequestAuditWriter } from '../../compliance/index.ts';
 
@@ -27,6 +30,8 @@ export interface StageDeps {
   responseCache?: ResponseCache | undefined;
   /** Where /v1 requests go into the audit log; undefined at audit level `none`. */
   requestAudit?: RequestAuditWriter | undefined;
+  /** Guardrail policies (guard-in, guard-out) and the store their audit records go to. */
+  guard: { policies: GuardPolicies; store: Store };
 }
 
 /**
@@ -37,10 +42,10 @@ export function createStages(deps: StageDeps): Stage[] {
   return [
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
-    guardInStage(),
+    guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
     routeStage(deps.upstream, deps.responseCache),
     callStage(),
-    guardOutStage(),
+    guardOutStage({ ...deps.guard, log: deps.log }),
     meterStage(deps.meter),
     recordStage(deps.ledger, deps.log, deps.requestAudit),
   ];

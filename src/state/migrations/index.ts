@@ -10,6 +10,7 @@ import * as orgUnpricedModels from './0008-org-unpriced-models.ts';
 import * as workspace from './0009-workspace.ts';
 import * as compliance from './0010-compliance.ts';
 import * as ledgerCache from './0013-ledger-cache.ts';
+import * as guardPolicies from './0014-guard-policies.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-workspace': workspace,
   '0010-compliance': compliance,
   '0013-ledger-cache': ledgerCache,
+  '0014-guard-policies': guardPolicies,
 };
