@@ -56,6 +56,8 @@ export async function measureLedgerStall(seconds = 8, perSecond = 1_000): Promis
     cost_tier_discount_nanos: 0,
     estimated: 0,
     budget_periods: null,
+    attempts: 1,
+    deployments_tried: null,
   });
   // Warm up (statement caches, file growth), then measure.
   for (let i = 0; i < 2_000; i++) ledger.record(row());

@@ -27,7 +27,7 @@ import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/pri
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
-import { UpstreamClient } from './upstream/index.ts';
+import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -103,10 +103,13 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   let simulator: Simulator | undefined;
   let upstreamMode: Tollgate['upstreamMode'] = 'configured';
   let baseUrl = config.upstream.base_url ?? OPENAI_DEFAULT_BASE_URL;
-  if (config.upstream.api_key === undefined && config.upstream.base_url === undefined) {
+  let upstreamUrl = baseUrl;
+  const deployments = config.upstream.deployments;
+  if (deployments.length === 0 && config.upstream.api_key === undefined && config.upstream.base_url === undefined) {
     simulator = createSimulator();
     baseUrl = `${await simulator.listen(0, '127.0.0.1')}/v1`;
     upstreamMode = 'simulator';
+    upstreamUrl = baseUrl;
   }
   const upstream = new UpstreamClient({
     baseUrl,
@@ -115,6 +118,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     bodyIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
     connections: config.upstream.connections,
   });
+  const router = createRouter(config, baseUrl);
+  if (router) upstreamUrl = router.deployments[0]!.base_url;
 
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
@@ -181,7 +186,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         }
         return {
           ready: storeStatus === 'ok',
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router) },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
@@ -190,11 +195,12 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
     ...priceRoutes({ catalog, directory }),
+    ...deploymentRoutes({ router, homeOrgId: home.org.id }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
-  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
+  const stages = createStages({ log, keys, upstream, router, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
@@ -245,7 +251,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     budgets,
     url: '',
     upstreamMode,
-    upstreamUrl: baseUrl,
+    upstreamUrl,
     simulator,
     generatedAdminKey,
     async close() {
@@ -261,6 +267,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => background.drain(),
         () => changes.close(),
         () => upstream.destroy(),
+        () => router?.destroy(),
         () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
@@ -296,6 +303,61 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     throw explainListenError(err, config);
   }
   return tollgate;
+}
+
+/**
+ * The deployments, aliases and fallback chains of tollgate.yaml, or undefined when none is set (one
+ * upstream, exactly as before, with nothing added to the request path). Aliases or chains without
+ * deployments use the one upstream as a deployment named `default` that serves every model.
+ */
+function createRouter(config: Config, baseUrl: string): UpstreamRouter | undefined {
+  const u = config.upstream;
+  if (u.deployments.length === 0 && Object.keys(u.aliases).length === 0 && Object.keys(u.fallbacks).length === 0) return undefined;
+  const secrets = new Map(config.deploymentSecrets);
+  let deployments: Deployment[] = u.deployments;
+  if (deployments.length === 0) {
+    deployments = [{ id: 'default', provider: 'openai', base_url: baseUrl, weight: 1, priority: 0, models: ['*'], model_map: {}, limits: {}, attributes: { zero_retention: false, tags: [] } }];
+    if (u.api_key !== undefined) secrets.set('default', u.api_key);
+  }
+  for (const d of deployments) {
+    if (!d.api_key || secrets.has(d.id)) continue;
+    try {
+      secrets.set(d.id, resolveSecret(d.api_key, { env: process.env }));
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  upstream.deployments (deployment '${d.id}') api_key: ${(err as Error).message}`);
+    }
+  }
+  return new UpstreamRouter({
+    deployments,
+    secrets,
+    aliases: u.aliases,
+    fallbacks: u.fallbacks,
+    fallbackAfter: u.fallback_after,
+    retry: {
+      maxAttempts: u.retry.max_attempts,
+      baseDelayMs: u.retry.base_delay_ms,
+      maxDelayMs: u.retry.max_delay_ms,
+      deadlineMs: u.retry.deadline_ms,
+      attemptTimeoutMs: u.retry.attempt_timeout_ms,
+    },
+    breaker: { consecutiveFailures: u.circuit_breaker.consecutive_failures, coolDownMs: u.circuit_breaker.cool_down_ms },
+    headersTimeoutMs: u.headers_timeout_ms,
+    bodyIdleTimeoutMs: u.stream_idle_timeout_ms,
+    connections: u.connections,
+  });
+}
+
+/**
+ * `/ready`'s upstream part: the mode and, with deployments, how many circuits are closed, open and
+ * half open (`degraded` when one is open, `unavailable` when all are). Counts only: /ready is
+ * public, and which deployment is which is for `GET /api/deployments`.
+ */
+function upstreamReadiness(mode: Tollgate['upstreamMode'], router: UpstreamRouter | undefined): Record<string, unknown> {
+  if (!router) return { mode, status: 'configured' };
+  const circuits = { closed: 0, open: 0, half_open: 0 };
+  for (const state of Object.values(router.circuits(Date.now()))) circuits[state]++;
+  const total = router.deployments.length;
+  return { mode, status: circuits.open === 0 ? 'configured' : circuits.open === total ? 'unavailable' : 'degraded', circuits };
 }
 
 /** Holds the SQLite data directory for this server; another server on it is a ConfigError naming its pid. */

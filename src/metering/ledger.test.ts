@@ -38,6 +38,8 @@ function row(over: Partial<UsageRecord>): UsageRecord {
     cost_tier_discount_nanos: 0,
     estimated: 0,
     budget_periods: null,
+    attempts: 1,
+    deployments_tried: null,
     ...over,
   };
 }

@@ -189,6 +189,7 @@ const LEDGER_COLUMNS: readonly (readonly [keyof UsageRecord, 0 | null])[] = [
   ['error_code', null], ['service_tier', null], ['cost_nanos', null], ['cost_input_nanos', 0], ['cost_cached_nanos', 0],
   ['cost_cache_write_nanos', 0], ['cost_output_nanos', 0], ['cost_reasoning_nanos', 0], ['cost_audio_nanos', 0],
   ['cost_tier_discount_nanos', 0], ['estimated', 0], ['budget_periods', null],
+  ['attempts', 0], ['deployments_tried', null],
 ];
 
 /** Inserts rows with one prepared statement; run inside a transaction open on the same connection. */

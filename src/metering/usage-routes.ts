@@ -74,6 +74,10 @@ const UsageRow = z.object({
     })
     .nullable(),
   budget_periods: z.array(z.string()),
+  /** Upstream attempts (retries and fallbacks included); 0: none was made. */
+  attempts: z.number().int(),
+  /** The deployments tried, in order (empty without deployments). */
+  deployments_tried: z.array(z.string()),
 });
 const UsageList = z.object({
   object: z.literal('list'),
@@ -166,7 +170,7 @@ export function usageRoutes(deps: UsageRouteDeps): AnyRoute[] {
 function view(r: UsageRecord) {
   const {
     cost_nanos, cost_input_nanos, cost_cached_nanos, cost_cache_write_nanos, cost_output_nanos, cost_reasoning_nanos,
-    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, ...rest
+    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, deployments_tried, ...rest
   } = r;
   return {
     ...rest,
@@ -187,5 +191,6 @@ function view(r: UsageRecord) {
             tier_discount_usd: formatUsd(cost_tier_discount_nanos),
           },
     budget_periods: budget_periods ? budget_periods.split(',') : [],
+    deployments_tried: deployments_tried ? deployments_tried.split(',') : [],
   };
 }

@@ -91,6 +91,10 @@ export interface UsageRecordTable {
   estimated: Generated<number>;
   /** `budget_id:period_id` pairs the request was charged to, comma-separated. */
   budget_periods: string | null;
+  /** Upstream attempts made (retries and fallbacks included); 0 when none was made. */
+  attempts: Generated<number>;
+  /** The deployment ids tried, in order, comma-separated; null without deployments. */
+  deployments_tried: string | null;
   org_id: string | null;
   team_id: string | null;
   user_id: string | null;

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/index.ts';
 import type { TollgateError } from '../../errors/index.ts';
 import type { MeteringState } from '../../metering/index.ts';
 import type { TokenUsage } from '../../metering/index.ts';
-import type { UpstreamClient } from '../../upstream/index.ts';
+import type { FallbackStep, UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
 import type { StageName } from './stage.ts';
@@ -55,8 +55,14 @@ export interface GatewayCall {
   /** Filled by admit (reservation) and meter (cost). */
   metering: MeteringState | undefined;
 
-  /** The upstream chosen by route. */
+  /** The upstream chosen by route (the single configured upstream, when no deployments are). */
   upstream: UpstreamClient | undefined;
+  /** With deployments configured: the model to serve (alias resolved) and its fallback steps (route). */
+  plan: { model: string | null; chain: FallbackStep[] } | undefined;
+  /** Upstream attempts made (call); 0 when the request never reached an upstream. */
+  attempts: number;
+  /** The deployments tried, in order, comma-separated (null without deployments). */
+  deploymentsTried: string | null;
   /** Aborts the upstream request (client gone, stream broken). */
   abort: AbortController | undefined;
   reply: UpstreamReply | undefined;
@@ -115,6 +121,9 @@ export function newCall(n: NewCall): GatewayCall {
     stripUsageChunk: false,
     metering: undefined,
     upstream: undefined,
+    plan: undefined,
+    attempts: 0,
+    deploymentsTried: null,
     abort: undefined,
     reply: undefined,
     upstreamStatus: null,

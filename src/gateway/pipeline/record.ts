@@ -51,6 +51,8 @@ export function recordStage(ledger: UsageLedger, log: Logger): Stage {
         cost_tier_discount_nanos: cost?.tierDiscount ?? 0,
         estimated: metering?.estimated ? 1 : 0,
         budget_periods: metering?.reservation ? metering.reservation.periods.join(',') || null : null,
+        attempts: call.attempts,
+        deployments_tried: call.deploymentsTried,
       });
       log.info(
         {

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { KeyService } from '../../access/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import type { Meter } from '../../metering/index.ts';
-import type { UpstreamClient } from '../../upstream/index.ts';
+import type { UpstreamClient, UpstreamRouter } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
 import { callStage } from './call.ts';
+import { failoverCallStage } from './call-failover.ts';
 import { guardInStage } from './guard-in.ts';
 import { guardOutStage } from './guard-out.ts';
 import { meterStage } from './meter.ts';
@@ -17,6 +18,8 @@ export interface StageDeps {
   log: Logger;
   keys: KeyService;
   upstream: UpstreamClient;
+  /** Deployments, aliases, fallbacks (tollgate.yaml's upstream.deployments); undefined: the one upstream above. */
+  router?: UpstreamRouter | undefined;
   ledger: UsageLedger;
   /** Budgets and cost; undefined when metering is off. */
   meter: Meter | undefined;
@@ -32,8 +35,8 @@ export function createStages(deps: StageDeps): Stage[] {
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
     guardInStage(),
-    routeStage(deps.upstream),
-    callStage(),
+    routeStage(deps.upstream, deps.router),
+    deps.router ? failoverCallStage(deps.router) : callStage(),
     guardOutStage(),
     meterStage(deps.meter),
     recordStage(deps.ledger, deps.log),
