@@ -95,6 +95,12 @@ export class UpstreamRouter {
     return served(model) || chain.some((s) => (s.model === undefined ? this.deployments.some((d) => d.id === s.deployment) : served(s.model)));
   }
 
+  /** Whether some deployment serving `model` has a circuit that lets a request through now. */
+  anyCircuitAllows(model: string, now: number): boolean {
+    for (const d of this.deployments) if (serves(d, model) && this.breakers.allows(d.id, now)) return true;
+    return false;
+  }
+
   /** How long until the first open circuit lets a probe through (for a 503's Retry-After). */
   retryAfterMs(now: number): number {
     const from = this.deployments.map((d) => this.breakers.get(d.id).snapshot(now).probeFrom).filter((t): t is number => t !== null);

@@ -31,8 +31,7 @@ export function routeStage(upstream: UpstreamClient, router?: UpstreamRouter): S
       const chain = router.chainFor(asked, model);
       if (!router.canServe(model, chain)) throw fail('model_not_found', { model: asked }, { param: 'model' });
       const now = Date.now();
-      const open = (m: string) => router.balancer.pick(router.deployments, { model: m, now }) === undefined;
-      if (open(model) && chain.every((s) => (s.model === undefined ? !router.breakers.allows(s.deployment, now) : open(s.model)))) {
+      if (!router.anyCircuitAllows(model, now) && chain.every((s) => (s.model === undefined ? !router.breakers.allows(s.deployment, now) : !router.anyCircuitAllows(s.model, now)))) {
         throw fail('upstreams_unavailable', { model: asked }, { headers: { 'retry-after': String(Math.max(1, Math.ceil(router.retryAfterMs(now) / 1000))) } });
       }
       call.plan = { model, chain };
