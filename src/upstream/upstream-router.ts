@@ -8,6 +8,8 @@ import { ModelAliases } from './model-aliases.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import { UpstreamClient } from './upstream-client.ts';
 
+const NO_STEPS: readonly FallbackStep[] = [];
+
 export interface UpstreamRouterOptions {
   deployments: readonly Deployment[];
   /** Deployment id → its secret (resolved from its reference at start-up). */
@@ -61,7 +63,8 @@ export class UpstreamRouter {
     this.deployments = o.deployments;
     this.anyModel = o.deployments.map((d) => ({ ...d, models: ['*'] }));
     this.aliases = new ModelAliases(o.aliases);
-    this.chains = parseFallbackChains(o.fallbacks);
+    // Aliases in chains are resolved once here, not per request.
+    this.chains = new Map([...parseFallbackChains(o.fallbacks)].map(([from, steps]) => [from, steps.map((s) => (s.model === undefined ? s : { model: this.aliases.resolve(s.model) }))]));
     this.breakers = new CircuitBreakers({ consecutiveFailures: o.breaker.consecutiveFailures, coolDownMs: o.breaker.coolDownMs, probeTimeoutMs: o.retry.attemptTimeoutMs });
     this.balancer = new Balancer({ stats: this.stats, available: this.breakers.allows });
     this.retry = new RetryPolicy({ maxAttempts: o.retry.maxAttempts, baseDelayMs: o.retry.baseDelayMs, maxDelayMs: o.retry.maxDelayMs, deadlineMs: o.retry.deadlineMs });
@@ -84,9 +87,8 @@ export class UpstreamRouter {
   }
 
   /** The fallback steps after `model` (asked as `asked`, an alias or the model itself). */
-  chainFor(asked: string, model: string): FallbackStep[] {
-    const steps = this.chains.get(asked) ?? this.chains.get(model) ?? [];
-    return steps.map((s) => (s.model === undefined ? s : { model: this.aliases.resolve(s.model) }));
+  chainFor(asked: string, model: string): readonly FallbackStep[] {
+    return this.chains.get(asked) ?? this.chains.get(model) ?? NO_STEPS;
   }
 
   /** Whether some deployment serves `model` or a step of its chain. */

@@ -58,7 +58,7 @@ export interface GatewayCall {
   /** The upstream chosen by route (the single configured upstream, when no deployments are). */
   upstream: UpstreamClient | undefined;
   /** With deployments configured: the model to serve (alias resolved) and its fallback steps (route). */
-  plan: { model: string | null; chain: FallbackStep[] } | undefined;
+  plan: { model: string | null; chain: readonly FallbackStep[] } | undefined;
   /** Upstream attempts made (call); 0 when the request never reached an upstream. */
   attempts: number;
   /** The deployments tried, in order, comma-separated (null without deployments). */
