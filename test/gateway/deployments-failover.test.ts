@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import OpenAI from 'openai';
 import { computeCost } from '../../src/metering/prices/index.ts';
 import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { expectError } from '../support/errors.ts';
@@ -173,6 +174,56 @@ describe('deployments: deadline, fallback chains, aliases, circuit breaker', () 
     const res = await r.gw.call('/v1/chat/completions', { body: hello() });
     assert.equal(res.status, 200, 'served by the deployment that has quota');
     assert.equal(chatCalls(r.a) - before, 1, 'the out-of-quota deployment is asked once');
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('the official SDK, streaming through an alias whose deployment fails first, gets one whole answer', async () => {
+    const r = await rig((a, b) => [dep('sim-a', a, { models: ['gpt-4o-mini'] }), dep('sim-b', b, { models: ['gpt-4o-mini'], priority: 1 })], {
+      TOLLGATE_MODEL_ALIASES: JSON.stringify({ fast: 'gpt-4o-mini' }),
+    });
+    try {
+      r.a.faults.push({ kind: 'status', status: 502 });
+      const client = new OpenAI({ baseURL: `${r.gw.url}/v1`, apiKey: r.gw.adminKey, maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'hello there' }] });
+      let text = '';
+      let model = '';
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        model = chunk.model;
+      }
+      assert.ok(text.length > 0);
+      assert.ok(model.startsWith('gpt-4o-mini'));
+      const sent = r.b.requests.at(-1)!.body as { model: string; stream_options?: { include_usage?: boolean } };
+      assert.equal(sent.model, 'gpt-4o-mini', 'the alias is resolved before the upstream sees it');
+      assert.equal(sent.stream_options?.include_usage, true, 'usage is still asked for, so the stream is metered');
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a client that leaves while the gateway waits out a Retry-After ends the request: no further attempt, one 499 row', async () => {
+    const r = await rig((a) => [dep('only', a)]);
+    try {
+      r.a.faults.push({ kind: 'status', status: 429, retry_after: 2 });
+      const gone = new AbortController();
+      const pending = fetch(`${r.gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${r.gw.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(hello()),
+        signal: gone.signal,
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      gone.abort();
+      await pending;
+      // The wait is cut short: the request is over (and recorded) well before the Retry-After ends.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await r.gw.tg.ledger.flush();
+      const rows = await r.gw.tg.store.db.selectFrom('usage_records').select(['status', 'attempts', 'error_code']).execute();
+      assert.deepEqual(rows, [{ status: 499, attempts: 1, error_code: 'client_closed' }]);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      assert.equal(chatCalls(r.a), 1, 'no attempt after the client left');
     } finally {
       await r.close();
     }
