@@ -318,6 +318,22 @@ describe('deployments: deadline, fallback chains, aliases, circuit breaker', () 
     }
   });
 
+  test('after the cool-down one probe goes to the open deployment; its success closes the circuit', async () => {
+    const r = await rig((a, b) => [dep('sim-a', a), dep('sim-b', b, { priority: 1 })], { TOLLGATE_BREAKER_FAILURES: '1', TOLLGATE_BREAKER_COOL_DOWN_MS: '300' });
+    try {
+      r.a.faults.push({ kind: 'status', status: 500 });
+      assert.equal((await r.gw.call('/v1/chat/completions', { body: hello() })).status, 200);
+      const state = async () => ((await (await r.gw.call('/api/deployments')).json()) as { data: { id: string; circuit: { state: string } }[] }).data.find((d) => d.id === 'sim-a')!.circuit.state;
+      assert.equal(await state(), 'open');
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const res = await r.gw.call('/v1/chat/completions', { body: hello() });
+      assert.deepEqual((await rowOf(r.gw, res)).deployments_tried, ['sim-a'], 'the probe');
+      assert.equal(await state(), 'closed');
+    } finally {
+      await r.close();
+    }
+  });
+
   test('without deployments /api/deployments is an empty list and only owners may read it', async () => {
     const gw = await startGateway();
     try {
