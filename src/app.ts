@@ -146,7 +146,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     reloadIntervalMs: config.metering.reload_interval_ms,
   });
   const unpriced = new UnpricedModels(store, log);
-  const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
+  const resolveModel = router && ((model: string) => router.aliases.resolve(model));
+  const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model), resolveModel }) : undefined;
   const retention = scheduleRetention(ledger, config.metering.ledger_retention_days, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.mail.smtp_url ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from }) : undefined;

@@ -283,6 +283,13 @@ describe('deployments: deadline, fallback chains, aliases, circuit breaker', () 
       const row = await rowOf(r.gw, res);
       assert.equal(row.model_requested, 'fast');
       await expectError(r.gw.call('/v1/chat/completions', { body: hello('gpt-4o') }), 404, 'model_not_found', 'model');
+      // Under a budget the alias is reserved at its model's price (an alias has no price of its own).
+      const created = (await (await r.gw.call('/api/keys', { body: { name: 'budgeted', kind: 'service', team_id: r.gw.tg.home.defaultTeam.id, role: 'member' } })).json()) as { id: string; key: string };
+      const budget = await r.gw.call('/api/budgets', { body: { scope: 'key', scope_id: created.id, period: 'total', limit_usd: '10.00', name: 'alias budget' } });
+      assert.equal(budget.status, 201, await budget.clone().text());
+      const budgeted = await r.gw.call('/v1/chat/completions', { key: created.key, body: hello('fast') });
+      assert.equal(budgeted.status, 200, await budgeted.clone().text());
+      assert.ok(usdToNanos((await rowOf(r.gw, budgeted)).cost_usd!) > 0);
     } finally {
       await r.close();
     }
