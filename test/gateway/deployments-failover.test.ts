@@ -137,6 +137,21 @@ describe('deployments: retries and failover between two simulators', () => {
 });
 
 describe('deployments: deadline, fallback chains, aliases, circuit breaker', () => {
+  test('a JSON answer cut short (not valid JSON) from one deployment is answered by the other, billed once', async () => {
+    const r = await rig((a, b) => [dep('sim-a', a), dep('sim-b', b, { priority: 1 })]);
+    try {
+      r.a.faults.push({ kind: 'malformed' });
+      const res = await r.gw.call('/v1/chat/completions', { body: hello() });
+      assert.equal(res.status, 200, await res.clone().text());
+      const row = await rowOf(r.gw, res);
+      assert.deepEqual(row.deployments_tried, ['sim-a', 'sim-b']);
+      const usage = { prompt: row.prompt_tokens, cached: 0, completion: row.completion_tokens, reasoning: 0, audioIn: 0, audioOut: 0 };
+      assert.equal(usdToNanos(row.cost_usd!), computeCost(usage, r.gw.tg.catalog.priceFor(row.model_served!, Date.now()), null).total);
+    } finally {
+      await r.close();
+    }
+  });
+
   test('a 429 storm with Retry-After on one deployment is served by the other; alone, it is waited for', async () => {
     const r = await rig((a, b) => [dep('sim-a', a), dep('sim-b', b, { priority: 1 })]);
     try {

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { fail, TollgateError } from '../../errors/index.ts';
 import { callWithFailover, headerGetter, type AttemptResult, type AttemptTarget, type UpstreamRouter } from '../../upstream/index.ts';
+import { answerFacts, type AnswerFacts } from '../reply/json-reply.ts';
 import { passedHeaders, upstreamError } from '../upstream-error.ts';
 import { acceptJson, readBuffer, unreachable } from './call.ts';
 import type { GatewayCall } from './call-context.ts';
@@ -10,6 +11,7 @@ import type { Stage } from './stage.ts';
 interface Answer {
   res: Dispatcher.ResponseData;
   body: Buffer | undefined;
+  facts: AnswerFacts | undefined;
   abort: AbortController;
 }
 
@@ -49,6 +51,8 @@ async function callDeployments(call: GatewayCall, router: UpstreamRouter): Promi
   const attempt = async (t: AttemptTarget): Promise<AttemptResult<Answer>> => {
     if (client.signal.aborted) throw fail('client_closed');
     tried.push(t.deployment.id);
+    // What the meter sees is the last attempt's status only: an earlier answer that broke is not billed.
+    lastStatus = null;
     const upstream = router.client(t.deployment.id);
     const abort = new AbortController();
     const onGone = () => abort.abort();
@@ -88,7 +92,7 @@ async function callDeployments(call: GatewayCall, router: UpstreamRouter): Promi
     }
     if (call.stream) {
       clearTimeout(timer); // the stream's idle timeout takes over; the client's leaving still aborts it
-      return { ok: true, value: { res, body: undefined, abort }, latencyMs };
+      return { ok: true, value: { res, body: undefined, facts: undefined, abort }, latencyMs };
     }
     let body: Buffer;
     try {
@@ -101,7 +105,13 @@ async function callDeployments(call: GatewayCall, router: UpstreamRouter): Promi
       return { ok: false, failure: { status: timedOut ? 408 : undefined }, latencyMs };
     }
     stop();
-    return { ok: true, value: { res, body, abort }, latencyMs };
+    // An answer that is not valid JSON is the deployment's failure: another may answer properly.
+    const facts = answerFacts(body);
+    if (!facts) {
+      lastError = fail('upstream_invalid_response');
+      return { ok: false, failure: { status: 502 }, latencyMs };
+    }
+    return { ok: true, value: { res, body, facts, abort }, latencyMs };
   };
 
   const sleep = (ms: number) =>
@@ -144,7 +154,7 @@ async function callDeployments(call: GatewayCall, router: UpstreamRouter): Promi
     if (outcome.reason === 'deadline' && lastError?.status !== 429) throw fail('upstream_deadline', { attempts: tried.length }, { cause: lastError });
     throw lastError ?? fail('upstream_unreachable');
   }
-  const { res, body, abort } = outcome.value;
+  const { res, body, facts, abort } = outcome.value;
   call.abort = abort;
   call.upstream = router.client(outcome.deployment);
   call.upstreamStatus = res.statusCode;
@@ -154,7 +164,7 @@ async function callDeployments(call: GatewayCall, router: UpstreamRouter): Promi
     call.reply = { kind: 'stream', status: res.statusCode, headers: passedHeaders(res.headers), body: res.body };
     return;
   }
-  acceptJson(call, res.statusCode, res.headers, body);
+  acceptJson(call, res.statusCode, res.headers, body, facts);
 }
 
 /** The request body for the model sent upstream: as it came when that is the model asked for, else with `model` replaced. */

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ModelMatcher } from '../../access/index.ts';
 import { fail, TollgateError } from '../../errors/index.ts';
-import { answerFacts } from '../reply/json-reply.ts';
+import { answerFacts, type AnswerFacts } from '../reply/json-reply.ts';
 import { passedHeaders, upstreamError } from '../upstream-error.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
@@ -61,10 +61,10 @@ async function received(call: GatewayCall, res: Dispatcher.ResponseData): Promis
 }
 
 /** A JSON answer read whole: the model served, its tier and usage, and the reply to send. */
-export function acceptJson(call: GatewayCall, status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer): void {
-  const allowed = call.principal?.allowedModels;
-  if (allowed && call.target?.route === '/v1/models') body = onlyAllowed(body, allowed);
-  const facts = answerFacts(body);
+export function acceptJson(call: GatewayCall, status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer, known?: AnswerFacts): void {
+  const filter = call.target?.route === '/v1/models' ? call.principal?.allowedModels : undefined;
+  if (filter) body = onlyAllowed(body, filter);
+  const facts = known && !filter ? known : answerFacts(body);
   if (!facts) throw fail('upstream_invalid_response');
   call.modelServed = facts.model;
   call.serviceTier = facts.serviceTier;
