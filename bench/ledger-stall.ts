@@ -62,6 +62,8 @@ export async function measureLedgerStall(seconds = 8, perSecond = 1_000, writerT
     budget_periods: null,
     cache_status: null,
     cache_saved_nanos: 0,
+    attempts: 1,
+    deployments_tried: null,
   });
   // Warm up (statement caches, file growth), then measure.
   for (let i = 0; i < 2_000; i++) ledger.record(row());

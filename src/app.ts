@@ -30,7 +30,7 @@ import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/pri
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
-import { UpstreamClient } from './upstream/index.ts';
+import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
@@ -110,10 +110,13 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   let simulator: Simulator | undefined;
   let upstreamMode: Tollgate['upstreamMode'] = 'configured';
   let baseUrl = config.upstream.base_url ?? OPENAI_DEFAULT_BASE_URL;
-  if (config.upstream.api_key === undefined && config.upstream.base_url === undefined) {
+  let upstreamUrl = baseUrl;
+  const deployments = config.upstream.deployments;
+  if (deployments.length === 0 && config.upstream.api_key === undefined && config.upstream.base_url === undefined) {
     simulator = createSimulator();
     baseUrl = `${await simulator.listen(0, '127.0.0.1')}/v1`;
     upstreamMode = 'simulator';
+    upstreamUrl = baseUrl;
   }
   const upstream = new UpstreamClient({
     baseUrl,
@@ -122,6 +125,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     bodyIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
     connections: config.upstream.connections,
   });
+  const router = createRouter(config, baseUrl);
+  if (router) upstreamUrl = router.deployments[0]!.base_url;
 
   const directory = new Directory(store);
   const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
@@ -153,7 +158,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     reloadIntervalMs: config.metering.reload_interval_ms,
   });
   const unpriced = new UnpricedModels(store, log);
-  const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;
+  const resolveModel = router && ((model: string) => router.aliases.resolve(model));
+  const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model), resolveModel }) : undefined;
   const retention = scheduleRetention(ledger, config.metering.ledger_retention_days, log);
   const housekeeping = scheduleAccessHousekeeping(store, sessions, log);
   const mailer = config.mail.smtp_url ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from }) : undefined;
@@ -194,7 +200,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         }
         return {
           ready: storeStatus === 'ok',
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router) },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
@@ -203,6 +209,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
     ...priceRoutes({ catalog, directory }),
+    ...deploymentRoutes({ router, homeOrgId: home.org.id }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...guardPolicyRoutes({ store, policies: guardPolicies, policyStore: guardPolicyStore, directory }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
@@ -216,7 +223,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
   const requestAudit = config.compliance.audit_requests === 'metadata' ? new RequestAuditWriter(store, log) : undefined;
-  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit, guard: { policies: guardPolicies, store } });
+  const stages = createStages({ log, keys, upstream, router, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit, guard: { policies: guardPolicies, store } });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
@@ -268,7 +275,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     budgets,
     url: '',
     upstreamMode,
-    upstreamUrl: baseUrl,
+    upstreamUrl,
     simulator,
     generatedAdminKey,
     async close() {
@@ -284,6 +291,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => background.drain(),
         () => changes.close(),
         () => upstream.destroy(),
+        () => router?.destroy(),
         () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
@@ -337,6 +345,61 @@ function transportOf(config: Config): ReturnType<typeof readTransport> {
   } catch (err) {
     throw new ConfigError(`${(err as Error).message} (server.tls_cert_file / TOLLGATE_TLS_CERT_FILE, server.tls_key_file / TOLLGATE_TLS_KEY_FILE)`);
   }
+}
+
+/**
+ * The deployments, aliases and fallback chains of tollgate.yaml, or undefined when none is set (one
+ * upstream, exactly as before, with nothing added to the request path). Aliases or chains without
+ * deployments use the one upstream as a deployment named `default` that serves every model.
+ */
+function createRouter(config: Config, baseUrl: string): UpstreamRouter | undefined {
+  const u = config.upstream;
+  if (u.deployments.length === 0 && Object.keys(u.aliases).length === 0 && Object.keys(u.fallbacks).length === 0) return undefined;
+  const secrets = new Map(config.deploymentSecrets);
+  let deployments: Deployment[] = u.deployments;
+  if (deployments.length === 0) {
+    deployments = [{ id: 'default', provider: 'openai', base_url: baseUrl, weight: 1, priority: 0, models: ['*'], model_map: {}, limits: {}, attributes: { zero_retention: false, tags: [] } }];
+    if (u.api_key !== undefined) secrets.set('default', u.api_key);
+  }
+  for (const d of deployments) {
+    if (!d.api_key || secrets.has(d.id)) continue;
+    try {
+      secrets.set(d.id, resolveSecret(d.api_key, { env: process.env }));
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  upstream.deployments (deployment '${d.id}') api_key: ${(err as Error).message}`);
+    }
+  }
+  return new UpstreamRouter({
+    deployments,
+    secrets,
+    aliases: u.aliases,
+    fallbacks: u.fallbacks,
+    fallbackAfter: u.fallback_after,
+    retry: {
+      maxAttempts: u.retry.max_attempts,
+      baseDelayMs: u.retry.base_delay_ms,
+      maxDelayMs: u.retry.max_delay_ms,
+      deadlineMs: u.retry.deadline_ms,
+      attemptTimeoutMs: u.retry.attempt_timeout_ms,
+    },
+    breaker: { consecutiveFailures: u.circuit_breaker.consecutive_failures, coolDownMs: u.circuit_breaker.cool_down_ms },
+    headersTimeoutMs: u.headers_timeout_ms,
+    bodyIdleTimeoutMs: u.stream_idle_timeout_ms,
+    connections: u.connections,
+  });
+}
+
+/**
+ * `/ready`'s upstream part: the mode and, with deployments, how many circuits are closed, open and
+ * half open (`degraded` when one is open, `unavailable` when all are). Counts only: /ready is
+ * public, and which deployment is which is for `GET /api/deployments`.
+ */
+function upstreamReadiness(mode: Tollgate['upstreamMode'], router: UpstreamRouter | undefined): Record<string, unknown> {
+  if (!router) return { mode, status: 'configured' };
+  const circuits = { closed: 0, open: 0, half_open: 0 };
+  for (const state of Object.values(router.circuits(Date.now()))) circuits[state]++;
+  const total = router.deployments.length;
+  return { mode, status: circuits.open === 0 ? 'configured' : circuits.open === total ? 'unavailable' : 'degraded', circuits };
 }
 
 /** Holds the SQLite data directory for this server; another server on it is a ConfigError naming its pid. */

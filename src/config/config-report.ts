@@ -25,7 +25,9 @@ export function reportConfig(loaded: LoadedConfig): SettingReport[] {
   return SETTINGS.map((leaf) => {
     let value: unknown = loaded.config;
     for (const key of leaf.path) value = (value as Record<string, unknown>)[key];
-    const shown = value === undefined ? null : leaf.meta.secret === 'value' ? MASK : leaf.meta.secret === 'url' ? maskUrl(String(value), MASK) : value;
+    let shown = value === undefined ? null : leaf.meta.secret === 'value' ? MASK : leaf.meta.secret === 'url' ? maskUrl(String(value), MASK) : value;
+    // Deployments, aliases and fallbacks are lists and maps (secrets in them are references only): shown as JSON.
+    if (shown !== null && typeof shown === 'object' && !(Array.isArray(shown) && shown.every((v) => typeof v === 'string'))) shown = JSON.stringify(shown);
     return {
       name: leaf.name,
       value: shown as SettingReport['value'],

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseAllowance } from '../http/index.ts';
 import { fromText, onOffText, setting } from './setting.ts';
+import { deploymentListSchema, fallbackChainsSchema, modelAliasesSchema, upstreamCrossIssues } from './upstream-schema.ts';
 
 // The one description of Tollgate's configuration: each setting's place in tollgate.yaml, its type,
 // default and checks, the environment variable that overrides it, and whether it is a secret.
@@ -11,6 +12,15 @@ const positiveInt = (fallback: number) => z.preprocess(fromText, z.number().int(
 const intBetween = (min: number, max: number) => z.preprocess(fromText, z.number().int().min(min).max(max));
 const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), { message: 'must be an http(s) URL' });
 const absolutePath = z.string().min(1).transform((p) => resolve(p));
+/** An environment variable holding a list or map is JSON; a malformed one is left for the schema to refuse. */
+const jsonText = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+};
 
 const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
@@ -77,19 +87,51 @@ const store = z.strictObject({
   ),
 });
 
-const upstream = z.strictObject({
-  /** Any OpenAI-compatible server; unset (and no key): the built-in simulator. */
-  /** A URL secret: a proxy in front of the upstream may take its credential in the URL. */
-  base_url: setting(z.string().refine((v) => URL.canParse(v), { message: 'must be a URL' }).optional(), { env: 'OPENAI_BASE_URL', secret: 'url' }),
-  /** The upstream key. Unset (and no base URL): the built-in simulator. */
-  api_key: setting(z.string().min(1).optional(), { env: 'OPENAI_API_KEY', secret: 'value' }),
-  /** Time allowed for the upstream to send response headers. */
-  headers_timeout_ms: setting(positiveInt(600_000), { env: 'TOLLGATE_UPSTREAM_TIMEOUT_MS' }),
-  /** A stream whose upstream sends nothing for this long is ended with an error. */
-  stream_idle_timeout_ms: setting(positiveInt(120_000), { env: 'TOLLGATE_STREAM_IDLE_TIMEOUT_MS' }),
-  /** Upstream connections kept open at most (one per request in flight: each open stream holds one). */
-  connections: setting(positiveInt(2048), { env: 'TOLLGATE_UPSTREAM_CONNECTIONS' }),
-});
+const upstream = z
+  .strictObject({
+    /** Any OpenAI-compatible server; unset (and no key): the built-in simulator. */
+    /** A URL secret: a proxy in front of the upstream may take its credential in the URL. */
+    base_url: setting(z.string().refine((v) => URL.canParse(v), { message: 'must be a URL' }).optional(), { env: 'OPENAI_BASE_URL', secret: 'url' }),
+    /** The upstream key. Unset (and no base URL): the built-in simulator. */
+    api_key: setting(z.string().min(1).optional(), { env: 'OPENAI_API_KEY', secret: 'value' }),
+    /** Time allowed for the upstream to send response headers. */
+    headers_timeout_ms: setting(positiveInt(600_000), { env: 'TOLLGATE_UPSTREAM_TIMEOUT_MS' }),
+    /** A stream whose upstream sends nothing for this long is ended with an error. */
+    stream_idle_timeout_ms: setting(positiveInt(120_000), { env: 'TOLLGATE_STREAM_IDLE_TIMEOUT_MS' }),
+    /** Upstream connections kept open at most (one per request in flight: each open stream holds one). */
+    connections: setting(positiveInt(2048), { env: 'TOLLGATE_UPSTREAM_CONNECTIONS' }),
+    /** Several upstreams (docs/traffic.md); set: they replace base_url and api_key. Secrets by reference only. */
+    deployments: setting(z.preprocess(jsonText, deploymentListSchema).default([]), { env: 'TOLLGATE_DEPLOYMENTS' }),
+    /** `alias: model` names clients may use (`fast: gpt-4o-mini`). */
+    aliases: setting(z.preprocess(jsonText, modelAliasesSchema).default({}), { env: 'TOLLGATE_MODEL_ALIASES' }),
+    /** `model: [next, …]`: what serves a model (or alias) when it keeps failing; a step is a model or `{ deployment: id }`. */
+    fallbacks: setting(z.preprocess(jsonText, fallbackChainsSchema).default({}), { env: 'TOLLGATE_FALLBACKS' }),
+    /** Failures on one step of a chain before the next step is tried. */
+    fallback_after: setting(intBetween(1, 10).default(2), { env: 'TOLLGATE_FALLBACK_AFTER' }),
+    retry: z
+      .strictObject({
+        /** Attempts per request in all (the first included); 1: no retry. */
+        max_attempts: setting(intBetween(1, 10).default(3), { env: 'TOLLGATE_RETRY_MAX_ATTEMPTS' }),
+        /** First backoff ceiling (full jitter: a random wait up to it); doubles per attempt. */
+        base_delay_ms: setting(intBetween(0, 60_000).default(500), { env: 'TOLLGATE_RETRY_BASE_DELAY_MS' }),
+        max_delay_ms: setting(intBetween(0, 600_000).default(8_000), { env: 'TOLLGATE_RETRY_MAX_DELAY_MS' }),
+        /** A request's whole time until its answer starts, attempts and waits included. */
+        deadline_ms: setting(positiveInt(60_000), { env: 'TOLLGATE_RETRY_DEADLINE_MS' }),
+        /** One attempt's time until its response headers (or, not streamed, its whole body). */
+        attempt_timeout_ms: setting(positiveInt(30_000), { env: 'TOLLGATE_ATTEMPT_TIMEOUT_MS' }),
+      })
+      .prefault({}),
+    circuit_breaker: z
+      .strictObject({
+        consecutive_failures: setting(intBetween(1, 1_000).default(5), { env: 'TOLLGATE_BREAKER_FAILURES' }),
+        /** How long an open circuit refuses before one probe is let through. */
+        cool_down_ms: setting(positiveInt(30_000), { env: 'TOLLGATE_BREAKER_COOL_DOWN_MS' }),
+      })
+      .prefault({}),
+  })
+  .superRefine((u, ctx) => {
+    for (const issue of upstreamCrossIssues(u)) ctx.addIssue({ code: 'custom', ...issue });
+  });
 
 const sessions = z.strictObject({
   /** A session ends after this long without a request. */
@@ -233,6 +275,8 @@ export const ConfigShape = z.strictObject({
  */
 export const ConfigSchema = ConfigShape.transform((c) => ({
   ...c,
+  /** Deployment id → its resolved secret, filled by the loader (never from the file: no setting writes here). */
+  deploymentSecrets: new Map<string, string>(),
   http: {
     ...c.http,
     // Behind a trusted proxy every connection comes from the proxy: no cap unless one is set.

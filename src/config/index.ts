@@ -4,3 +4,4 @@ export { loadConfig, loadConfigWithSources, SETTINGS, type LoadedConfig, type Lo
 export { MASK, reportConfig, type SettingReport } from './config-report.ts';
 export type { SecretRef } from './secret-ref.ts';
 export { maskUrl } from './url-secrets.ts';
+export { deploymentListSchema, deploymentSchema, fallbackChainsSchema, modelAliasesSchema, secretRefSchema, upstreamCrossIssues } from './upstream-schema.ts';

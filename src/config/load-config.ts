@@ -85,6 +85,7 @@ export function loadConfigWithSources(env: NodeJS.ProcessEnv = process.env, opti
 
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => describeIssue(issue, sources, file)));
+  if (parsed.success) problems.push(...resolveDeploymentSecrets(parsed.data, env, sources.get('upstream.deployments'), file));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   return { config: parsed.data, file: file?.path, sources };
 }
@@ -141,4 +142,26 @@ function describeIssue(issue: z.core.$ZodIssue, sources: ReadonlyMap<string, Set
 
 function fileLabel(name: string, source: { file: string; line: number | undefined }): string {
   return `${name} (${source.file}${source.line === undefined ? '' : `, line ${source.line}`})`;
+}
+
+/**
+ * Reads each deployment's secret through its reference (an environment variable or a file) into
+ * `config.deploymentSecrets`, so a reference that leads nowhere stops the start with the line it is
+ * written on; the problems name references, never values.
+ */
+function resolveDeploymentSecrets(config: Config, env: NodeJS.ProcessEnv, source: SettingSource | undefined, file: ConfigFile | undefined): string[] {
+  const problems: string[] = [];
+  config.upstream.deployments.forEach((d, i) => {
+    if (!d.api_key) return;
+    const found = secretFromFile(d.api_key, 'value', env);
+    if ('value' in found) {
+      config.deploymentSecrets.set(d.id, found.value);
+      return;
+    }
+    const name = `upstream.deployments[${i}].api_key (deployment '${d.id}')`;
+    if (source?.kind === 'env') problems.push(`  ${source.variable}: ${name} ${found.error}`);
+    else if (file) problems.push(`  ${fileLabel(name, { file: file.path, line: file.lineOf(['upstream', 'deployments', i, 'api_key']) })}: ${found.error}`);
+    else problems.push(`  ${name}: ${found.error}`);
+  });
+  return problems;
 }

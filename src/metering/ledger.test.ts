@@ -40,6 +40,8 @@ function row(over: Partial<UsageRecord>): UsageRecord {
     budget_periods: null,
     cache_status: null,
     cache_saved_nanos: 0,
+    attempts: 1,
+    deployments_tried: null,
     ...over,
   };
 }
@@ -87,7 +89,7 @@ for (const kind of storeKinds()) {
     test('a row with every field set comes back exactly as recorded', async () => {
       const columns = (await t.store.db.introspection.getTables()).find((x) => x.name === 'usage_records')!.columns.map((c) => c.name);
       let n = 1;
-      const full = Object.fromEntries(columns.map((c) => [c, c === 'request_id' ? 'req_full' : c.endsWith('_nanos') || c.endsWith('_tokens') || ['created_at', 'status', 'latency_ms'].includes(c) ? n++ : c === 'stream' || c === 'estimated' ? 1 : `v_${c}`])) as unknown as UsageRecord;
+      const full = Object.fromEntries(columns.map((c) => [c, c === 'request_id' ? 'req_full' : c.endsWith('_nanos') || c.endsWith('_tokens') || ['created_at', 'status', 'latency_ms', 'attempts'].includes(c) ? n++ : c === 'stream' || c === 'estimated' ? 1 : `v_${c}`])) as unknown as UsageRecord;
       ledger.record(full);
       assert.deepEqual({ ...(await ledger.get('req_full')) }, { ...full }, 'no column is dropped or altered on the way in');
     });

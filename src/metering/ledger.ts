@@ -231,6 +231,7 @@ const LEDGER_COLUMNS: readonly (readonly [keyof UsageRecord, 0 | null])[] = [
   ['cost_cache_write_nanos', 0], ['cost_output_nanos', 0], ['cost_reasoning_nanos', 0], ['cost_audio_nanos', 0],
   ['cost_tier_discount_nanos', 0], ['estimated', 0], ['budget_periods', null],
   ['cache_status', null], ['cache_saved_nanos', 0],
+  ['attempts', 0], ['deployments_tried', null],
 ];
 
 /** Inserts rows with one prepared statement; run inside a transaction open on the same connection. */

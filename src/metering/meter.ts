@@ -39,6 +39,8 @@ export interface MeterOptions {
   budgets: BudgetService | undefined;
   /** Called once per process for each model that was used but has no price. */
   onUnpriced?: (model: string) => void;
+  /** The model a name asked for stands for (a model alias, tollgate.yaml's upstream.aliases): reserved at its price. */
+  resolveModel?: ((model: string) => string) | undefined;
 }
 
 const RENEW_EVERY_MS = 60_000;
@@ -68,7 +70,7 @@ export class Meter {
     const p = req.principal;
     const subject = { keyId: p.keyId, userId: p.userId, teamId: p.teamId, orgId: p.orgId };
     if (budgets.budgetsFor(subject).length === 0) return;
-    const model = req.modelRequested;
+    const model = this.options.resolveModel?.(req.modelRequested) ?? req.modelRequested;
     const price = this.options.catalog.priceFor(model, req.receivedAt);
     let worst: number | null = 0;
     if (price) {
@@ -124,7 +126,8 @@ export class Meter {
       req.usage = usage;
       state.estimated = true;
     }
-    const price = this.options.catalog.priceFor(model, req.receivedAt) ?? (req.modelRequested ? this.options.catalog.priceFor(req.modelRequested, req.receivedAt) : undefined);
+    const asked = req.modelRequested && (this.options.resolveModel?.(req.modelRequested) ?? req.modelRequested);
+    const price = this.options.catalog.priceFor(model, req.receivedAt) ?? (asked ? this.options.catalog.priceFor(asked, req.receivedAt) : undefined);
     const cost = computeCost(
       { prompt: usage.prompt, cached: usage.cached, completion: usage.completion, reasoning: usage.reasoning, audioIn: usage.audioIn, audioOut: usage.audioOut },
       price,

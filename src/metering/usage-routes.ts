@@ -78,6 +78,10 @@ const UsageRow = z.object({
   cache_status: z.enum(['hit', 'miss', 'bypass']).nullable(),
   /** A hit's saving: what the answer cost when the upstream gave it. */
   cache_saved_usd: Money,
+  /** Upstream attempts (retries and fallbacks included); 0: none was made. */
+  attempts: z.number().int(),
+  /** The deployments tried, in order (empty without deployments). */
+  deployments_tried: z.array(z.string()),
 });
 const UsageList = z.object({
   object: z.literal('list'),
@@ -170,7 +174,7 @@ export function usageRoutes(deps: UsageRouteDeps): AnyRoute[] {
 function view(r: UsageRecord) {
   const {
     cost_nanos, cost_input_nanos, cost_cached_nanos, cost_cache_write_nanos, cost_output_nanos, cost_reasoning_nanos,
-    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, cache_status, cache_saved_nanos, ...rest
+    cost_audio_nanos, cost_tier_discount_nanos, budget_periods, cache_status, cache_saved_nanos, deployments_tried, ...rest
   } = r;
   return {
     ...rest,
@@ -193,5 +197,6 @@ function view(r: UsageRecord) {
     budget_periods: budget_periods ? budget_periods.split(',') : [],
     cache_status: (cache_status ?? null) as 'hit' | 'miss' | 'bypass' | null,
     cache_saved_usd: formatUsd(cache_saved_nanos ?? 0),
+    deployments_tried: deployments_tried ? deployments_tried.split(',') : [],
   };
 }

@@ -96,6 +96,10 @@ export interface UsageRecordTable {
   cache_status: string | null;
   /** A cache hit's saving: what the answer cost when the upstream gave it (nano-dollars). */
   cache_saved_nanos: Generated<number>;
+  /** Upstream attempts made (retries and fallbacks included); 0 when none was made. */
+  attempts: Generated<number>;
+  /** The deployment ids tried, in order, comma-separated; null without deployments. */
+  deployments_tried: string | null;
   org_id: string | null;
   team_id: string | null;
   user_id: string | null;

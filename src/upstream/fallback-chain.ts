@@ -1,16 +1,10 @@
-import { z } from 'zod';
+import { fallbackChainsSchema } from '../config/index.ts';
 import type { FailureKind } from './retry-policy.ts';
 
 /** One step of a chain: a model (any of its deployments) or one deployment. */
 export type FallbackStep = { model: string; deployment?: undefined } | { model?: undefined; deployment: string };
 
-const stepSchema = z.union([z.string().min(1).max(200), z.strictObject({ deployment: z.string().min(1).max(63) })]);
-
-/**
- * Fallback chains, per model or alias (and later per key): `{ 'gpt-4o': ['gpt-4o-mini', { deployment: 'azure-eu' }] }`.
- * The requested model is always the first step; a chain names what comes after it.
- */
-export const fallbackChainsSchema = z.record(z.string().min(1).max(200), z.array(stepSchema).min(1).max(10));
+export { fallbackChainsSchema };
 
 export function parseFallbackChains(input: unknown): Map<string, FallbackStep[]> {
   const parsed = fallbackChainsSchema.parse(input);

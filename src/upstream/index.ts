@@ -11,3 +11,5 @@ export { resolveSecret, SecretRefError, type SecretSources } from './secret-ref.
 export { headerGetter, nearlyExhausted, readHeadroom, type HeaderGetter, type Headroom, type LimitReading } from './upstream-headroom.ts';
 export { createSimulator, serveSimulator, type Simulator } from './simulator/index.ts';
 export { UpstreamClient } from './upstream-client.ts';
+export { UpstreamRouter, type DeploymentView, type UpstreamRouterOptions } from './upstream-router.ts';
+export { deploymentRoutes, type DeploymentRouteDeps } from './deployment-routes.ts';

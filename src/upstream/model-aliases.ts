@@ -1,9 +1,6 @@
-import { z } from 'zod';
+import { modelAliasesSchema } from '../config/index.ts';
 
-const name = z.string().min(1).max(200);
-
-/** `alias → model`, e.g. `{ fast: 'gpt-4o-mini', smart: 'gpt-4o' }`. */
-export const modelAliasesSchema = z.record(name, name);
+export { modelAliasesSchema };
 
 /**
  * Model aliases: names clients may use for a model. An alias resolves in one step (no chains, so a

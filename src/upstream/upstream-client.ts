@@ -10,6 +10,8 @@ export interface UpstreamOptions {
   /** Longest silence between two chunks of a response body: a stalled stream ends after this. */
   bodyIdleTimeoutMs: number;
   connections?: number;
+  /** The authentication headers to send instead of `Authorization: Bearer <apiKey>` (Azure's `api-key`). */
+  authHeaders?: Record<string, string> | undefined;
 }
 
 export interface UpstreamRequest {
@@ -39,7 +41,7 @@ export class UpstreamClient {
       bodyTimeout: options.bodyIdleTimeoutMs,
     });
     // Built once: the hot path reuses these objects instead of building headers per request.
-    const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+    const auth: Record<string, string> = options.authHeaders ?? (options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {});
     this.getHeaders = { ...auth, accept: 'application/json' };
     this.postHeaders = { ...auth, 'content-type': 'application/json' };
   }

@@ -13,4 +13,7 @@ export const GATEWAY_CODES = {
   upstream_auth_failed: { status: 502, type: 'api_error', message: "The upstream provider rejected the gateway's credentials. An administrator must check the upstream configuration.", retry: false },
   upstream_stream_timeout: { status: 502, type: 'api_error', message: 'The upstream stopped sending; the stream was ended.', retry: true },
   upstream_malformed_chunk: { status: 502, type: 'api_error', message: 'The upstream sent a malformed stream chunk; the stream was ended.', retry: true },
+  model_not_found: { status: 404, type: 'invalid_request_error', message: "The model '{model}' does not exist or you do not have access to it.", param: 'model', retry: false },
+  upstreams_unavailable: { status: 503, type: 'api_error', message: "Every upstream deployment for '{model}' is unavailable right now (circuit open or at its concurrency limit); try again shortly.", retry: true },
+  upstream_deadline: { status: 504, type: 'api_error', message: 'The upstream did not answer within the request deadline ({attempts} attempts).', retry: true },
 } as const satisfies Record<string, ErrorSpec>;

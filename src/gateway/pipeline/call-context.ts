@@ -5,7 +5,7 @@ import type { TollgateError } from '../../errors/index.ts';
 import type { Label, ResolvedPolicy } from '../../guard/index.ts';
 import type { MeteringState } from '../../metering/index.ts';
 import type { TokenUsage } from '../../metering/index.ts';
-import type { UpstreamClient } from '../../upstream/index.ts';
+import type { FallbackStep, UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
 import type { CallCacheState } from './route-cache.ts';
@@ -63,8 +63,14 @@ export interface GatewayCall {
    */
   guard: { resolved: ResolvedPolicy; restore: ReadonlyMap<string, string> | undefined; label: Label | undefined } | undefined;
 
-  /** The upstream chosen by route. */
+  /** The upstream chosen by route (the single configured upstream, when no deployments are). */
   upstream: UpstreamClient | undefined;
+  /** With deployments configured: the model to serve (alias resolved) and its fallback steps (route). */
+  plan: { model: string | null; chain: readonly FallbackStep[] } | undefined;
+  /** Upstream attempts made (call); 0 when the request never reached an upstream. */
+  attempts: number;
+  /** The deployments tried, in order, comma-separated (null without deployments). */
+  deploymentsTried: string | null;
   /** Aborts the upstream request (client gone, stream broken). */
   abort: AbortController | undefined;
   reply: UpstreamReply | undefined;
@@ -127,6 +133,9 @@ export function newCall(n: NewCall): GatewayCall {
     metering: undefined,
     guard: undefined,
     upstream: undefined,
+    plan: undefined,
+    attempts: 0,
+    deploymentsTried: null,
     abort: undefined,
     reply: undefined,
     upstreamStatus: null,

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ModelMatcher } from '../../access/index.ts';
 import { fail, TollgateError } from '../../errors/index.ts';
-import { answerFacts } from '../reply/json-reply.ts';
+import { answerFacts, type AnswerFacts } from '../reply/json-reply.ts';
 import { passedHeaders, upstreamError } from '../upstream-error.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
@@ -13,7 +13,8 @@ const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
  * Stage 5: the upstream call. Sends the request to the deployment `route` chose and leaves its
  * answer on the call (a JSON body, or an SSE stream not yet read) for guard-out and the runner. A
  * client that goes away aborts the upstream request; the upstream's own errors are relayed in
- * OpenAI's shape (its key never shown). Retries and fallbacks join here.
+ * OpenAI's shape (its key never shown). With deployments configured, call-failover.ts is this stage instead,
+ * with retries, fallbacks and circuit breakers.
  */
 export function callStage(): Stage {
   return {
@@ -26,6 +27,7 @@ export function callStage(): Stage {
       call.sink.onClose(() => abort.abort());
       const target = call.target!;
       const path = call.pathParam === undefined ? target.route.slice(3) : `/models/${encodeURIComponent(call.pathParam)}`;
+      call.attempts = 1;
       return upstream.request({ method: target.method, path, body: call.upstreamBody, signal: abort.signal }).then(
         (res) => received(call, res),
         (err: unknown) => {
@@ -55,14 +57,19 @@ async function received(call: GatewayCall, res: Dispatcher.ResponseData): Promis
     if (err instanceof TollgateError) throw err;
     throw fail(call.abort?.signal.aborted ? 'client_closed' : 'upstream_interrupted', {}, { cause: err });
   }
-  const allowed = call.principal?.allowedModels;
-  if (allowed && call.target?.route === '/v1/models') body = onlyAllowed(body, allowed);
-  const facts = answerFacts(body);
+  acceptJson(call, res.statusCode, res.headers, body);
+}
+
+/** A JSON answer read whole: the model served, its tier and usage, and the reply to send. */
+export function acceptJson(call: GatewayCall, status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer, known?: AnswerFacts): void {
+  const filter = call.target?.route === '/v1/models' ? call.principal?.allowedModels : undefined;
+  if (filter) body = onlyAllowed(body, filter);
+  const facts = known && !filter ? known : answerFacts(body);
   if (!facts) throw fail('upstream_invalid_response');
   call.modelServed = facts.model;
   call.serviceTier = facts.serviceTier;
   call.usage = facts.usage;
-  call.reply = { kind: 'json', status: res.statusCode, headers: passedHeaders(res.headers), body };
+  call.reply = { kind: 'json', status, headers: passedHeaders(headers), body };
 }
 
 /** The model list of a key limited to some models: only those. */
@@ -76,13 +83,13 @@ function onlyAllowed(body: Buffer, allowed: ModelMatcher): Buffer {
   return Buffer.from(JSON.stringify({ ...list, data: (list.data ?? []).filter((m) => allowed.allows(m.id)) }));
 }
 
-function unreachable(err: unknown): TollgateError {
+export function unreachable(err: unknown): TollgateError {
   if (err instanceof TollgateError) return err;
   const code = (err as { code?: string }).code;
   return fail(code === 'UND_ERR_HEADERS_TIMEOUT' ? 'upstream_timeout' : 'upstream_unreachable', {}, { cause: err });
 }
 
-async function readBuffer(res: Dispatcher.ResponseData): Promise<Buffer> {
+export async function readBuffer(res: Dispatcher.ResponseData): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {

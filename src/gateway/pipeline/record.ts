@@ -55,6 +55,8 @@ export function recordStage(ledger: UsageLedger, log: Logger, audit?: RequestAud
         budget_periods: metering?.reservation ? metering.reservation.periods.join(',') || null : null,
         cache_status: call.cache?.status ?? null,
         cache_saved_nanos: call.cache?.savedNanos ?? 0,
+        attempts: call.attempts,
+        deployments_tried: call.deploymentsTried,
       });
       if (audit) {
         audit.record({

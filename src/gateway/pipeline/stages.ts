@@ -5,10 +5,11 @@ import type { UsageLedger } from '../../metering/index.ts';
 import type { Meter } from '../../metering/index.ts';
 import type { ResponseCache } from '../../traffic/cache/index.ts';
 import type { Store } from '../../state/index.ts';
-import type { UpstreamClient } from '../../upstream/index.ts';
+import type { UpstreamClient, UpstreamRouter } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
 import { callStage } from './call.ts';
+import { failoverCallStage } from './call-failover.ts';
 import { guardInStage } from './guard-in.ts';
 import { guardOutStage } from './guard-out.ts';
 import { meterStage } from './meter.ts';
@@ -22,6 +23,8 @@ export interface StageDeps {
   log: Logger;
   keys: KeyService;
   upstream: UpstreamClient;
+  /** Deployments, aliases, fallbacks (tollgate.yaml's upstream.deployments); undefined: the one upstream above. */
+  router?: UpstreamRouter | undefined;
   ledger: UsageLedger;
   /** Budgets and cost; undefined when metering is off. */
   meter: Meter | undefined;
@@ -43,8 +46,8 @@ export function createStages(deps: StageDeps): Stage[] {
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
     guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
-    routeStage(deps.upstream, deps.responseCache),
-    callStage(),
+    routeStage(deps.upstream, deps.router, deps.responseCache),
+    deps.router ? failoverCallStage(deps.router) : callStage(),
     guardOutStage({ ...deps.guard, log: deps.log }),
     meterStage(deps.meter),
     recordStage(deps.ledger, deps.log, deps.requestAudit),
