@@ -28,6 +28,7 @@ import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
+import { setUpLimits, type Limits } from './traffic/limits-setup.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -50,6 +51,8 @@ export interface Tollgate {
   ledger: UsageLedger;
   catalog: PriceCatalog;
   budgets: BudgetService;
+  /** Counters, rate limits and this instance's registration (tests reload limits set through the API at once). */
+  limits: Limits;
   /** http://host:port once listening. */
   url: string;
   /** Every route of the server, as declared (permission, schemas): the OpenAPI document and the isolation test read it. */
@@ -134,7 +137,13 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     reloadIntervalMs: config.metering.reload_interval_ms,
     onReloadError: (err) => log.error({ err }, 'price overrides could not be reloaded'),
   });
+  // Counters (in-process, or Redis shared by every instance), rate limits, and this instance's heartbeat.
+  const limits = await setUpLimits(config, store, log);
+  changes.subscribe((topic) => {
+    if (topic === ACCESS_TOPIC) limits.reload().catch((err: unknown) => log.error({ err }, 'rate limits could not be reloaded'));
+  });
   const budgets = await createBudgetService(store, {
+    counters: limits.budgetCounters,
     webhookUrl: config.metering.budget_alerts.webhook_url,
     webhookSecret: config.metering.budget_alerts.webhook_secret,
     log,
@@ -179,9 +188,10 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         } catch {
           storeStatus = 'unreachable';
         }
+        const shared = await limits.readiness();
         return {
-          ready: storeStatus === 'ok',
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+          ready: storeStatus === 'ok' && shared.ok,
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' }, ...shared.details },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
@@ -194,7 +204,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
-  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });
+  const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, limiter: limits.limiter });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
@@ -243,6 +253,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ledger,
     catalog,
     budgets,
+    limits,
     url: '',
     upstreamMode,
     upstreamUrl: baseUrl,
@@ -264,6 +275,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
+        () => limits.close(),
         () => catalog.close(),
         () => ledger.close(),
         () => unpriced.close(),

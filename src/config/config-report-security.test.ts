@@ -23,6 +23,7 @@ const VALID: Record<string, string> = {
   'metering.budget_alerts.webhook_secret': `whsec-${MARK}`,
   'mail.smtp_url': `smtps://mailer:${MARK}@mail.internal:465`,
   'compliance.master_key': `${MARK}${'A'.repeat(43 - MARK.length)}`,
+  'store.redis_url': `redis://default:${MARK}@redis.internal:6379`,
 };
 
 /** An invalid value for each secret setting that still holds MARK. */
@@ -33,6 +34,7 @@ const INVALID: Record<string, string> = {
   'metering.budget_alerts.webhook_url': `ftp://hooks.example.com/?token=${MARK}`,
   'mail.smtp_url': `http://mailer:${MARK}@mail.internal`,
   'compliance.master_key': `${MARK}-too-short`,
+  'store.redis_url': `http://default:${MARK}@redis.internal:6379`,
 };
 
 const secrets = SETTINGS.filter((s) => s.meta.secret !== undefined);

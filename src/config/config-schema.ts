@@ -61,6 +61,40 @@ const store = z.strictObject({
     z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must be a postgres:// URL (leave it unset for SQLite)' }).optional(),
     { env: 'DATABASE_URL', secret: 'url' },
   ),
+  /** `redis://…` selects the Redis counters (rate limits, concurrency leases, budget reservations) shared by every instance; unset: in-process. */
+  redis_url: setting(
+    z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL (leave it unset for in-process counters)' }).optional(),
+    { env: 'REDIS_URL', secret: 'url' },
+  ),
+});
+
+/** JSON text (the environment's spelling of a list) or the YAML value itself. */
+const jsonText = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+};
+
+/** One rate limit in tollgate.yaml (checked again, with its counter keys, by the traffic module at start). */
+const rateLimitRule = z.strictObject({
+  scope: z.enum(['key', 'user', 'team', 'org', 'model']),
+  scope_id: z.string().min(1).max(200),
+  model: z.string().min(1).max(200).optional(),
+  requests_per_minute: z.number().int().min(1).optional(),
+  tokens_per_minute: z.number().int().min(1).optional(),
+  max_concurrent: z.number().int().min(1).optional(),
+});
+
+const rateLimits = z.strictObject({
+  /** Limits per key, user, team, organization or model (keys and teams also get theirs through the API). */
+  rules: setting(z.preprocess(jsonText, z.array(rateLimitRule).max(10_000)).default([]), { env: 'TOLLGATE_RATE_LIMITS' }),
+  /** When the counters (Redis) cannot be reached: `closed` refuses limited and budgeted requests (503), `open` admits them unchecked. */
+  on_counters_error: setting(z.enum(['closed', 'open']).default('closed'), { env: 'TOLLGATE_ON_COUNTERS_ERROR' }),
+  /** A concurrency slot of a process that died comes back after this. */
+  lease_ttl_ms: setting(z.preprocess(fromText, z.number().int().min(1_000).max(3_600_000)).default(60_000), { env: 'TOLLGATE_LEASE_TTL_MS' }),
 });
 
 const upstream = z.strictObject({
@@ -173,6 +207,7 @@ export const ConfigShape = z.strictObject({
   server: server.prefault({}),
   http: http.prefault({}),
   store: store.prefault({}),
+  rate_limits: rateLimits.prefault({}),
   upstream: upstream.prefault({}),
   access: access.prefault({}),
   metering: metering.prefault({}),

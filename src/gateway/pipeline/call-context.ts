@@ -4,6 +4,7 @@ import type { Principal } from '../../access/index.ts';
 import type { TollgateError } from '../../errors/index.ts';
 import type { MeteringState } from '../../metering/index.ts';
 import type { TokenUsage } from '../../metering/index.ts';
+import type { RateLimitAdmission } from '../../traffic/rate-limit/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
@@ -54,6 +55,8 @@ export interface GatewayCall {
   stripUsageChunk: boolean;
   /** Filled by admit (reservation) and meter (cost). */
   metering: MeteringState | undefined;
+  /** What the rate limiter admitted (admit); settled or released by the limits stage. */
+  rateLimit: RateLimitAdmission | undefined;
 
   /** The upstream chosen by route. */
   upstream: UpstreamClient | undefined;
@@ -114,6 +117,7 @@ export function newCall(n: NewCall): GatewayCall {
     upstreamBody: undefined,
     stripUsageChunk: false,
     metering: undefined,
+    rateLimit: undefined,
     upstream: undefined,
     abort: undefined,
     reply: undefined,

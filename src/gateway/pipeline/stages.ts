@@ -2,12 +2,14 @@ import type { Logger } from 'pino';
 import type { KeyService } from '../../access/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import type { Meter } from '../../metering/index.ts';
+import type { RateLimiter } from '../../traffic/rate-limit/index.ts';
 import type { UpstreamClient } from '../../upstream/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
 import { callStage } from './call.ts';
 import { guardInStage } from './guard-in.ts';
 import { guardOutStage } from './guard-out.ts';
+import { limitsStage } from './limits.ts';
 import { meterStage } from './meter.ts';
 import { recordStage } from './record.ts';
 import { routeStage } from './route.ts';
@@ -21,6 +23,8 @@ export interface StageDeps {
   /** Budgets and cost; undefined when metering is off. */
   meter: Meter | undefined;
   bodyLimitBytes: number;
+  /** Rate limits (requests, tokens, concurrency); undefined: none. */
+  limiter?: RateLimiter | undefined;
 }
 
 /**
@@ -30,12 +34,13 @@ export interface StageDeps {
 export function createStages(deps: StageDeps): Stage[] {
   return [
     authenticateStage(deps.keys),
-    admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
+    admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes, limiter: deps.limiter }),
     guardInStage(),
     routeStage(deps.upstream),
     callStage(),
     guardOutStage(),
     meterStage(deps.meter),
+    limitsStage(),
     recordStage(deps.ledger, deps.log),
   ];
 }
