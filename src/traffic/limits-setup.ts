@@ -14,6 +14,8 @@ export interface Limits {
   reload(): Promise<void>;
   /** What `/ready` says: the counters' adapter and health, and whether limits hold across instances. */
   readiness(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
+  /** Writes this instance's heartbeat and reads the others now (tests; it runs every 5 s by itself). */
+  beat(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function setUpLimits(config: Config, store: Store, log: Logger): Pr
         },
       };
     },
+    beat: () => registry.beat(),
     async close() {
       await registry.stop();
       await counters.close();
