@@ -171,6 +171,20 @@ describe('rate limits in the gateway (official SDK as the client)', () => {
     assert.equal(none.rate_limits, null);
   });
 
+  test('a key cannot lift its own throttle: raising or removing its limits with itself is refused, lowering is allowed', async () => {
+    const res = await gw.call('/api/keys', { body: { name: 'team admin', kind: 'service', team_id: gw.tg.home.defaultTeam.id, role: 'admin', rate_limits: { requests_per_minute: 5, max_concurrent: 2 } } });
+    const self = (await res.json()) as { id: string; key: string };
+    const patch = (rate_limits: unknown) => gw.call(`/api/keys/${self.id}`, { method: 'PATCH', key: self.key, body: { rate_limits } });
+    for (const looser of [{ requests_per_minute: 6 }, { requests_per_minute: null }, null, { max_concurrent: 100 }]) {
+      const r = await patch(looser);
+      assert.equal(r.status, 403, JSON.stringify(looser));
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'permission_denied');
+    }
+    const lowered = await patch({ requests_per_minute: 4, tokens_per_minute: 1_000 });
+    assert.equal(lowered.status, 200);
+    assert.deepEqual(((await lowered.json()) as { rate_limits: unknown }).rate_limits, { requests_per_minute: 4, max_concurrent: 2, tokens_per_minute: 1_000 });
+  });
+
   test('/ready says which counters hold the limits and that one instance holds them', async () => {
     const ready = (await (await gw.call('/ready', { key: null })).json()) as Record<string, unknown>;
     assert.deepEqual(ready.counters, { adapter: 'memory', status: 'ok', on_error: 'closed' });
