@@ -25,7 +25,7 @@ import { Meter } from './metering/index.ts';
 import { refuseMeteringOffWithBudgets } from './metering/index.ts';
 import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
-import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, BUDGETS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
 import { setUpLimits, type Limits } from './traffic/limits-setup.ts';
@@ -148,6 +148,10 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     webhookSecret: config.metering.budget_alerts.webhook_secret,
     log,
     reloadIntervalMs: config.metering.reload_interval_ms,
+  });
+  // Budgets created, changed or deleted through another instance apply here within about a second.
+  changes.subscribe((topic) => {
+    if (topic === BUDGETS_TOPIC) budgets.refresh().catch((err: unknown) => log.error({ err }, 'budgets could not be reloaded'));
   });
   const unpriced = new UnpricedModels(store, log);
   const meter = config.metering.enabled ? new Meter({ catalog, budgets, onUnpriced: (model) => unpriced.note(model) }) : undefined;

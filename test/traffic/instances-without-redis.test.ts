@@ -32,3 +32,26 @@ test('two instances on one PostgreSQL without Redis: /ready and the log say limi
     await store.dispose();
   }
 });
+
+test('a budget created through one instance applies on the other within a second (change feed, not the 10 s reload)', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, async () => {
+  const store = await createPostgresStore(pgUrl!);
+  const running: TestGateway[] = [];
+  try {
+    const a = await startGateway({ store });
+    running.push(a);
+    const b = await startGateway({ store });
+    running.push(b);
+    const key = (await (await a.call('/api/keys', { body: { name: 'k', kind: 'service', team_id: a.tg.home.defaultTeam.id, role: 'member' } })).json()) as { id: string; key: string };
+    assert.equal((await a.call('/api/budgets', { body: { scope: 'key', scope_id: key.id, period: 'total', limit_usd: '0.000000001' } })).status, 201);
+    const started = performance.now();
+    let refused = false;
+    while (performance.now() - started < 1_000 && !refused) {
+      const res = await b.call('/v1/chat/completions', { key: key.key, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] } });
+      refused = res.status === 429 && ((await res.json()) as { error: { code: string } }).error.code === 'budget_exceeded';
+    }
+    assert.ok(refused, 'the other instance refused within a second');
+  } finally {
+    await Promise.all(running.map((g) => g.close()));
+    await store.dispose();
+  }
+});
