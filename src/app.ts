@@ -234,7 +234,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         keys,
         sessions,
         directory,
-        publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
+        publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute, limits.shared),
       });
       // The file server behind GET /assets/* (a declared route).
       await web.register(server);

@@ -10,6 +10,8 @@ export interface Limits {
   /** For budgets: Redis behind the configured outage answer, or the in-process counters. */
   budgetCounters: Counters;
   limiter: RateLimiter;
+  /** The Redis counters when `store.redis_url` is set (the public-route limiter shares them); else undefined. */
+  shared: Counters | undefined;
   /** Reloads keys' and teams' own limits (on every access change). */
   reload(): Promise<void>;
   /** What `/ready` says: the counters' adapter and health, and whether limits hold across instances. */
@@ -62,6 +64,7 @@ export async function setUpLimits(config: Config, store: Store, log: Logger): Pr
   return {
     budgetCounters,
     limiter,
+    shared: ping ? counters : undefined,
     reload,
     async readiness() {
       let status = 'ok';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { usdToNanos } from '../support/money.ts';
@@ -96,6 +97,19 @@ describe('two gateways on one Redis', { skip: redisSkip() }, () => {
     } finally {
       proxy.close();
     }
+  });
+
+  test('the public-route limit (sign-in, resets) is one per address across instances', async () => {
+    const redis = new Redis(testRedisUrl()!);
+    await redis.del('tollgate:{counters}:b:pub:127.0.0.1'); // the address's bucket, left by an earlier run
+    await redis.quit();
+    const env = { REDIS_URL: testRedisUrl()!, TOLLGATE_PUBLIC_RATE_LIMIT: '4' };
+    const gws = [await startGateway({ env }), await startGateway({ env })];
+    open.push(...gws);
+    const signIn = (gw: TestGateway) => gw.call('/api/auth/sign-in', { key: null, body: { email: 'nobody@example.com', password: 'wrong password here' } });
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await signIn(gws[i % 2]!)).status);
+    assert.deepEqual(answers, [401, 401, 401, 401, 429, 429], 'four between both instances, not four each');
   });
 
   const pgUrl = process.env.TOLLGATE_TEST_DATABASE_URL;
