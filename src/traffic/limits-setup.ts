@@ -37,8 +37,7 @@ export async function setUpLimits(config: Config, store: Store, log: Logger): Pr
   const redisUrl = config.store.redis_url;
   if (redisUrl) {
     // Loaded only when used: ioredis stays out of an instance without Redis.
-    const { connectRedis } = await import('../state/redis/index.ts');
-    const { RedisCounters } = await import('../state/counters/redis-counters.ts');
+    const { connectRedis, RedisCounters } = await import('../state/redis/index.ts');
     let lastErrorLog = 0;
     const redis = await connectRedis(redisUrl, {
       onError: (err) => {
