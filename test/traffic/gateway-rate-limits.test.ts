@@ -66,6 +66,18 @@ describe('rate limits in the gateway (official SDK as the client)', () => {
     assert.ok(remaining >= 1_000 - used - estimate && remaining < 1_000 - used - estimate + 60, `remaining ${remaining}, used ${used}, estimate ${estimate}`);
   });
 
+  test('a stream carries the headers too, and its tokens are corrected from the usage chunk the client did not ask for', async () => {
+    const { client } = await limitedKey({ tokens_per_minute: 1_000, requests_per_minute: 10 });
+    const { data: stream, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 600, stream: true }).withResponse();
+    assert.equal(response.headers.get('x-ratelimit-limit-requests'), '10');
+    const estimate = 1_000 - Number(response.headers.get('x-ratelimit-remaining-tokens'));
+    assert.ok(estimate > 600, `estimate ${estimate}`);
+    for await (const chunk of stream) assert.equal(chunk.usage ?? null, null, 'the usage chunk stays stripped');
+    await sleep(50);
+    const second = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 600 }).withResponse();
+    assert.equal(second.response.status, 200, 'the stream gave back what it did not use');
+  });
+
   test('a request larger than its tokens limit is refused for good: x-should-retry false, the SDK does not retry', async () => {
     const { id } = await limitedKey({ tokens_per_minute: 100 });
     const key = ((await (await gw.call(`/api/keys/${id}/rotate`, { body: { grace_period_seconds: 0 } })).json()) as { key: string }).key;
