@@ -28,7 +28,7 @@ import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, BUDGETS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
-import { setUpLimits, type Limits } from './traffic/index.ts';
+import { configuredRateLimits, setUpLimits, type Limits } from './traffic/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -99,6 +99,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
 
 async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
+  const rateLimitRules = configuredRateLimits(config);
   const store = openConfiguredStore(config.store, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
   if (!config.metering.enabled) await refuseMeteringOffWithBudgets(store).catch((err: unknown) => store.close().then(() => Promise.reject(err)));
@@ -138,7 +139,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     onReloadError: (err) => log.error({ err }, 'price overrides could not be reloaded'),
   });
   // Counters (in-process, or Redis shared by every instance), rate limits, and this instance's heartbeat.
-  const limits = await setUpLimits(config, store, log);
+  const limits = await setUpLimits(config, store, log, rateLimitRules).catch((err: unknown) => Promise.all([changes.close(), store.close()]).then(() => Promise.reject(err)));
   changes.subscribe((topic) => {
     if (topic === ACCESS_TOPIC) limits.reload().catch((err: unknown) => log.error({ err }, 'rate limits could not be reloaded'));
   });

@@ -28,8 +28,7 @@ export interface Limits {
  * Redis unreachable at start is a ConfigError naming the (redacted) URL.
  * @example const limits = await setUpLimits(config, store, log); createStages({ ..., limiter: limits.limiter });
  */
-export async function setUpLimits(config: Config, store: Store, log: Logger): Promise<Limits> {
-  const configured = parseConfiguredRules(config.rate_limits.rules);
+export async function setUpLimits(config: Config, store: Store, log: Logger, configured: readonly RateLimitRule[] = configuredRateLimits(config)): Promise<Limits> {
   const mode = config.rate_limits.on_counters_error;
   let counters: Counters;
   let budgetCounters: Counters;
@@ -91,9 +90,10 @@ export async function setUpLimits(config: Config, store: Store, log: Logger): Pr
   };
 }
 
-function parseConfiguredRules(rules: unknown): RateLimitRule[] {
+/** The rules of `rate_limits.rules` with their counter keys; a ConfigError naming the bad field. */
+export function configuredRateLimits(config: Config): RateLimitRule[] {
   try {
-    return parseRateLimitRules(rules);
+    return parseRateLimitRules(config.rate_limits.rules);
   } catch (err) {
     const issues = (err as { issues?: { path: (string | number)[]; message: string }[] }).issues;
     const what = issues ? issues.map((i) => `rate_limits.rules.${i.path.join('.')}: ${i.message}`).join('; ') : String(err);

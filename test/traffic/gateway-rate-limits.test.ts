@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
+import { ConfigError, loadConfig } from '../../src/config/index.ts';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 
 // Issue 11.5: rate limits in the gateway's admit stage, seen by the official SDK: 429s shaped as
@@ -201,5 +202,16 @@ describe('rate limits in the gateway (official SDK as the client)', () => {
     const ready = (await (await gw.call('/ready', { key: null })).json()) as Record<string, unknown>;
     assert.deepEqual(ready.counters, { adapter: 'memory', status: 'ok', on_error: 'closed' });
     assert.deepEqual(ready.instances, { alive: 1, limits: 'shared' });
+  });
+});
+
+describe('rate limits in tollgate.yaml', () => {
+  test('a bad rule stops the start naming the setting and the field', async () => {
+    assert.throws(() => loadConfig({ TOLLGATE_RATE_LIMITS: '[{"scope":"key","scope_id":"key_1","requests_per_minute":-1}]' }, { findFile: false }), /TOLLGATE_RATE_LIMITS|rate_limits\.rules/);
+    assert.throws(() => loadConfig({ TOLLGATE_RATE_LIMITS: 'not json' }, { findFile: false }), /TOLLGATE_RATE_LIMITS|rate_limits\.rules/);
+    await assert.rejects(
+      startGateway({ env: { TOLLGATE_RATE_LIMITS: '[{"scope":"key","scope_id":"key_1"}]' } }),
+      (err: Error) => err instanceof ConfigError && /rate_limits\.rules\.0: a rate limit needs at least one of requests_per_minute/.test(err.message),
+    );
   });
 });
