@@ -28,10 +28,11 @@ import { Meter } from './metering/index.ts';
 import { refuseMeteringOffWithBudgets } from './metering/index.ts';
 import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
-import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, BUDGETS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
+import { configuredRateLimits, setUpLimits, type Limits } from './traffic/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -54,6 +55,8 @@ export interface Tollgate {
   ledger: UsageLedger;
   catalog: PriceCatalog;
   budgets: BudgetService;
+  /** Counters, rate limits and this instance's registration (tests reload limits set through the API at once). */
+  limits: Limits;
   /** http://host:port once listening. */
   url: string;
   /** Every route of the server, as declared (permission, schemas): the OpenAPI document and the isolation test read it. */
@@ -101,6 +104,7 @@ export async function startTollgate(config: Config, options: StartOptions = {}):
 
 async function startWithDataDir(config: Config, options: StartOptions, lock: DataDirLock | undefined, transport: ReturnType<typeof readTransport>): Promise<Tollgate> {
   const log = options.logger ?? createLogger(config);
+  const rateLimitRules = configuredRateLimits(config);
   const store = openConfiguredStore(config.store, (err) => log.error({ err }, 'database connection error'));
   await store.migrate();
   if (!config.metering.enabled) await refuseMeteringOffWithBudgets(store).catch((err: unknown) => store.close().then(() => Promise.reject(err)));
@@ -151,11 +155,21 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     reloadIntervalMs: config.metering.reload_interval_ms,
     onReloadError: (err) => log.error({ err }, 'price overrides could not be reloaded'),
   });
+  // Counters (in-process, or Redis shared by every instance), rate limits, and this instance's heartbeat.
+  const limits = await setUpLimits(config, store, log, rateLimitRules).catch((err: unknown) => Promise.all([changes.close(), store.close()]).then(() => Promise.reject(err)));
+  changes.subscribe((topic) => {
+    if (topic === ACCESS_TOPIC) limits.reload().catch((err: unknown) => log.error({ err }, 'rate limits could not be reloaded'));
+  });
   const budgets = await createBudgetService(store, {
+    counters: limits.budgetCounters,
     webhookUrl: config.metering.budget_alerts.webhook_url,
     webhookSecret: config.metering.budget_alerts.webhook_secret,
     log,
     reloadIntervalMs: config.metering.reload_interval_ms,
+  });
+  // Budgets created, changed or deleted through another instance apply here within about a second.
+  changes.subscribe((topic) => {
+    if (topic === BUDGETS_TOPIC) budgets.refresh().catch((err: unknown) => log.error({ err }, 'budgets could not be reloaded'));
   });
   const unpriced = new UnpricedModels(store, log);
   const resolveModel = router && ((model: string) => router.aliases.resolve(model));
@@ -198,9 +212,10 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         } catch {
           storeStatus = 'unreachable';
         }
+        const shared = await limits.readiness();
         return {
-          ready: storeStatus === 'ok',
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router) },
+          ready: storeStatus === 'ok' && shared.ok,
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router), ...shared.details },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
@@ -223,7 +238,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
   const requestAudit = config.compliance.audit_requests === 'metadata' ? new RequestAuditWriter(store, log) : undefined;
-  const stages = createStages({ log, keys, upstream, router, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit, guard: { policies: guardPolicies, store } });
+  const stages = createStages({ log, keys, upstream, router, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit, guard: { policies: guardPolicies, store }, limiter: limits.limiter });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,
     keepAlive: meter && ((call) => meter.keepAlive(call)),
@@ -250,7 +265,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         keys,
         sessions,
         directory,
-        publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute),
+        publicLimit: publicRateLimit(server, config.access.public_rate_limit_per_minute, limits.shared),
       });
       // The file server behind GET /assets/* (a declared route).
       await web.register(server);
@@ -273,6 +288,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ledger,
     catalog,
     budgets,
+    limits,
     url: '',
     upstreamMode,
     upstreamUrl,
@@ -295,6 +311,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         () => chatRunner.close?.(),
         () => keys.close(),
         () => budgets.close(),
+        () => limits.close(),
         () => catalog.close(),
         () => ledger.close(),
         () => requestAudit?.close(),

@@ -27,3 +27,4 @@ export { recordChange, updateAccount } from './auth/account-changes.ts';
 export { pruneExpiredAccessRows } from './expired-rows.ts';
 export { keyPlacement, keyPlacements, type KeyPlacement } from './key-placement.ts';
 export { loadTeam, loadUser } from './directory/directory-lookups.ts';
+export { storedRateLimits, type StoredRateLimits } from './rate-limit-settings.ts';

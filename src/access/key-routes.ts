@@ -12,6 +12,7 @@ import { IpAllowlist } from './network/index.ts';
 import { authorize, type Actor, type Target } from './permissions/index.ts';
 import { visibility } from './permissions/visibility.ts';
 import { IdParams, listOf } from './route-schemas.ts';
+import { RateLimitSettingsSchema, type RateLimitSettingsInput } from './rate-limit-settings.ts';
 
 const MAX_GRACE_SECONDS = 30 * 86_400;
 const name = humanName;
@@ -29,6 +30,7 @@ const CreateKeyBody = z.strictObject({
   endpoints: endpoints.optional(),
   ip_allowlist: cidrs.optional(),
   expires_at: expiresAt.optional(),
+  rate_limits: RateLimitSettingsSchema.optional(),
 });
 
 const UpdateKeyBody = z.strictObject({
@@ -37,6 +39,7 @@ const UpdateKeyBody = z.strictObject({
   endpoints: endpoints.optional(),
   ip_allowlist: cidrs.optional(),
   expires_at: expiresAt.optional(),
+  rate_limits: RateLimitSettingsSchema.optional(),
 });
 
 const RotateBody = z.strictObject({
@@ -115,6 +118,7 @@ export function keyRoutes(deps: { keys: KeyService; directory: Directory; now?: 
             endpoints: limits.endpoints ? [...limits.endpoints] : null,
             ipAllowlist: limits.ipAllowlist ? [...limits.ipAllowlist] : null,
             expiresAt: limits.expiresAt,
+            rateLimits: b.rate_limits,
           },
           changeContextOf(req),
         );
@@ -150,7 +154,7 @@ export function keyRoutes(deps: { keys: KeyService; directory: Directory; now?: 
       method: 'PATCH',
       path: '/api/keys/:id',
       permission: 'keys.update',
-      summary: "Change a key's name, model and endpoint scopes, IP allowlist or expiry.",
+      summary: "Change a key's name, model and endpoint scopes, IP allowlist, expiry or rate limits.",
       params: IdParams,
       body: UpdateKeyBody,
       response: KeyViewSchema,
@@ -164,7 +168,10 @@ export function keyRoutes(deps: { keys: KeyService; directory: Directory; now?: 
           endpoints: b.endpoints,
           ipAllowlist: b.ip_allowlist === undefined ? undefined : b.ip_allowlist && IpAllowlist.parse(b.ip_allowlist, 'ip_allowlist').entries,
           expiresAt: b.expires_at === undefined ? undefined : checkExpiry(b.expires_at, now()),
+          rateLimits: b.rate_limits,
         };
+        // A key may tighten its own rate limits, never loosen them (it could lift its own throttle).
+        if (b.rate_limits !== undefined && principal?.keyId === key.id) assertNotLooser(key.rate_limits, b.rate_limits);
         // A restricted key may narrow keys it reaches, never widen one past itself (its own included).
         const current = limitsOfKey(key);
         const after: KeyLimits = {
@@ -214,6 +221,19 @@ export function keyRoutes(deps: { keys: KeyService; directory: Directory; now?: 
       },
     }),
   ];
+}
+
+/** Refuses a change that removes or raises any of `current`'s limits. */
+function assertNotLooser(current: KeyView['rate_limits'], next: RateLimitSettingsInput): void {
+  if (!current) return;
+  for (const k of ['requests_per_minute', 'tokens_per_minute', 'max_concurrent'] as const) {
+    const was = current[k];
+    if (was === undefined) continue;
+    const now = next === null ? null : next[k];
+    if (now === null || (now !== undefined && now > was)) {
+      throw fail('permission_denied', { what: `raise or remove the rate limits of the key you call with (${k})` });
+    }
+  }
 }
 
 function checkExpiry(value: string | null | undefined, now: number): number | null {

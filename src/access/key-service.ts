@@ -11,6 +11,7 @@ import { isAllowed } from './permissions/authorize.ts';
 import type { Actor } from './permissions/actor.ts';
 import { visibleWhere, type Visibility } from './permissions/visibility.ts';
 import { keyView as toView, type KeyView } from './key-view.ts';
+import { mergeRateLimits, type RateLimitSettingsInput } from './rate-limit-settings.ts';
 import { modelMatcher, type Principal } from './principal.ts';
 import { appendAuditEvent } from '../compliance/audit/index.ts';
 
@@ -30,6 +31,8 @@ export interface CreateKeyInput {
   endpoints?: string[] | null | undefined;
   ipAllowlist?: string[] | null | undefined;
   expiresAt?: number | null | undefined;
+  /** Rate limits of the key's own. */
+  rateLimits?: RateLimitSettingsInput | undefined;
   /** Use this secret instead of a random one (the bootstrap admin key from TOLLGATE_ADMIN_KEY). */
   secret?: string | undefined;
 }
@@ -40,6 +43,8 @@ export interface KeyPatch {
   endpoints?: string[] | null | undefined;
   ipAllowlist?: string[] | null | undefined;
   expiresAt?: number | null | undefined;
+  /** Rate limits of the key's own (merged onto the current ones; null clears them). */
+  rateLimits?: RateLimitSettingsInput | undefined;
 }
 
 export interface KeyServiceOptions {
@@ -119,6 +124,7 @@ export class KeyService {
       previous_hash: null,
       previous_expires_at: null,
       rotated_at: null,
+      rate_limits: input.rateLimits === undefined ? null : mergeRateLimits(null, input.rateLimits),
     };
     await this.store.db.transaction().execute(async (trx) => {
       await trx.insertInto('api_keys').values(row).execute();
@@ -186,11 +192,12 @@ export class KeyService {
     if (patch.endpoints !== undefined) next.endpoints = json(patch.endpoints);
     if (patch.ipAllowlist !== undefined) next.ip_allowlist = json(patch.ipAllowlist);
     if (patch.expiresAt !== undefined) next.expires_at = patch.expiresAt;
+    if (patch.rateLimits !== undefined) next.rate_limits = mergeRateLimits(row.rate_limits, patch.rateLimits);
     const at = this.now();
     await this.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('api_keys')
-        .set({ name: next.name, allowed_models: next.allowed_models, endpoints: next.endpoints, ip_allowlist: next.ip_allowlist, expires_at: next.expires_at })
+        .set({ name: next.name, allowed_models: next.allowed_models, endpoints: next.endpoints, ip_allowlist: next.ip_allowlist, expires_at: next.expires_at, rate_limits: next.rate_limits })
         .where('id', '=', id)
         .execute();
       await this.record(trx, ctx, 'key.updated', id, before, toView(next), at);

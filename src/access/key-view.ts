@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { ApiKeyTable } from '../state/index.ts';
+import { RateLimitSettingsViewSchema, readRateLimits } from './rate-limit-settings.ts';
 
 const time = z.iso.datetime();
 
@@ -26,6 +27,7 @@ export const KeyViewSchema = z.strictObject({
   revoked_at: time.nullable(),
   rotated_at: time.nullable(),
   previous_secret_expires_at: time.nullable().describe('Until when the secret replaced by the last rotation still works'),
+  rate_limits: RateLimitSettingsViewSchema.describe("The key's own rate limits (team, organization and configured limits apply as well); null: none"),
 });
 
 export type KeyView = z.output<typeof KeyViewSchema>;
@@ -60,5 +62,6 @@ export function keyView(row: KeyRow): KeyView {
     revoked_at: iso(row.revoked_at),
     rotated_at: iso(row.rotated_at),
     previous_secret_expires_at: iso(row.previous_expires_at),
+    rate_limits: readRateLimits(row.rate_limits),
   };
 }

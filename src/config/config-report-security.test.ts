@@ -23,7 +23,7 @@ const VALID: Record<string, string> = {
   'metering.budget_alerts.webhook_secret': `whsec-${MARK}`,
   'mail.smtp_url': `smtps://mailer:${MARK}@mail.internal:465`,
   'compliance.master_key': `${MARK}${'A'.repeat(43 - MARK.length)}`,
-  'cache.redis_url': `redis://cache:${MARK}@cache.internal:6379/0`,
+  'store.redis_url': `redis://default:${MARK}@redis.internal:6379`,
 };
 
 /** An invalid value for each secret setting that still holds MARK. */
@@ -34,7 +34,7 @@ const INVALID: Record<string, string> = {
   'metering.budget_alerts.webhook_url': `ftp://hooks.example.com/?token=${MARK}`,
   'mail.smtp_url': `http://mailer:${MARK}@mail.internal`,
   'compliance.master_key': `${MARK}-too-short`,
-  'cache.redis_url': `http://cache:${MARK}@cache.internal:6379`,
+  'store.redis_url': `http://default:${MARK}@redis.internal:6379`,
 };
 
 const secrets = SETTINGS.filter((s) => s.meta.secret !== undefined);

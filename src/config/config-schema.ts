@@ -85,6 +85,31 @@ const store = z.strictObject({
     z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must be a postgres:// URL (leave it unset for SQLite)' }).optional(),
     { env: 'DATABASE_URL', secret: 'url' },
   ),
+  /** `redis://…` selects the Redis counters (rate limits, concurrency leases, budget reservations) shared by every instance; unset: in-process. */
+  redis_url: setting(
+    z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL (leave it unset for in-process counters)' }).optional(),
+    { env: 'REDIS_URL', secret: 'url' },
+  ),
+});
+
+
+/** One rate limit in tollgate.yaml (checked again, with its counter keys, by the traffic module at start). */
+const rateLimitRule = z.strictObject({
+  scope: z.enum(['key', 'user', 'team', 'org', 'model']),
+  scope_id: z.string().min(1).max(200),
+  model: z.string().min(1).max(200).optional(),
+  requests_per_minute: z.number().int().min(1).optional(),
+  tokens_per_minute: z.number().int().min(1).optional(),
+  max_concurrent: z.number().int().min(1).optional(),
+});
+
+const rateLimits = z.strictObject({
+  /** Limits per key, user, team, organization or model (keys and teams also get theirs through the API). */
+  rules: setting(z.preprocess(jsonText, z.array(rateLimitRule).max(10_000)).default([]), { env: 'TOLLGATE_RATE_LIMITS' }),
+  /** When the counters (Redis) cannot be reached: `closed` refuses limited and budgeted requests (503), `open` admits them unchecked. */
+  on_counters_error: setting(z.enum(['closed', 'open']).default('closed'), { env: 'TOLLGATE_ON_COUNTERS_ERROR' }),
+  /** A concurrency slot of a process that died comes back after this. */
+  lease_ttl_ms: setting(z.preprocess(fromText, z.number().int().min(1_000).max(3_600_000)).default(60_000), { env: 'TOLLGATE_LEASE_TTL_MS' }),
 });
 
 const upstream = z
@@ -225,18 +250,14 @@ const cache = z.strictObject({
   enabled: setting(z.preprocess(onOffText, z.boolean({ error: 'Invalid option: expected one of "on"|"off" (true or false in the file)' })).default(false), { env: 'TOLLGATE_CACHE' }),
   /** How long a stored answer is served. */
   ttl_seconds: setting(intBetween(1, 30 * 86_400).default(3_600), { env: 'TOLLGATE_CACHE_TTL_SECONDS' }),
-  /** `memory`: an LRU in this process; `redis`: shared by every instance (needs `cache.redis_url`). Unset: redis when a Redis URL is set. */
+  /** `memory`: an LRU in this process; `redis`: shared by every instance (needs `store.redis_url`, REDIS_URL). Unset: redis when a Redis URL is set. */
   adapter: setting(z.enum(['memory', 'redis']).optional(), { env: 'TOLLGATE_CACHE_ADAPTER' }),
-  /** The Redis the `redis` adapter uses. */
-  redis_url: setting(z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' }).optional(), { env: 'REDIS_URL', secret: 'url' }),
   /** Entries the memory adapter holds at most (least recently used out first). */
   max_entries: setting(positiveInt(10_000), { env: 'TOLLGATE_CACHE_MAX_ENTRIES' }),
   /** Bytes the memory adapter holds at most (Redis: its own `maxmemory`). */
   max_bytes: setting(positiveInt(64 * 1024 * 1024), { env: 'TOLLGATE_CACHE_MAX_BYTES' }),
   /** Largest answer stored, in bytes; larger ones are served but not stored. */
   max_entry_bytes: setting(positiveInt(1024 * 1024), { env: 'TOLLGATE_CACHE_MAX_ENTRY_BYTES' }),
-}).superRefine((c, ctx) => {
-  if (c.adapter === 'redis' && !c.redis_url) ctx.addIssue({ code: 'custom', path: ['adapter'], message: 'redis needs cache.redis_url (REDIS_URL)' });
 });
 
 const guardrails = z.strictObject({
@@ -257,6 +278,7 @@ export const ConfigShape = z.strictObject({
   server: server.prefault({}),
   http: http.prefault({}),
   store: store.prefault({}),
+  rate_limits: rateLimits.prefault({}),
   upstream: upstream.prefault({}),
   access: access.prefault({}),
   metering: metering.prefault({}),
@@ -273,8 +295,12 @@ export const ConfigShape = z.strictObject({
  * that depend on others settled. Use {@link loadConfig} to read it (file, environment, secrets).
  * @example ConfigSchema.parse({ server: { port: 9000 } }).http.max_connections_per_address // 256
  */
-export const ConfigSchema = ConfigShape.transform((c) => ({
+export const ConfigSchema = ConfigShape.superRefine((c, ctx) => {
+  if (c.cache.adapter === 'redis' && !c.store.redis_url) ctx.addIssue({ code: 'custom', path: ['cache', 'adapter'], message: 'redis needs store.redis_url (REDIS_URL)' });
+}).transform((c) => ({
   ...c,
+  // One Redis for everything shared (counters, leases, budgets, the cache): store.redis_url.
+  cache: { ...c.cache, redis_url: c.store.redis_url },
   /** Deployment id → its resolved secret, filled by the loader (never from the file: no setting writes here). */
   deploymentSecrets: new Map<string, string>(),
   http: {

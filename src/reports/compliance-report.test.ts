@@ -14,7 +14,7 @@ function key(over: Partial<KeyView>): KeyView {
   return {
     id: 'key_1', object: 'api_key', name: 'k', prefix: 'tg-abc', kind: 'personal', org_id: 'org_a', team_id: null, user_id: 'usr_a', role: null,
     allowed_models: null, endpoints: null, ip_allowlist: null, created_at: iso(NOW - DAY), last_used_at: iso(NOW - DAY), last_used_ip: null,
-    expires_at: null, revoked_at: null, rotated_at: null, previous_secret_expires_at: null, ...over,
+    expires_at: null, revoked_at: null, rotated_at: null, previous_secret_expires_at: null, rate_limits: null, ...over,
   };
 }
 

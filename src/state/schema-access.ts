@@ -41,6 +41,8 @@ export interface TeamTable {
   name: string;
   created_at: number;
   updated_at: number;
+  /** JSON `{requests_per_minute?, tokens_per_minute?, max_concurrent?}`; null: none (0012). */
+  rate_limits: string | null;
 }
 
 export interface UserTable {

@@ -12,6 +12,18 @@ export interface Database extends PriceTables, BudgetTables, AccessTables, Works
   usage_records: UsageRecordTable;
   usage_daily: UsageDailyTable;
   admin_alerts: AdminAlertTable;
+  gateway_instances: GatewayInstanceTable;
+}
+
+/** A running gateway instance on this store, kept alive by a heartbeat (0012; src/state/instances). */
+export interface GatewayInstanceTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  heartbeat_at: number;
+  /** 1 when the instance counts limits and budgets on shared counters (Redis). */
+  shared_counters: number;
 }
 
 /** An alert that belongs to no budget; unique per (kind, subject) so it fires once. */
@@ -56,6 +68,8 @@ export interface ApiKeyTable {
   previous_hash: string | null;
   previous_expires_at: number | null;
   rotated_at: number | null;
+  /** JSON `{requests_per_minute?, tokens_per_minute?, max_concurrent?}`; null: no limit of its own (0012). */
+  rate_limits: string | null;
 }
 
 export interface UsageRecordTable {

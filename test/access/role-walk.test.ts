@@ -48,6 +48,7 @@ const WALK = (f: Fixture): Record<string, [Attempt, Who[]]> => ({
   'users.manage': [{ method: 'PATCH', path: `/api/users/${f.spareUser}`, body: { name: 'Spare User' } }, ['owner']],
   'org.settings.write': [{ method: 'PATCH', path: `/api/orgs/${f.orgId}`, body: { require_2fa: false } }, ['owner']],
   'audit.read': [{ method: 'GET', path: '/api/audit' }, ['owner', 'admin', 'auditor']],
+  'reports.read': [{ method: 'GET', path: '/api/reports/compliance' }, ['owner', 'auditor']],
   'guardrails.read': [{ method: 'GET', path: `/api/guardrails/policies/team/${f.teamA}` }, ['owner', 'admin', 'auditor']],
   'guardrails.write': [{ method: 'PUT', path: `/api/guardrails/policies/team/${f.teamA}`, body: { input: { pii: { email: 'redact' } } } }, ['owner', 'admin']],
   'conversations.read': [{ method: 'GET', path: '/api/conversations' }, ['owner', 'admin', 'member', 'viewer']],

@@ -45,7 +45,7 @@ describe('the gateway runs its stage list in order; an added stage runs where it
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: await gw.createKey() });
     const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     const id = response.headers.get('x-request-id')!;
-    assert.deepEqual(order(id), ['authenticate', 'admit', 'guard-in', 'dummy', 'route', 'call', 'guard-out', 'meter', 'record']);
+    assert.deepEqual(order(id), ['authenticate', 'admit', 'guard-in', 'dummy', 'route', 'call', 'guard-out', 'meter', 'limits', 'record']);
     assert.equal(ran.find((r) => r.requestId === id && r.stage === 'dummy')?.principal, true, 'the dummy stage sees the authenticated caller');
   });
 
@@ -59,7 +59,7 @@ describe('the gateway runs its stage list in order; an added stage runs where it
     assert.equal(body.error.code, 'permission_denied');
     assert.equal(gw.sim.requests.length, seen, 'the upstream was not called');
     const id = res.headers.get('x-request-id')!;
-    assert.deepEqual(order(id), ['authenticate', 'admit', 'guard-in', 'dummy', 'meter', 'record']);
+    assert.deepEqual(order(id), ['authenticate', 'admit', 'guard-in', 'dummy', 'meter', 'limits', 'record']);
     const row = (await (await gw.call(`/api/usage/${id}`)).json()) as { status: number; error_code: string };
     assert.equal(row.status, 403);
     assert.equal(row.error_code, 'permission_denied');

@@ -289,6 +289,6 @@ for (const kind of storeKinds().filter((k) => k.name === 'postgres')) {
 }
 
 test('cache.adapter redis without a Redis URL is refused at start, naming the setting to set', () => {
-  assert.throws(() => loadConfig({ TOLLGATE_CACHE: 'on', TOLLGATE_CACHE_ADAPTER: 'redis' }, { findFile: false }), /TOLLGATE_CACHE_ADAPTER: redis needs cache\.redis_url \(REDIS_URL\)/);
+  assert.throws(() => loadConfig({ TOLLGATE_CACHE: 'on', TOLLGATE_CACHE_ADAPTER: 'redis' }, { findFile: false }), /TOLLGATE_CACHE_ADAPTER: redis needs store\.redis_url \(REDIS_URL\)/);
   assert.equal(loadConfig({ TOLLGATE_CACHE: 'on', REDIS_URL: 'redis://127.0.0.1:6379/2' }, { findFile: false }).cache.redis_url, 'redis://127.0.0.1:6379/2');
 });

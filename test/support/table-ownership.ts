@@ -20,6 +20,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   login_throttle: 'access',
   api_keys: 'access',
   change_versions: 'state',
+  gateway_instances: 'state',
   budgets: 'metering',
   budget_spend: 'metering',
   budget_alerts: 'metering',

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { MembershipTable, OrgTable, TeamTable, UserTable } from '../../state/index.ts';
 import { ROLES } from '../permissions/roles.ts';
+import { RateLimitSettingsViewSchema, readRateLimits } from '../rate-limit-settings.ts';
 
 /*
  * How the API shows organizations, teams, users and memberships: each view once, as a schema (the
@@ -30,7 +31,14 @@ export const UserViewSchema = z.strictObject({
 });
 export type UserView = z.output<typeof UserViewSchema>;
 
-export const TeamViewSchema = z.strictObject({ id: z.string(), object: z.literal('team'), org_id: z.string(), name: z.string(), created_at: time });
+export const TeamViewSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('team'),
+  org_id: z.string(),
+  name: z.string(),
+  created_at: time,
+  rate_limits: RateLimitSettingsViewSchema.describe("The team's rate limits, shared by all its keys; null: none"),
+});
 export type TeamView = z.output<typeof TeamViewSchema>;
 
 export const OrgViewSchema = z.strictObject({
@@ -69,7 +77,7 @@ export function userView(u: Selectable<UserTable>): UserView {
 }
 
 export function teamView(t: Selectable<TeamTable>): TeamView {
-  return { id: t.id, object: 'team', org_id: t.org_id, name: t.name, created_at: new Date(t.created_at).toISOString() };
+  return { id: t.id, object: 'team', org_id: t.org_id, name: t.name, created_at: new Date(t.created_at).toISOString(), rate_limits: readRateLimits(t.rate_limits) };
 }
 
 export function orgView(o: Selectable<OrgTable>): OrgView {

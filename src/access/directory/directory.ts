@@ -72,7 +72,7 @@ export class Directory {
 
   async createTeam(orgId: string, name: string, ctx: ChangeContext): Promise<TeamRow> {
     const at = this.now();
-    const row: TeamRow = { id: newId('team'), org_id: orgId, name, created_at: at, updated_at: at };
+    const row: TeamRow = { id: newId('team'), org_id: orgId, name, created_at: at, updated_at: at, rate_limits: null };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('teams').values(row).execute();
       await this.record(trx, ctx, 'team.created', row.id, null, teamView(row), at, orgId);
@@ -212,7 +212,7 @@ export class Directory {
   ): Promise<{ org: OrgRow; team: TeamRow; owner: UserRow; extra: T }> {
     const at = this.now();
     const org: OrgRow = { id: newId('org'), name: input.name, require_2fa: 0, ip_allowlist: null, sso: null, allow_unpriced_models: 0, created_at: at, updated_at: at };
-    const team: TeamRow = { id: newId('team'), org_id: org.id, name: 'Default', created_at: at, updated_at: at };
+    const team: TeamRow = { id: newId('team'), org_id: org.id, name: 'Default', created_at: at, updated_at: at, rate_limits: null };
     const inOrg: ChangeContext = { ...ctx, orgId: org.id };
     return this.db.transaction().execute(async (t) => {
       await t.insertInto('orgs').values(org).execute();

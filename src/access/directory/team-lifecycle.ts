@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../../state/index.ts';
+import { ACCESS_TOPIC, publishChange, type Database } from '../../state/index.ts';
+import { mergeRateLimits, type RateLimitSettingsInput } from '../rate-limit-settings.ts';
 import type { ChangeContext } from '../change-record.ts';
 import { teamView, type Directory, type TeamRow } from './directory.ts';
 import { invitationView } from './invitations.ts';
@@ -20,6 +21,20 @@ export async function renameTeam(directory: Directory, id: string, name: string,
     const after: TeamRow = { ...before, name, updated_at: at };
     await t.updateTable('teams').set({ name, updated_at: at }).where('id', '=', id).execute();
     await directory.record(t, ctx, 'team.renamed', id, teamView(before), teamView(after), at, before.org_id);
+    return after;
+  });
+}
+
+/** Sets a team's rate limits (merged onto the current ones; null clears them); every instance reloads them. */
+export async function setTeamRateLimits(directory: Directory, id: string, input: RateLimitSettingsInput, ctx: ChangeContext): Promise<TeamRow | undefined> {
+  const at = directory.now();
+  return directory.db.transaction().execute(async (t) => {
+    const before = await t.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) return undefined;
+    const after: TeamRow = { ...before, rate_limits: mergeRateLimits(before.rate_limits, input), updated_at: at };
+    await t.updateTable('teams').set({ rate_limits: after.rate_limits, updated_at: at }).where('id', '=', id).execute();
+    await directory.record(t, ctx, 'team.rate_limits_changed', id, teamView(before), teamView(after), at, before.org_id);
+    await publishChange(t, directory.store.dialect, ACCESS_TOPIC);
     return after;
   });
 }

@@ -9,9 +9,11 @@ import { IdParams, listOf } from '../route-schemas.ts';
 import type { Directory } from './directory.ts';
 import { teamView, TeamViewSchema } from './directory-views.ts';
 import { EntityName, isUniqueViolation, loadTeam } from './directory-lookups.ts';
-import { deleteTeam, renameTeam } from './team-lifecycle.ts';
+import { deleteTeam, renameTeam, setTeamRateLimits } from './team-lifecycle.ts';
+import { RateLimitSettingsSchema } from '../rate-limit-settings.ts';
 
 const TeamBody = z.strictObject({ name: EntityName });
+const UpdateTeamBody = z.strictObject({ name: EntityName.optional(), rate_limits: RateLimitSettingsSchema.optional() });
 const DeletedTeam = z.strictObject({ id: z.string(), object: z.literal('team'), deleted: z.literal(true) });
 
 /** /api/teams: list, create, show, rename, delete. */
@@ -65,18 +67,21 @@ export function teamRoutes(deps: AccessRouteDeps): AnyRoute[] {
       method: 'PATCH',
       path: '/api/teams/:id',
       permission: 'teams.write',
-      summary: 'Rename a team.',
+      summary: 'Rename a team or set its rate limits.',
       params: IdParams,
-      body: TeamBody,
+      body: UpdateTeamBody,
       response: TeamViewSchema,
       handler: async ({ params, body: b, req }) => {
         const { actor } = accessOf(req);
         const team = await loadTeam(directory, actor, params.id);
         authorize(actor, 'teams.write', { orgId: team.org_id, teamId: team.id });
-        if (b.name === team.name) return teamView(team);
-        await assertNameFree(directory, team.org_id, b.name);
-        const renamed = await renameTeam(directory, team.id, b.name, changeContextOf(req)).catch(nameTaken(b.name));
-        return teamView(renamed ?? team);
+        let current = team;
+        if (b.rate_limits !== undefined) current = (await setTeamRateLimits(directory, team.id, b.rate_limits, changeContextOf(req))) ?? current;
+        if (b.name === undefined || b.name === current.name) return teamView(current);
+        const name = b.name;
+        await assertNameFree(directory, team.org_id, name);
+        const renamed = await renameTeam(directory, team.id, name, changeContextOf(req)).catch(nameTaken(name));
+        return teamView(renamed ?? current);
       },
     }),
     defineRoute({

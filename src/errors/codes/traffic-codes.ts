@@ -7,4 +7,5 @@ import type { ErrorSpec } from '../error-spec.ts';
  */
 export const TRAFFIC_CODES = {
   rate_limiter_unavailable: { status: 503, type: 'server_error', message: 'Rate limits cannot be checked right now; try again shortly.', retry: true },
+  counters_unavailable: { status: 503, type: 'server_error', message: 'Budgets cannot be checked right now; try again shortly.', retry: true },
 } as const satisfies Record<string, ErrorSpec>;

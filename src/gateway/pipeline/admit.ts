@@ -2,7 +2,8 @@ import { admitKeyUse, type KeyService } from '../../access/index.ts';
 import type { Principal } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { parseJsonBody } from '../../http/index.ts';
-import type { Meter } from '../../metering/index.ts';
+import { estimatePromptTokens, maxOutputTokensOf, type EstimateEndpoint, type Meter } from '../../metering/index.ts';
+import type { RateLimiter } from '../../traffic/rate-limit/index.ts';
 import type { GatewayBody } from '../body-schemas.ts';
 import { checkModelName } from '../model-name.ts';
 import { validateBody } from '../validate-body.ts';
@@ -15,13 +16,16 @@ export interface AdmitDeps {
   /** Budgets and cost; undefined when metering is off. */
   meter: Meter | undefined;
   bodyLimitBytes: number;
+  /** Rate limits; undefined or inactive (no limit anywhere): nothing is done per request. */
+  limiter?: RateLimiter | undefined;
 }
 
 /**
  * Stage 2: may this caller make this call, now? The endpoint exists (404 after authentication, so
  * the row names the caller), the key's address and endpoint scopes allow it, the key may call /v1;
  * then the body is read, parsed and checked (model name and scope, stream options), and the worst
- * case cost is reserved on every budget that applies. Rate limits join here.
+ * case cost is reserved on every budget that applies. Rate limits are checked before the budgets (a
+ * request refused by a limit reserves nothing).
  */
 export function admitStage(deps: AdmitDeps): Stage {
   return {
@@ -76,7 +80,25 @@ function admitBody(call: GatewayCall, deps: AdmitDeps): void | Promise<void> {
     call.stripUsageChunk = true;
     call.upstreamBody = JSON.stringify({ ...body, stream_options: { ...body.stream_options, include_usage: true } });
   }
+  const limiter = deps.limiter;
+  if (limiter !== undefined && model !== null && limiter.active) {
+    const p = call.principal!;
+    const subject = { keyId: p.keyId, userId: p.userId, teamId: p.teamId, orgId: p.orgId };
+    return limiter.admit(subject, model, estimateTokens(call.endpoint, call.body, model)).then((admission) => {
+      call.rateLimit = admission;
+      if (deps.meter) return deps.meter.reserve(call);
+    });
+  }
   if (deps.meter) return deps.meter.reserve(call);
+}
+
+const ESTIMATED = new Set<string>(['/v1/chat/completions', '/v1/responses', '/v1/completions', '/v1/embeddings', '/v1/moderations']);
+
+/** Tokens-per-minute estimate at admission: the prompt counted locally plus the output cap asked for. */
+function estimateTokens(endpoint: string, body: Record<string, unknown>, model: string): number {
+  if (!ESTIMATED.has(endpoint)) return 0;
+  const e = endpoint as EstimateEndpoint;
+  return estimatePromptTokens(e, body, model) + (maxOutputTokensOf(e, body) ?? 0);
 }
 
 /** A key limited to some models may call only those. */

@@ -5,6 +5,7 @@ import type { TollgateError } from '../../errors/index.ts';
 import type { Label, ResolvedPolicy } from '../../guard/index.ts';
 import type { MeteringState } from '../../metering/index.ts';
 import type { TokenUsage } from '../../metering/index.ts';
+import type { RateLimitAdmission } from '../../traffic/rate-limit/index.ts';
 import type { FallbackStep, UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
@@ -62,6 +63,8 @@ export interface GatewayCall {
    * guard-out) and the request's sensitivity label (policy default, `x-tollgate-classification`, detections).
    */
   guard: { resolved: ResolvedPolicy; restore: ReadonlyMap<string, string> | undefined; label: Label | undefined } | undefined;
+  /** What the rate limiter admitted (admit); settled or released by the limits stage. */
+  rateLimit: RateLimitAdmission | undefined;
 
   /** The upstream chosen by route (the single configured upstream, when no deployments are). */
   upstream: UpstreamClient | undefined;
@@ -132,6 +135,7 @@ export function newCall(n: NewCall): GatewayCall {
     stripUsageChunk: false,
     metering: undefined,
     guard: undefined,
+    rateLimit: undefined,
     upstream: undefined,
     plan: undefined,
     attempts: 0,

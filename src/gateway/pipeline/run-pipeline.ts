@@ -47,6 +47,7 @@ export function createPipeline(stages: readonly Stage[], options: PipelineOption
       if (reply?.kind === 'stream') {
         call.sink.start(reply.status, {
           ...reply.headers,
+          ...call.rateLimit?.headers,
           'x-request-id': call.requestId,
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache',
@@ -139,6 +140,7 @@ function finish(call: GatewayCall, options: PipelineOptions): void {
   }
   const headers: OutgoingHttpHeaders = {
     ...reply.headers,
+    ...call.rateLimit?.headers,
     'x-request-id': call.requestId,
     'content-type': 'application/json',
     'content-length': reply.body.length,

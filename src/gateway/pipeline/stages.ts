@@ -6,12 +6,14 @@ import type { Meter } from '../../metering/index.ts';
 import type { ResponseCache } from '../../traffic/cache/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { UpstreamClient, UpstreamRouter } from '../../upstream/index.ts';
+import type { RateLimiter } from '../../traffic/rate-limit/index.ts';
 import { admitStage } from './admit.ts';
 import { authenticateStage } from './authenticate.ts';
 import { callStage } from './call.ts';
 import { failoverCallStage } from './call-failover.ts';
 import { guardInStage } from './guard-in.ts';
 import { guardOutStage } from './guard-out.ts';
+import { limitsStage } from './limits.ts';
 import { meterStage } from './meter.ts';
 import { recordStage } from './record.ts';
 import { routeStage } from './route.ts';
@@ -35,6 +37,8 @@ export interface StageDeps {
   requestAudit?: RequestAuditWriter | undefined;
   /** Guardrail policies (guard-in, guard-out) and the store their audit records go to. */
   guard: { policies: GuardPolicies; store: Store };
+  /** Rate limits (requests, tokens, concurrency); undefined: none. */
+  limiter?: RateLimiter | undefined;
 }
 
 /**
@@ -44,12 +48,13 @@ export interface StageDeps {
 export function createStages(deps: StageDeps): Stage[] {
   return [
     authenticateStage(deps.keys),
-    admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes }),
+    admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes, limiter: deps.limiter }),
     guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
     routeStage(deps.upstream, deps.router, deps.responseCache),
     deps.router ? failoverCallStage(deps.router) : callStage(),
     guardOutStage({ ...deps.guard, log: deps.log }),
     meterStage(deps.meter),
+    limitsStage(),
     recordStage(deps.ledger, deps.log, deps.requestAudit),
   ];
 }

@@ -1,6 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import { changeRecord, keyPlacement, type ChangeContext, type KeyPlacement } from '../../access/index.ts';
-import type { Database, Store } from '../../state/index.ts';
+import { BUDGETS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
 import type { BudgetSpendTable } from '../../state/index.ts';
 import { formatUsd } from '../../money/index.ts';
 import { budgetFromRow, budgetToRow, type Budget } from './budget.ts';
@@ -31,6 +31,7 @@ export class BudgetRepository {
     await this.store.db.transaction().execute(async (trx) => {
       await trx.insertInto('budgets').values(budgetToRow(budget)).execute();
       await record(trx, ctx, 'budget.created', budget, null, budget, budget.createdAt);
+      await publishChange(trx, this.store.dialect, BUDGETS_TOPIC);
     });
   }
 
@@ -46,6 +47,7 @@ export class BudgetRepository {
     await this.store.db.transaction().execute(async (trx) => {
       await trx.updateTable('budgets').set(after).where('id', '=', next.id).execute();
       await record(trx, ctx, 'budget.updated', next, old, next, next.updatedAt, changes);
+      await publishChange(trx, this.store.dialect, BUDGETS_TOPIC);
     });
   }
 
@@ -55,6 +57,7 @@ export class BudgetRepository {
       await trx.deleteFrom('budgets').where('id', '=', budget.id).execute();
       await trx.deleteFrom('budget_spend').where('budget_id', '=', budget.id).execute();
       await record(trx, ctx, 'budget.deleted', budget, budget, null, at);
+      await publishChange(trx, this.store.dialect, BUDGETS_TOPIC);
     });
   }
 

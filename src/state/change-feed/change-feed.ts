@@ -33,6 +33,9 @@ export interface ChangeFeed {
 /** What a key's principal is built from: keys, users, memberships, organization allowlists. */
 export const ACCESS_TOPIC = 'access';
 
+/** Budget definitions (created, changed, deleted): every instance reloads its budget index. */
+export const BUDGETS_TOPIC = 'budgets';
+
 /** The PostgreSQL channel the notifications travel on; the payload is the topic. */
 export const PG_CHANNEL = 'tollgate_changes';
 

@@ -1,4 +1,4 @@
-export { ACCESS_TOPIC, PG_CHANNEL, publishChange, type ChangeFeed } from './change-feed.ts';
+export { ACCESS_TOPIC, BUDGETS_TOPIC, PG_CHANNEL, publishChange, type ChangeFeed } from './change-feed.ts';
 export { createChangeFeed, type ChangeFeedOptions } from './create-change-feed.ts';
 export { PgNotifyChangeFeed, type PgNotifyOptions } from './pg-notify-change-feed.ts';
 export { SqlitePollChangeFeed, type PollOptions } from './sqlite-poll-change-feed.ts';

@@ -10,6 +10,7 @@ import * as orgUnpricedModels from './0008-org-unpriced-models.ts';
 import * as workspace from './0009-workspace.ts';
 import * as compliance from './0010-compliance.ts';
 import * as ledgerAttempts from './0011-ledger-attempts.ts';
+import * as rateLimitsAndInstances from './0012-rate-limits-and-instances.ts';
 import * as ledgerCache from './0013-ledger-cache.ts';
 import * as guardPolicies from './0014-guard-policies.ts';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009-workspace': workspace,
   '0010-compliance': compliance,
   '0011-ledger-attempts': ledgerAttempts,
+  '0012-rate-limits-and-instances': rateLimitsAndInstances,
   '0013-ledger-cache': ledgerCache,
   '0014-guard-policies': guardPolicies,
 };

@@ -1,3 +1,4 @@
 // The Redis connection shared by the distributed adapters (counters, cache). A face of its own so
 // that importing state/ (every module does) does not load ioredis.
 export { connectRedis, redactUrl, redisClientOptions, type RedisConnectionOptions } from './redis-connection.ts';
+export { connectRedisCounters, RedisCounters, type RedisCountersOptions } from '../counters/redis-counters.ts';

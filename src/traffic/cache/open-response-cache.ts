@@ -25,7 +25,7 @@ export async function openResponseCache(settings: ResponseCacheSettings, log: Lo
   const adapter = settings.adapter ?? (settings.redis_url ? 'redis' : 'memory');
   let cache: Cache;
   if (adapter === 'redis') {
-    if (!settings.redis_url) throw new Error('cache.adapter is redis but no Redis URL is set (cache.redis_url, REDIS_URL)');
+    if (!settings.redis_url) throw new Error('cache.adapter is redis but no Redis URL is set (store.redis_url, REDIS_URL)');
     const { connectRedisCache } = await import('./redis-cache.ts');
     cache = await connectRedisCache(settings.redis_url, { maxEntryBytes: settings.max_entry_bytes, onError: (err) => log.warn({ err }, 'response cache: redis') });
   } else {

@@ -4,3 +4,4 @@ export { modelMatches, parseRateLimitRules, RATE_LIMIT_SCOPES, rateLimitRuleSche
 export { RateLimitRules, type RateLimitSubject } from './rate-limit-rules.ts';
 export { RateLimitedError, type RateLimitKind, type RateLimitRefusal } from './rate-limited-error.ts';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+export { combineRateLimits, type OwnRateLimits } from './rate-limit-sources.ts';

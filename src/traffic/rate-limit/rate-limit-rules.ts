@@ -16,8 +16,11 @@ export interface RateLimitSubject {
 export class RateLimitRules {
   private readonly bySubject = new Map<string, RateLimitRule[]>();
   private readonly byModel: RateLimitRule[] = [];
+  /** Number of rules (computed once: `active` is read per request). */
+  readonly size: number;
 
   constructor(rules: readonly RateLimitRule[]) {
+    this.size = rules.length;
     for (const r of rules) {
       if (r.scope === 'model') {
         this.byModel.push(r);
@@ -30,9 +33,6 @@ export class RateLimitRules {
     }
   }
 
-  get size(): number {
-    return this.byModel.length + [...this.bySubject.values()].reduce((n, l) => n + l.length, 0);
-  }
 
   /** Every rule that applies to a request of `subject` for `model`. */
   for(subject: RateLimitSubject, model: string): RateLimitRule[] {

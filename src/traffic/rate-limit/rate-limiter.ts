@@ -37,12 +37,24 @@ export class RateLimiter {
   private readonly leaseTtlMs: number;
   private readonly renew: { everyMs: number; leaseTtlMs: number };
   private readonly log: Logger;
+  private rules: RateLimitRules;
 
   constructor(private readonly options: RateLimiterOptions) {
     this.counters = options.counters;
+    this.rules = options.rules;
     this.leaseTtlMs = options.leaseTtlMs ?? MINUTE;
     this.renew = { everyMs: options.renewEveryMs ?? Math.max(1, Math.floor(this.leaseTtlMs / 3)), leaseTtlMs: this.leaseTtlMs };
     this.log = options.log ?? pino({ level: 'silent' });
+  }
+
+  /** Whether any limit is in force (false: the gateway skips the limiter altogether). */
+  get active(): boolean {
+    return this.rules.size > 0;
+  }
+
+  /** Replaces the limits in force (configured ones plus keys' and teams' own, reloaded when they change). */
+  setRules(rules: RateLimitRules): void {
+    this.rules = rules;
   }
 
   /**
@@ -52,7 +64,7 @@ export class RateLimiter {
    */
   async admit(subject: RateLimitSubject, model: string, estimatedTokens: number): Promise<RateLimitAdmission> {
     if (!Number.isSafeInteger(estimatedTokens) || estimatedTokens < 0) throw new RangeError(`estimated tokens must be a non-negative integer, got ${estimatedTokens}`);
-    const rules = this.options.rules.for(subject, model);
+    const rules = this.rules.for(subject, model);
     if (rules.length === 0) return new RateLimitAdmission(undefined, undefined, null, [], estimatedTokens, NO_SNAPSHOT, undefined);
     try {
       return await this.check(rules, model, estimatedTokens);

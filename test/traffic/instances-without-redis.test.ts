@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { createPostgresStore } from '../support/stores.ts';
+
+// Issue 11.6: instances sharing a PostgreSQL store without Redis must not silently under-enforce.
+// Each registers itself in the store; while more than one is alive, /ready and the logs say that
+// limits and budgets are counted per instance.
+
+const pgUrl = process.env.TOLLGATE_TEST_DATABASE_URL;
+
+test('two instances on one PostgreSQL without Redis: /ready and the log say limits are per instance', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, async () => {
+  const store = await createPostgresStore(pgUrl!);
+  const running: TestGateway[] = [];
+  try {
+    const a = await startGateway({ store });
+    running.push(a);
+    const alone = (await (await a.call('/ready', { key: null })).json()) as Record<string, unknown>;
+    assert.deepEqual(alone.instances, { alive: 1, limits: 'shared' });
+    const b = await startGateway({ store });
+    running.push(b);
+    const res = await b.call('/ready', { key: null });
+    assert.equal(res.status, 200, 'still ready: per-instance limits are a warning, not an outage');
+    assert.deepEqual(((await res.json()) as Record<string, unknown>).instances, { alive: 2, limits: 'per_instance' });
+    assert.ok(b.logs.some((l) => l.includes('enforced per instance')), 'the log says so');
+    await b.close();
+    running.pop();
+    await a.tg.limits.beat();
+    assert.deepEqual(((await (await a.call('/ready', { key: null })).json()) as Record<string, unknown>).instances, { alive: 1, limits: 'shared' }, 'a stopped instance leaves the store');
+  } finally {
+    await Promise.all(running.map((g) => g.close()));
+    await store.dispose();
+  }
+});
+
+test('a budget created through one instance applies on the other within a second (change feed, not the 10 s reload)', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, async () => {
+  const store = await createPostgresStore(pgUrl!);
+  const running: TestGateway[] = [];
+  try {
+    const a = await startGateway({ store });
+    running.push(a);
+    const b = await startGateway({ store });
+    running.push(b);
+    const key = (await (await a.call('/api/keys', { body: { name: 'k', kind: 'service', team_id: a.tg.home.defaultTeam.id, role: 'member' } })).json()) as { id: string; key: string };
+    assert.equal((await a.call('/api/budgets', { body: { scope: 'key', scope_id: key.id, period: 'total', limit_usd: '0.000000001' } })).status, 201);
+    const started = performance.now();
+    let refused = false;
+    while (performance.now() - started < 1_000 && !refused) {
+      const res = await b.call('/v1/chat/completions', { key: key.key, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] } });
+      refused = res.status === 429 && ((await res.json()) as { error: { code: string } }).error.code === 'budget_exceeded';
+    }
+    assert.ok(refused, 'the other instance refused within a second');
+  } finally {
+    await Promise.all(running.map((g) => g.close()));
+    await store.dispose();
+  }
+});
