@@ -7,7 +7,7 @@ import type { LoginThrottle } from './access/index.ts';
 import { Directory } from './access/index.ts';
 import { createSmtpMailer } from './access/index.ts';
 import { SessionService } from './access/index.ts';
-import { loadSigningKey, startAuditChainer } from './compliance/index.ts';
+import { loadSigningKey, setUpEncryption, startAuditChainer } from './compliance/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer, newRequestId } from './http/server.ts';
@@ -15,6 +15,7 @@ import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { webApp } from './http/index.ts';
+import { sealPlaintextSecrets } from './access/index.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { clientAddress } from './http/index.ts';
 import { createGatewayHandler, createPipeline, createStages, gatewayRouteDocs, inProcessChatCaller, StageProfile, type Stage } from './gateway/index.ts';
@@ -28,6 +29,7 @@ import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
+import { sealPlaintextMessages } from './workspace/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -116,7 +118,10 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     connections: config.upstream.connections,
   });
 
-  const directory = new Directory(store);
+  // Encryption at rest (docs/compliance.md): a master key from config, or one generated in the data folder on SQLite.
+  const encryption = setUpEncryption(store, { keyText: config.compliance.master_key, keyFile: config.compliance.master_key_file, dataDir: config.store.data_dir });
+  if (encryption.status.status === 'off') log.warn({ encryption: encryption.status }, 'ENCRYPTION AT REST IS OFF: stored content and secrets are readable by anyone who reads the database');
+  const directory = new Directory(store, { cipher: encryption.cipher });
   const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
   directory.onAccessChange = () => keys.invalidateAll();
   // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
@@ -129,6 +134,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
   if (home.firstStart) await placeUnplacedRows(store, home.org.id, (ids) => keyPlacements(store, ids));
   const generatedAdminKey = home.generatedAdminKey;
+  // Rows written before encryption was on are sealed now (idempotent: sealed rows are skipped).
+  const sealedAtStart = (await sealPlaintextSecrets(directory)) + (await sealPlaintextMessages(store, encryption.cipher));
+  if (sealedAtStart > 0) log.info({ sealed: sealedAtStart }, 'encryption at rest: plaintext rows sealed');
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
     reloadIntervalMs: config.metering.reload_interval_ms,
@@ -181,7 +189,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         }
         return {
           ready: storeStatus === 'ok',
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' } },
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: { mode: upstreamMode, status: 'configured' }, encryption: encryption.status },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
@@ -191,7 +199,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...accessRoutes(access),
     ...priceRoutes({ catalog, directory }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
-    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
+    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url, cipher: encryption.cipher }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
   const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });

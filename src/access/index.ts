@@ -27,3 +27,5 @@ export { recordChange, updateAccount } from './auth/account-changes.ts';
 export { pruneExpiredAccessRows } from './expired-rows.ts';
 export { keyPlacement, keyPlacements, type KeyPlacement } from './key-placement.ts';
 export { loadTeam, loadUser } from './directory/directory-lookups.ts';
+export { sealPlaintextSecrets } from './secret-sealing.ts';
+export { eraseAccount } from './account-erasure.ts';

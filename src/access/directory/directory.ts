@@ -1,3 +1,4 @@
+import { PLAINTEXT, type FieldCipher } from '../../compliance/index.ts';
 import type { Selectable, Transaction } from 'kysely';
 import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
 import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/index.ts';
@@ -40,11 +41,15 @@ export class Directory {
    */
   onAccessChange: () => void = () => {};
 
+  /** Encrypts stored secrets (TOTP, SSO client secret) at rest; plaintext without a master key. */
+  readonly cipher: FieldCipher;
+
   constructor(
     readonly store: Store,
-    options: { now?: () => number } = {},
+    options: { now?: () => number; cipher?: FieldCipher } = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.cipher = options.cipher ?? PLAINTEXT;
   }
 
   get db() {
