@@ -29,7 +29,9 @@ import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
-import { sealPlaintextMessages } from './workspace/index.ts';
+import { ConversationStore, erasePersonWorkspace, personWorkspaceData, sealPlaintextMessages } from './workspace/index.ts';
+import { privacyRoutes } from './compliance/privacy/index.ts';
+import { pseudonymizeUsage, usageOfUser } from './metering/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -200,6 +202,17 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...priceRoutes({ catalog, directory }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url, cipher: encryption.cipher }),
+    ...privacyRoutes({
+      store,
+      directory,
+      envelope: encryption.cipher.envelope,
+      ports: {
+        workspaceData: (userId) => personWorkspaceData(store, new ConversationStore(store, encryption.cipher), userId),
+        eraseWorkspace: (userId, pseudonym) => erasePersonWorkspace(store, userId, pseudonym),
+        usageOf: (userId, limit) => usageOfUser(store, userId, limit),
+        pseudonymizeUsage: (userId, pseudonym) => pseudonymizeUsage(store, userId, pseudonym),
+      },
+    }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
   const stages = createStages({ log, keys, upstream, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes });

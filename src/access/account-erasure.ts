@@ -1,6 +1,15 @@
 import type { Directory } from './directory/directory.ts';
 
 /**
+ * 409 `last_owner` when erasing this person would leave their organization without an active
+ * owner; checked before anything is erased.
+ */
+export async function assertMayErase(directory: Directory, userId: string): Promise<void> {
+  const user = await directory.getUser(userId);
+  if (user) await directory.assertNotLastOwner(user, 'id');
+}
+
+/**
  * Removes what access holds about a person (erasure): the user row keeps its id (other rows refer
  * to it) but loses every personal field (email becomes `<pseudonym>@erased.invalid`, name
  * "Erased user", no password, second factor or SSO link) and is disabled; memberships, sessions and

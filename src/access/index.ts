@@ -28,4 +28,4 @@ export { pruneExpiredAccessRows } from './expired-rows.ts';
 export { keyPlacement, keyPlacements, type KeyPlacement } from './key-placement.ts';
 export { loadTeam, loadUser } from './directory/directory-lookups.ts';
 export { sealPlaintextSecrets } from './secret-sealing.ts';
-export { eraseAccount } from './account-erasure.ts';
+export { assertMayErase, eraseAccount } from './account-erasure.ts';

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Store } from '../state/index.ts';
 import type { ConversationStore } from './conversation-store.ts';
 
@@ -52,6 +53,8 @@ export async function erasePersonWorkspace(store: Store, userId: string, pseudon
     }
     const t = await trx.deleteFrom('templates').where('user_id', '=', userId).where('team_id', 'is', null).executeTakeFirst();
     await trx.updateTable('templates').set({ user_id: pseudonym }).where('user_id', '=', userId).execute();
+    // FTS5 keeps a deleted row's words in its index segments until they are merged: merge now.
+    if (store.dialect === 'sqlite') for (const fts of ['conversations_fts', 'conversation_messages_fts']) await sql.raw(`INSERT INTO ${fts}(${fts}) VALUES ('optimize')`).execute(trx);
     return { conversations: ids.length, templates: Number(t.numDeletedRows) };
   });
 }

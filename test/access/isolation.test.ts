@@ -57,6 +57,8 @@ const attemptsOnB = (w: World): Record<string, Attempt[]> => ({
   'GET /api/users/:id': [['GET', `/api/users/${w.users.memberB}`]],
   'PATCH /api/users/:id': [['PATCH', `/api/users/${w.users.memberB}`, { status: 'disabled' }]],
   'POST /api/users/:id/password-reset': [['POST', `/api/users/${w.users.memberB}/password-reset`, {}]],
+  'GET /api/users/:id/data-export': [['GET', `/api/users/${w.users.memberB}/data-export`]],
+  'POST /api/users/:id/erasure': [['POST', `/api/users/${w.users.memberB}/erasure`, { confirm: w.users.memberB }]],
   'DELETE /api/invitations/:id': [['DELETE', `/api/invitations/${w.invitationB}`]],
   'GET /api/orgs/:id': [],
   'PATCH /api/orgs/:id': [['PATCH', `/api/orgs/${w.orgId}`, { name: 'renamed' }]],

@@ -338,6 +338,12 @@ export class Directory {
     return result.after;
   }
 
+  /** 409 `last_owner` (naming `param`) when `user` is an active owner and the organization has no other. */
+  async assertNotLastOwner(user: UserRow, param: string): Promise<void> {
+    if (!isActiveOwner(user)) return;
+    await this.db.transaction().execute((t) => this.assertAnotherOwner(t, user, param));
+  }
+
   /** 409 `last_owner` unless the organization keeps another active owner; on PostgreSQL the org row is locked first. */
   private async assertAnotherOwner(t: Transaction<Database>, leaving: UserRow, param: string): Promise<void> {
     if (this.store.dialect === 'postgres') await t.selectFrom('orgs').select('id').where('id', '=', leaving.org_id).forUpdate().execute();
