@@ -29,9 +29,10 @@ import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { UpstreamClient } from './upstream/index.ts';
-import { ConversationStore, erasePersonWorkspace, personWorkspaceData, sealPlaintextMessages } from './workspace/index.ts';
+import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, sealPlaintextMessages } from './workspace/index.ts';
 import { privacyRoutes } from './compliance/privacy/index.ts';
-import { pseudonymizeUsage, usageOfUser } from './metering/index.ts';
+import { retentionRoutes, scheduleRetentionPurge } from './compliance/retention/index.ts';
+import { pruneOrgUsage, pseudonymizeUsage, usageOfUser } from './metering/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -159,6 +160,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   let gatewayChat: ReturnType<typeof inProcessChatCaller> | undefined;
   const chatRunner = options.chatRunner ?? new PipelineChatRunner({ call: (request) => gatewayChat!(request), keys: new WorkspaceKeys(keys, directory, { log }) });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
+  // Per-organization retention (docs/compliance.md): hourly, and once at start.
+  const retentionPurge = scheduleRetentionPurge(store, { deleteConversations: (orgId, before) => pruneOrgConversations(store, orgId, before), deleteLedgerRows: (orgId, before) => ledger.flush().then(() => pruneOrgUsage(store, orgId, before)) }, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditChain = startAuditChainer(store, { signer: loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true }), log });
   const outbound = createOutboundFetch({ allowance: { privateRanges: config.outbound.allow_private } });
@@ -202,6 +205,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...priceRoutes({ catalog, directory }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url, cipher: encryption.cipher }),
+    ...retentionRoutes({ store, directory }),
     ...privacyRoutes({
       store,
       directory,
@@ -273,6 +277,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       clearInterval(retention);
       clearInterval(housekeeping);
       clearInterval(temporaryCleanup);
+      clearInterval(retentionPurge);
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),

@@ -24,3 +24,9 @@ export async function pseudonymizeUsage(store: Store, userId: string, pseudonym:
   const r = await store.db.updateTable('usage_records').set({ user_id: pseudonym }).where('user_id', '=', userId).executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** Deletes an organization's raw ledger rows older than `before` (retention); daily roll-ups stay. */
+export async function pruneOrgUsage(store: Store, orgId: string, before: number): Promise<number> {
+  const r = await store.db.deleteFrom('usage_records').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -59,4 +59,10 @@ export async function erasePersonWorkspace(store: Store, userId: string, pseudon
   });
 }
 
+/** Deletes an organization's conversations (not temporary ones) without activity since `before` (retention); messages and shares go with them. */
+export async function pruneOrgConversations(store: Store, orgId: string, before: number): Promise<number> {
+  const r = await store.db.deleteFrom('conversations').where('org_id', '=', orgId).where('temporary', '=', 0).where('updated_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 const iso = (ms: number) => new Date(Number(ms)).toISOString();

@@ -65,6 +65,8 @@ const attemptsOnB = (w: World): Record<string, Attempt[]> => ({
   'GET /api/orgs/:id/sso': [['GET', `/api/orgs/${w.orgId}/sso`]],
   'PUT /api/orgs/:id/sso': [['PUT', `/api/orgs/${w.orgId}/sso`, { issuer: 'https://idp.example.com', client_id: 'x' }]],
   'DELETE /api/orgs/:id/sso': [['DELETE', `/api/orgs/${w.orgId}/sso`]],
+  'GET /api/orgs/:id/retention': [],
+  'PUT /api/orgs/:id/retention': [['PUT', `/api/orgs/${w.orgId}/retention`, { audit_days: 1 }]],
   // Creating things in team B is the same guess, by body instead of path.
   'POST /api/keys': [['POST', '/api/keys', { name: 'b', kind: 'service', team_id: w.teamB }]],
   'POST /api/budgets': [['POST', '/api/budgets', { scope: 'team', scope_id: w.teamB, period: 'monthly', limit_usd: '1.00' }]],

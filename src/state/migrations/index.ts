@@ -9,6 +9,7 @@ import * as accessHardening from './0007-access-hardening.ts';
 import * as orgUnpricedModels from './0008-org-unpriced-models.ts';
 import * as workspace from './0009-workspace.ts';
 import * as compliance from './0010-compliance.ts';
+import * as retention from './0015-retention.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-org-unpriced-models': orgUnpricedModels,
   '0009-workspace': workspace,
   '0010-compliance': compliance,
+  '0015-retention': retention,
 };
