@@ -9,6 +9,7 @@ import { nextTotpCode, signIn, withSession } from '../access/auth/support.ts';
 import { storeKinds } from '../support/stores.ts';
 import { as, newConversation, ok, startWorkspace, turn } from '../workspace/support.ts';
 import { newMasterKeyText, storeBytes } from './support.ts';
+import { startGateway } from '../support/gateway.ts';
 
 const MESSAGE = 'Zebraquokka7731 merger with Initech closes on Friday';
 const SSO_SECRET = 'sso-client-secret-Pelican4419';
@@ -60,6 +61,25 @@ for (const kind of storeKinds()) {
         assert.equal((await ok(as(w.gw, w.ana, '/api/conversations/search?q=initech'))).data.length, 1);
       } finally {
         await w.close();
+      }
+    });
+
+    test('without a master key: SQLite generates <data dir>/master.key (0600) and encrypts; PostgreSQL runs in plaintext and says so in /ready and the log', async () => {
+      const ts = await kind.create();
+      const gw = await startGateway({ store: ts });
+      try {
+        const ready = await ok(gw.call('/ready', { key: null }));
+        if (kind.name === 'sqlite') {
+          assert.deepEqual(ready.encryption, { status: 'on', key_source: 'data_dir' });
+          assert.equal(statSync(join(ts.dataDir, 'master.key')).mode & 0o777, 0o600);
+        } else {
+          assert.equal(ready.encryption.status, 'off');
+          assert.match(ready.encryption.reason, /TOLLGATE_MASTER_KEY/);
+          assert.ok(gw.logs.some((l) => l.includes('ENCRYPTION AT REST IS OFF')));
+        }
+      } finally {
+        await gw.close();
+        await ts.dispose();
       }
     });
   });
