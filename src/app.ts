@@ -213,8 +213,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       ports: {
         workspaceData: (userId) => personWorkspaceData(store, new ConversationStore(store, encryption.cipher), userId),
         eraseWorkspace: (userId, pseudonym) => erasePersonWorkspace(store, userId, pseudonym),
-        usageOf: (userId, limit) => usageOfUser(store, userId, limit),
-        pseudonymizeUsage: (userId, pseudonym) => pseudonymizeUsage(store, userId, pseudonym),
+        // The ledger writes in batches: rows still in memory are written first, so none is missed.
+        usageOf: (userId, limit) => ledger.flush().then(() => usageOfUser(store, userId, limit)),
+        pseudonymizeUsage: (userId, pseudonym) => ledger.flush().then(() => pseudonymizeUsage(store, userId, pseudonym)),
       },
     }),
   ];
