@@ -7,7 +7,7 @@ import type { LoginThrottle } from './access/index.ts';
 import { Directory } from './access/index.ts';
 import { createSmtpMailer } from './access/index.ts';
 import { SessionService } from './access/index.ts';
-import { loadSigningKey, RequestAuditWriter, startAuditChainer } from './compliance/index.ts';
+import { loadSigningKey, RequestAuditWriter, setUpEncryption, startAuditChainer } from './compliance/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
 import { createOutboundFetch } from './http/outbound/index.ts';
 import { buildServer, newRequestId } from './http/server.ts';
@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './http/openapi/document.ts';
 import type { AnyRoute } from './http/index.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { webApp } from './http/index.ts';
+import { sealPlaintextSecrets } from './access/index.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { clientAddress } from './http/index.ts';
 import { createGatewayHandler, createPipeline, createStages, gatewayRouteDocs, inProcessChatCaller, StageProfile, type Stage } from './gateway/index.ts';
@@ -33,6 +34,10 @@ import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
 import { configuredRateLimits, setUpLimits, type Limits } from './traffic/index.ts';
+import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, sealPlaintextMessages } from './workspace/index.ts';
+import { privacyRoutes } from './compliance/privacy/index.ts';
+import { retentionRoutes, scheduleRetentionPurge } from './compliance/retention/index.ts';
+import { pruneOrgUsage, pseudonymizeUsage, usageOfUser } from './metering/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -132,7 +137,10 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const router = createRouter(config, baseUrl);
   if (router) upstreamUrl = router.deployments[0]!.base_url;
 
-  const directory = new Directory(store);
+  // Encryption at rest (docs/compliance.md): a master key from config, or one generated in the data folder on SQLite.
+  const encryption = setUpEncryption(store, { keyText: config.compliance.master_key, keyFile: config.compliance.master_key_file, dataDir: config.store.data_dir });
+  if (encryption.status.status === 'off') log.warn({ encryption: encryption.status }, 'ENCRYPTION AT REST IS OFF: stored content and secrets are readable by anyone who reads the database');
+  const directory = new Directory(store, { cipher: encryption.cipher });
   const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
   directory.onAccessChange = () => keys.invalidateAll();
   // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
@@ -150,6 +158,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const home = await bootstrapAccess(store, directory, keys, { orgName: config.access.org_name, ownerEmail: config.access.owner_email, adminKey: config.access.admin_key, generateAdminKey: true });
   if (home.firstStart) await placeUnplacedRows(store, home.org.id, (ids) => keyPlacements(store, ids));
   const generatedAdminKey = home.generatedAdminKey;
+  // Rows written before encryption was on are sealed now (idempotent: sealed rows are skipped).
+  const sealedAtStart = (await sealPlaintextSecrets(directory)) + (await sealPlaintextMessages(store, encryption.cipher));
+  if (sealedAtStart > 0) log.info({ sealed: sealedAtStart }, 'encryption at rest: plaintext rows sealed');
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {
     reloadIntervalMs: config.metering.reload_interval_ms,
@@ -181,6 +192,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   let gatewayChat: ReturnType<typeof inProcessChatCaller> | undefined;
   const chatRunner = options.chatRunner ?? new PipelineChatRunner({ call: (request) => gatewayChat!(request), keys: new WorkspaceKeys(keys, directory, { log }) });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
+  // Per-organization retention (docs/compliance.md): hourly, and once at start.
+  const retentionPurge = scheduleRetentionPurge(store, { deleteConversations: (orgId, before) => pruneOrgConversations(store, orgId, before), deleteLedgerRows: (orgId, before) => ledger.flush().then(() => pruneOrgUsage(store, orgId, before)) }, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditSigner = loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true });
   const auditChain = startAuditChainer(store, { signer: auditSigner, log });
@@ -215,7 +228,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         const shared = await limits.readiness();
         return {
           ready: storeStatus === 'ok' && shared.ok,
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router), ...shared.details },
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router), encryption: encryption.status, ...shared.details },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
@@ -227,13 +240,26 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...deploymentRoutes({ router, homeOrgId: home.org.id }),
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...guardPolicyRoutes({ store, policies: guardPolicies, policyStore: guardPolicyStore, directory }),
-    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url }),
+    ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url, cipher: encryption.cipher }),
     ...complianceReportRoutes({
       store,
       sources: reportSources({
         store, directory, keys, budgets, ledger, config, homeOrgId: home.org.id,
         auditPublicKeys: new Map(auditSigner ? [[auditSigner.keyId, auditSigner.publicKey]] : []),
       }),
+    }),
+    ...retentionRoutes({ store, directory }),
+    ...privacyRoutes({
+      store,
+      directory,
+      envelope: encryption.cipher.envelope,
+      ports: {
+        workspaceData: (userId) => personWorkspaceData(store, new ConversationStore(store, encryption.cipher), userId),
+        eraseWorkspace: (userId, pseudonym) => erasePersonWorkspace(store, userId, pseudonym),
+        // The ledger writes in batches: rows still in memory are written first, so none is missed.
+        usageOf: (userId, limit) => ledger.flush().then(() => usageOfUser(store, userId, limit)),
+        pseudonymizeUsage: (userId, pseudonym) => ledger.flush().then(() => pseudonymizeUsage(store, userId, pseudonym)),
+      },
     }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
@@ -298,6 +324,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       clearInterval(retention);
       clearInterval(housekeeping);
       clearInterval(temporaryCleanup);
+      clearInterval(retentionPurge);
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),

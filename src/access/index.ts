@@ -28,3 +28,5 @@ export { pruneExpiredAccessRows } from './expired-rows.ts';
 export { keyPlacement, keyPlacements, type KeyPlacement } from './key-placement.ts';
 export { loadTeam, loadUser } from './directory/directory-lookups.ts';
 export { storedRateLimits, type StoredRateLimits } from './rate-limit-settings.ts';
+export { sealPlaintextSecrets } from './secret-sealing.ts';
+export { assertMayErase, eraseAccount } from './account-erasure.ts';

@@ -6,6 +6,7 @@ export interface ComplianceTables {
   audit_chain_head: AuditChainHeadTable;
   audit_checkpoints: AuditCheckpointTable;
   data_keys: DataKeyTable;
+  retention_policies: RetentionPolicyTable;
 }
 
 /** The single row (id 1) holding the chain head; chainers update it first, so it is their lock. */
@@ -43,4 +44,18 @@ export interface DataKeyTable {
   created_at: number;
   /** Set when the key was crypto-shredded: whatever it encrypted is unreadable from then on. */
   destroyed_at: number | null;
+}
+
+/** How long an organization keeps its data (migration 0015); null: forever. */
+export interface RetentionPolicyTable {
+  org_id: string;
+  /** Conversations without activity for this many days are deleted. */
+  conversations_days: number | null;
+  /** Raw ledger rows (usage_records) older than this are deleted (daily roll-ups stay). */
+  ledger_days: number | null;
+  /** Audit records older than this are deleted, up to a signed checkpoint (see docs/compliance.md). */
+  audit_days: number | null;
+  updated_at: number;
+  /** When the purge last ran for this organization. */
+  last_purge_at: number | null;
 }

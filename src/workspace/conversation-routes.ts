@@ -92,7 +92,7 @@ export function conversationRoutes(deps: ConversationRouteDeps): AnyRoute[] {
       response: SearchResults,
       handler: async ({ query: q, req }) => {
         const caller = callerOf(req);
-        const hits = await searchConversations(deps.store, { userId: caller.userId, orgId: caller.orgId, q: q.q, limit: q.limit });
+        const hits = await searchConversations(deps.store, { userId: caller.userId, orgId: caller.orgId, q: q.q, limit: q.limit }, deps.conversations.cipher);
         return { object: 'list' as const, data: hits.map((h) => ({ ...h, updated_at: new Date(Number(h.updated_at)).toISOString() })), next_cursor: null };
       },
     }),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { fail } from '../errors/index.ts';
+import { PLAINTEXT, isSealed, type FieldCipher } from '../compliance/index.ts';
 import type { Database, Store } from '../state/index.ts';
 import type { ConversationMessageTable, ConversationTable } from '../state/index.ts';
 import type { CreateConversationInput, ListConversationsInput, UpdateConversationInput } from './conversation-input.ts';
@@ -35,6 +36,8 @@ export const newWorkspaceId = (prefix: string) => `${prefix}_${randomBytes(12).t
 export class ConversationStore {
   constructor(
     private readonly store: Store,
+    /** Seals message text under the owner's data key (see docs/compliance.md); plaintext without a master key. */
+    readonly cipher: FieldCipher = PLAINTEXT,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -154,17 +157,26 @@ export class ConversationStore {
 
   // ---- messages ----
 
-  listMessages(conversationId: string): Promise<MessageRow[]> {
-    return this.db.selectFrom('conversation_messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', conversationId).orderBy('seq').execute();
+  async listMessages(conversationId: string): Promise<MessageRow[]> {
+    return this.opened(conversationId, await this.db.selectFrom('conversation_messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', conversationId).orderBy('seq').execute());
   }
 
-  getMessage(conversationId: string, id: string): Promise<MessageRow | undefined> {
-    return this.db
+  async getMessage(conversationId: string, id: string): Promise<MessageRow | undefined> {
+    const row = await this.db
       .selectFrom('conversation_messages')
       .select(MESSAGE_COLUMNS)
       .where('conversation_id', '=', conversationId)
       .where('id', '=', id)
       .executeTakeFirst();
+    return row && (await this.opened(conversationId, [row]))[0];
+  }
+
+  /** Rows with their text decrypted (the organization is looked up once, only when something is sealed). */
+  async opened(conversationId: string, rows: MessageRow[]): Promise<MessageRow[]> {
+    if (!rows.some((r) => isSealed(r.content))) return rows;
+    const c = await this.db.selectFrom('conversations').select('org_id').where('id', '=', conversationId).executeTakeFirst();
+    if (!c) return [];
+    return Promise.all(rows.map(async (r) => ({ ...r, content: await this.cipher.open(c.org_id, r.content, messageAad(r.id)) })));
   }
 
   /** The branch from the root down to `leafId`, root first (empty for an unknown leaf). */
@@ -189,7 +201,7 @@ export class ConversationStore {
       .select(MESSAGE_COLUMNS.map((c) => `m.${c}` as const))
       .orderBy('b.depth', 'desc')
       .execute();
-    return rows as MessageRow[];
+    return this.opened(conversationId, rows as MessageRow[]);
   }
 
   /**
@@ -197,8 +209,15 @@ export class ConversationStore {
    * leaf, and its tokens and cost are added to the totals, all in one transaction (exact under
    * concurrent turns).
    */
-  async appendMessage(conversationId: string, message: NewMessage, delta: TotalsDelta = { promptTokens: 0, completionTokens: 0, costNanos: null }): Promise<MessageRow> {
-    return this.db.transaction().execute(async (trx) => this.append(trx, conversationId, message, delta));
+  async appendMessage(
+    conversation: Pick<ConversationRow, 'id' | 'org_id' | 'user_id'>,
+    message: NewMessage,
+    delta: TotalsDelta = { promptTokens: 0, completionTokens: 0, costNanos: null },
+  ): Promise<MessageRow> {
+    // Sealed before the transaction: the data key may be created on first use, through the store.
+    const content = await this.cipher.seal(conversation.org_id, message.content, messageAad(message.id), { userId: conversation.user_id });
+    const row = await this.db.transaction().execute(async (trx) => this.append(trx, conversation.id, { ...message, content }, delta));
+    return { ...row, content: message.content };
   }
 
   private async append(trx: Transaction<Database>, conversationId: string, message: NewMessage, delta: TotalsDelta): Promise<MessageRow> {
@@ -222,6 +241,9 @@ export class ConversationStore {
     return row;
   }
 }
+
+/** The associated data binding a message's ciphertext to its row. */
+export const messageAad = (messageId: string) => `conversation_messages/${messageId}/content`;
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Directory } from '../access/index.ts';
+import { PLAINTEXT, type FieldCipher } from '../compliance/index.ts';
 import type { AnyRoute } from '../http/routes/index.ts';
 import type { BudgetService } from '../metering/budgets/index.ts';
 import type { PriceCatalog } from '../metering/prices/index.ts';
@@ -30,6 +31,8 @@ export interface WorkspaceDeps {
   publicUrl: string | undefined;
   /** The cheap model that names conversations; default gpt-4o-mini. */
   titleModel?: string | undefined;
+  /** Encrypts message text at rest; default none (plaintext). */
+  cipher?: FieldCipher | undefined;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface WorkspaceDeps {
  * @example routes.push(...workspaceRoutes(deps));
  */
 export function workspaceRoutes(deps: WorkspaceDeps): AnyRoute[] {
-  const conversations = new ConversationStore(deps.store);
+  const conversations = new ConversationStore(deps.store, deps.cipher ?? PLAINTEXT);
   return [
     ...conversationRoutes({ store: deps.store, conversations }),
     ...messageRoutes({ conversations, runner: deps.runner, titleModel: deps.titleModel ?? DEFAULT_TITLE_MODEL, log: deps.log }),

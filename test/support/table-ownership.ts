@@ -33,6 +33,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   audit_chain_head: 'compliance',
   audit_checkpoints: 'compliance',
   data_keys: 'compliance',
+  retention_policies: 'compliance',
   conversations: 'workspace',
   conversation_messages: 'workspace',
   templates: 'workspace',

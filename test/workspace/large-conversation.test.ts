@@ -13,10 +13,11 @@ for (const kind of storeKinds()) {
       w = await startWorkspace(kind);
       id = (await newConversation(w.gw, w.ana, { title: 'Marathon' })).id;
       const store = new ConversationStore(w.gw.tg.store);
+      const conv = (await store.get(id))!;
       let parent: string | null = null;
       for (let i = 0; i < 2_000; i++) {
         const role = i % 2 === 0 ? 'user' : 'assistant';
-        const m = await store.appendMessage(id, {
+        const m = await store.appendMessage(conv, {
           id: `msg_big_${i}`, parent_id: parent, role, content: `${role} message number ${i} about the marathon`, model: null, status: 'complete',
           error_code: null, error_message: null, prompt_tokens: role === 'assistant' ? 10 : null, completion_tokens: role === 'assistant' ? 7 : null,
           cost_nanos: role === 'assistant' ? 3 : null, latency_ms: null, request_id: null,

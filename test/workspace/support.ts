@@ -23,6 +23,10 @@ export interface Workspace {
   olga: Person;
   person(options: { teamRole?: RoleName | null; orgRole?: RoleName }): Promise<Person>;
   signIn(p: Person): Promise<Session>;
+  /** The store under the gateway. */
+  store: TestStore;
+  /** Stops this gateway, runs `whileStopped` (a CLI command), and starts another on the same store with `env` (same people). */
+  restart(env: Record<string, string>, whileStopped?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,19 +44,26 @@ export async function startWorkspace(kind: StoreKind, env: Record<string, string
   const ben = await person({ teamRole: 'member' });
   const vic = await person({ teamRole: 'viewer' });
   const olga = await person({ teamRole: null, orgRole: 'owner' });
-  return {
+  const w: Workspace = {
     gw,
+    store,
+    async restart(next, whileStopped) {
+      await w.gw.close();
+      await whileStopped?.();
+      w.gw = await startGateway({ store, env: next });
+    },
     ana,
     ben,
     vic,
     olga,
     person,
-    signIn: (p) => signIn(gw, p.email, p.password),
+    signIn: (p) => signIn(w.gw, p.email, p.password),
     async close() {
-      await gw.close();
+      await w.gw.close().catch(() => {});
       await store.dispose();
     },
   };
+  return w;
 }
 
 /** A JSON request with a person's key; `body` makes it a POST unless `method` says otherwise. */

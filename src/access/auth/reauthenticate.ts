@@ -34,5 +34,5 @@ export async function confirmPassword(s: AuthServices, user: UserRow, req: Fasti
 
 /** Accepts a fresh TOTP code once (replay-protected); 400 `incorrect_totp_code` naming `param` when wrong or reused. */
 export async function confirmTotpCode(s: AuthServices, user: UserRow, req: FastifyRequest, code: string, param: string): Promise<void> {
-  await proveOrFail(s, user, req, () => acceptTotpCode(s.deps.store, s.totp, user, code), () => fail('incorrect_totp_code', { param }));
+  await proveOrFail(s, user, req, () => acceptTotpCode(s.deps.directory, s.totp, user, code), () => fail('incorrect_totp_code', { param }));
 }

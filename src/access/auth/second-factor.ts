@@ -1,17 +1,22 @@
 import type { Store } from '../../state/index.ts';
 import { redeemRecoveryCode } from '../credentials/recovery-codes.ts';
 import type { Totp } from '../credentials/totp.ts';
-import type { UserRow } from '../directory/directory.ts';
+import type { Directory, UserRow } from '../directory/directory.ts';
+
+/** The associated data binding a user's sealed TOTP secret to its row. */
+export const totpAad = (userId: string) => `users/${userId}/totp_secret`;
 
 /**
  * Accepts a TOTP code for the user's secret (enabled or pending) at most once: the code's time step
  * is stored with a conditional update (`totp_last_step < step`), so a replayed code, also one sent
  * twice at the same moment, is refused. False for a wrong, malformed or reused code.
- * @example if (!(await acceptTotpCode(store, totp, user, body.code))) throw fail('incorrect_totp_code', { param: 'code' });
+ * @example if (!(await acceptTotpCode(directory, totp, user, body.code))) throw fail('incorrect_totp_code', { param: 'code' });
  */
-export async function acceptTotpCode(store: Store, totp: Totp, user: UserRow, code: string): Promise<boolean> {
+export async function acceptTotpCode(directory: Directory, totp: Totp, user: UserRow, code: string): Promise<boolean> {
   if (user.totp_secret === null) return false;
-  const check = totp.verify(user.totp_secret, code, user.totp_last_step);
+  const secret = await directory.cipher.open(user.org_id, user.totp_secret, totpAad(user.id));
+  const check = totp.verify(secret, code, user.totp_last_step);
+  const store = directory.store;
   if (!check.valid) return false;
   const r = await store.db
     .updateTable('users')

@@ -125,7 +125,7 @@ async function verifyPassword(s: AuthServices, email: string, password: string, 
 async function verifySecondFactor(s: AuthServices, user: UserRow, body: SignIn, subject: ThrottleSubject, req: FastifyRequest): Promise<string> {
   if (user.totp_enabled_at === null) return 'password';
   if (body.totp_code !== undefined) {
-    if (await acceptTotpCode(s.deps.store, s.totp, user, body.totp_code)) return 'password+totp';
+    if (await acceptTotpCode(s.deps.directory, s.totp, user, body.totp_code)) return 'password+totp';
     await s.throttle.recordFailure(subject);
     throw invalidTotpCode('totp_code');
   }

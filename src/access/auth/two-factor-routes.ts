@@ -9,6 +9,7 @@ import { updateAccount } from './account-changes.ts';
 import type { AuthServices } from './auth-services.ts';
 import { callerUser } from './caller.ts';
 import { confirmPassword, confirmTotpCode } from './reauthenticate.ts';
+import { totpAad } from './second-factor.ts';
 
 const EnrolBody = z.strictObject({});
 const CodeBody = z.strictObject({ code: z.string().min(1).max(32) });
@@ -34,7 +35,9 @@ export function twoFactorRoutes(s: AuthServices): AnyRoute[] {
         const user = await callerUser(req, deps.directory, 'Two-factor enrolment');
         if (user.totp_enabled_at !== null) throw fail('two_factor_already_enabled');
         const { secret, uri } = s.totp.enrol(user.email);
-        const patch = { totp_secret: secret, totp_enabled_at: null, totp_last_step: null, recovery_codes: null };
+        // Sealed under the user's own data key: erasing the user shreds it with the rest of their data.
+        const sealed = await deps.directory.cipher.seal(user.org_id, secret, totpAad(user.id), { userId: user.id });
+        const patch = { totp_secret: sealed, totp_enabled_at: null, totp_last_step: null, recovery_codes: null };
         await updateAccount(deps.store, user.id, patch, { action: 'user.2fa_enrolment_started', ctx: changeContextOf(req) }, s.now());
         reply.header('cache-control', 'no-store');
         return { secret, otpauth_url: uri };

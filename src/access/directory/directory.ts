@@ -1,3 +1,4 @@
+import { PLAINTEXT, type FieldCipher } from '../../compliance/index.ts';
 import type { Selectable, Transaction } from 'kysely';
 import { ACCESS_TOPIC, publishChange, type Database, type Store } from '../../state/index.ts';
 import type { MembershipTable, OrgTable, RoleName, TeamTable, UserTable } from '../../state/index.ts';
@@ -40,11 +41,15 @@ export class Directory {
    */
   onAccessChange: () => void = () => {};
 
+  /** Encrypts stored secrets (TOTP, SSO client secret) at rest; plaintext without a master key. */
+  readonly cipher: FieldCipher;
+
   constructor(
     readonly store: Store,
-    options: { now?: () => number } = {},
+    options: { now?: () => number; cipher?: FieldCipher } = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.cipher = options.cipher ?? PLAINTEXT;
   }
 
   get db() {
@@ -331,6 +336,12 @@ export class Directory {
     if (!result) return undefined;
     if (result.before.org_role !== result.after.org_role || result.before.status !== result.after.status) this.onAccessChange();
     return result.after;
+  }
+
+  /** 409 `last_owner` (naming `param`) when `user` is an active owner and the organization has no other. */
+  async assertNotLastOwner(user: UserRow, param: string): Promise<void> {
+    if (!isActiveOwner(user)) return;
+    await this.db.transaction().execute((t) => this.assertAnotherOwner(t, user, param));
   }
 
   /** 409 `last_owner` unless the organization keeps another active owner; on PostgreSQL the org row is locked first. */

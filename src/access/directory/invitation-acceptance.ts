@@ -140,7 +140,7 @@ async function proveExistingAccount(deps: AcceptanceDeps, user: UserRow, input: 
   }
   if (user.totp_enabled_at !== null) {
     if (input.totp_code === undefined) throw totpRequired();
-    if (!(await acceptTotpCode(deps.directory.store, deps.totp, user, input.totp_code))) {
+    if (!(await acceptTotpCode(deps.directory, deps.totp, user, input.totp_code))) {
       await deps.throttle.recordFailure(subject);
       throw invalidTotpCode('totp_code');
     }

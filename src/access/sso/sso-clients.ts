@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../../compliance/index.ts';
 import type { OutboundFetch } from '../../http/index.ts';
 import { createOidcSso, type OidcSso } from './oidc-client.ts';
 import type { SsoSettings } from './sso-settings.ts';
@@ -11,17 +12,21 @@ import type { SsoSettings } from './sso-settings.ts';
 export class SsoClients {
   private readonly byOrg = new Map<string, { key: string; sso: OidcSso }>();
 
-  /** `outbound`: the fetch every call to an identity provider goes through. */
-  constructor(private readonly outbound: OutboundFetch) {}
+  /** `outbound`: the fetch every call to an identity provider goes through; `cipher` opens the stored client secret. */
+  constructor(
+    private readonly outbound: OutboundFetch,
+    private readonly cipher: FieldCipher,
+  ) {}
 
-  get(orgId: string, settings: SsoSettings, redirectUri: string): OidcSso {
+  async get(orgId: string, settings: SsoSettings, redirectUri: string): Promise<OidcSso> {
     const key = JSON.stringify([settings, redirectUri]);
     const cached = this.byOrg.get(orgId);
     if (cached?.key === key) return cached.sso;
+    const secret = settings.client_secret === null ? null : await this.cipher.open(orgId, settings.client_secret, ssoSecretAad(orgId));
     const sso = createOidcSso({
       issuer: settings.issuer,
       clientId: settings.client_id,
-      ...(settings.client_secret === null ? {} : { clientSecret: settings.client_secret }),
+      ...(secret === null ? {} : { clientSecret: secret }),
       redirectUri,
       ...(settings.scopes === null ? {} : { scopes: settings.scopes }),
       groupsClaim: settings.groups_claim,
@@ -36,3 +41,6 @@ export class SsoClients {
     this.byOrg.delete(orgId);
   }
 }
+
+/** The associated data binding an organization's sealed SSO client secret to its row. */
+export const ssoSecretAad = (orgId: string) => `orgs/${orgId}/sso/client_secret`;

@@ -7,6 +7,6 @@ import { ssoSignInRoutes } from './sso-sign-in-routes.ts';
 
 /** Single sign-on per organization: settings (owners), start and callback (public). */
 export function ssoRoutes(deps: AccessRouteDeps): AnyRoute[] {
-  const clients = new SsoClients(deps.outbound);
+  const clients = new SsoClients(deps.outbound, deps.directory.cipher);
   return [...ssoSettingsRoutes(deps, clients), ...ssoSignInRoutes(deps, clients), ssoLookupRoute(deps)];
 }

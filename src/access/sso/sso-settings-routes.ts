@@ -9,6 +9,7 @@ import type { AccessRouteDeps } from '../route-deps.ts';
 import { IdParams } from '../route-schemas.ts';
 import type { SsoClients } from './sso-clients.ts';
 import { requireRedirectUri, ssoRedirectUri } from './sso-redirect-uri.ts';
+import { ssoSecretAad } from './sso-clients.ts';
 import { issuerRefusal, readSsoSettings, settingsFromInput, SsoSettingsBody, SsoSettingsViewSchema, ssoNotConfigured, ssoSettingsView, type SsoSettings } from './sso-settings.ts';
 
 /**
@@ -51,6 +52,8 @@ export function ssoSettingsRoutes(deps: AccessRouteDeps, clients: SsoClients): A
         }
         const before = readSsoSettings(org.sso);
         const settings = settingsFromInput(input, before);
+        // A new secret is sealed under the organization's data key; an omitted one stays as stored.
+        if (typeof input.client_secret === 'string') settings.client_secret = await deps.directory.cipher.seal(org.id, input.client_secret, ssoSecretAad(org.id));
         await checkTeams(deps.directory, actor, org.id, settings);
         const redirectUri = requireRedirectUri(deps.publicUrl, 'configure');
         await save(deps.directory, org, before, settings, changeContextOf(req), redirectUri, now());

@@ -51,7 +51,7 @@ export function ssoSignInRoutes(deps: AccessRouteDeps, clients: SsoClients): Any
       handler: async ({ params, query, req, reply }) => {
         const { org, settings } = await ssoOrg(deps, params.orgId);
         const redirectUri = requireRedirectUri(deps.publicUrl, 'sign-in');
-        const { url, state, nonce, codeVerifier } = await clients.get(org.id, settings, redirectUri).begin();
+        const { url, state, nonce, codeVerifier } = await (await clients.get(org.id, settings, redirectUri)).begin();
         const browser = bindBrowser(req, reply, deps.secureCookies);
         await states.save(state, { orgId: org.id, nonce, codeVerifier, redirectUri, returnTo: query.return_to ?? null, browserHash: sha256Hex(browser) });
         return reply.redirect(url, 302);
@@ -69,7 +69,7 @@ export function ssoSignInRoutes(deps: AccessRouteDeps, clients: SsoClients): Any
         try {
           const pending = await states.take(state, presentedBrowserValue(req));
           const { org, settings } = await ssoOrg(deps, pending.orgId);
-          const sso = clients.get(org.id, settings, pending.redirectUri);
+          const sso = await clients.get(org.id, settings, pending.redirectUri);
           const identity = await sso.complete(`${pending.redirectUri}${rawQuery(req)}`, { state: state as string, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
           const ctx = { actorId: ssoActorId(identity.issuer), orgId: org.id, requestId: req.id, ip: req.ip };
           const user = await provisionSsoUser(deps.directory, org, settings, identity, ctx);

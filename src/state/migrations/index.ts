@@ -13,6 +13,7 @@ import * as ledgerAttempts from './0011-ledger-attempts.ts';
 import * as rateLimitsAndInstances from './0012-rate-limits-and-instances.ts';
 import * as ledgerCache from './0013-ledger-cache.ts';
 import * as guardPolicies from './0014-guard-policies.ts';
+import * as retention from './0015-retention.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-rate-limits-and-instances': rateLimitsAndInstances,
   '0013-ledger-cache': ledgerCache,
   '0014-guard-policies': guardPolicies,
+  '0015-retention': retention,
 };

@@ -47,7 +47,7 @@ export async function runTurn(deps: TurnDeps, t: TurnRequest, sink: TurnSink): P
   let parentId = t.parentId;
   let question = [...branch].reverse().find((m) => m.role === 'user')?.content ?? '';
   if (t.userContent !== undefined) {
-    const user = await conversations.appendMessage(t.conversation.id, {
+    const user = await conversations.appendMessage(t.conversation, {
       ...blank(newWorkspaceId('msg'), parentId, 'user', t.userContent),
       status: 'complete',
     });
@@ -82,7 +82,7 @@ export async function runTurn(deps: TurnDeps, t: TurnRequest, sink: TurnSink): P
   end ??= { type: 'end', outcome: t.signal.aborted ? 'stopped' : 'complete', requestId: null, model: null, promptTokens: null, completionTokens: null, costNanos: null, latencyMs: 0 };
 
   const assistant = await conversations.appendMessage(
-    t.conversation.id,
+    t.conversation,
     {
       ...blank(assistantId, parentId, 'assistant', content),
       model: end.model ?? t.model,

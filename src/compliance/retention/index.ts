@@ -1,0 +1,3 @@
+export { purgeExpired, type PurgeResult, type RetentionPorts } from './retention-purge.ts';
+export { retentionRoutes, type RetentionRouteDeps } from './retention-routes.ts';
+export { scheduleRetentionPurge } from './retention-schedule.ts';

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { accessOf, authorize, changeContextOf, changeRecord, type Directory } from '../../access/index.ts';
+import { fail } from '../../errors/index.ts';
+import { defineRoute, type AnyRoute } from '../../http/index.ts';
+import type { Store } from '../../state/index.ts';
+import { appendAuditEvent } from '../audit/index.ts';
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
+const Days = z.number().int().min(1).max(36_500).nullable().describe('Days to keep; null: forever');
+const RetentionBody = z.strictObject({ conversations_days: Days.optional(), ledger_days: Days.optional(), audit_days: Days.optional() });
+const RetentionView = z.strictObject({
+  object: z.literal('retention_policy'),
+  org_id: z.string(),
+  conversations_days: z.number().int().nullable(),
+  ledger_days: z.number().int().nullable(),
+  audit_days: z.number().int().nullable(),
+  last_purge_at: z.string().nullable(),
+});
+
+export interface RetentionRouteDeps {
+  store: Store;
+  directory: Directory;
+  now?: () => number;
+}
+
+/**
+ * GET and PUT /api/orgs/:id/retention: how long the organization keeps conversations, raw ledger
+ * rows and audit records (read: anyone of the org; change: owners, audited as `org.retention_updated`).
+ */
+export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
+  const now = deps.now ?? Date.now;
+  const read = async (orgId: string) => {
+    const row = await deps.store.db.selectFrom('retention_policies').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+    return {
+      object: 'retention_policy' as const,
+      org_id: orgId,
+      conversations_days: row?.conversations_days ?? null,
+      ledger_days: row?.ledger_days ?? null,
+      audit_days: row?.audit_days ?? null,
+      last_purge_at: row?.last_purge_at == null ? null : new Date(Number(row.last_purge_at)).toISOString(),
+    };
+  };
+  const org = async (actorOrg: string, id: string) => {
+    if (id !== actorOrg || !(await deps.directory.getOrg(id))) throw fail('org_not_found', { id });
+    return id;
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/orgs/:id/retention',
+      permission: 'org.read',
+      summary: "The organization's retention periods and when the purge last ran.",
+      params: IdParams,
+      response: RetentionView,
+      handler: async ({ params, req }) => {
+        const { actor } = accessOf(req);
+        authorize(actor, 'org.read', { orgId: params.id });
+        return read(await org(actor.orgId, params.id));
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/api/orgs/:id/retention',
+      permission: 'org.settings.write',
+      summary: 'Set how long conversations, raw ledger rows and audit records are kept (owners); omitted fields keep their value, null keeps forever.',
+      params: IdParams,
+      body: RetentionBody,
+      response: RetentionView,
+      handler: async ({ params, body, req }) => {
+        const { actor } = accessOf(req);
+        authorize(actor, 'org.settings.write', { orgId: params.id });
+        const orgId = await org(actor.orgId, params.id);
+        const before = await read(orgId);
+        const next = {
+          conversations_days: body.conversations_days === undefined ? before.conversations_days : body.conversations_days,
+          ledger_days: body.ledger_days === undefined ? before.ledger_days : body.ledger_days,
+          audit_days: body.audit_days === undefined ? before.audit_days : body.audit_days,
+        };
+        const at = now();
+        await deps.store.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('retention_policies')
+            .values({ org_id: orgId, ...next, updated_at: at, last_purge_at: null })
+            .onConflict((oc) => oc.column('org_id').doUpdateSet({ ...next, updated_at: at }))
+            .execute();
+          const shown = (v: typeof next) => ({ conversations_days: v.conversations_days, ledger_days: v.ledger_days, audit_days: v.audit_days });
+          await appendAuditEvent(trx, changeRecord(changeContextOf(req), { action: 'org.retention_updated', target: orgId, before: shown(before), after: shown(next) }, at));
+        });
+        return read(orgId);
+      },
+    }),
+  ];
+}
