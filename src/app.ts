@@ -244,7 +244,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...complianceReportRoutes({
       store,
       sources: reportSources({
-        store, directory, keys, budgets, ledger, config, homeOrgId: home.org.id,
+        store, directory, keys, budgets, ledger, config, homeOrgId: home.org.id, encryption: encryption.status,
         auditPublicKeys: new Map(auditSigner ? [[auditSigner.keyId, auditSigner.publicKey]] : []),
       }),
     }),

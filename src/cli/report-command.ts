@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 import pino from 'pino';
 import { loadSigningKey } from '../compliance/audit/index.ts';
+import { loadMasterKey, type EncryptionStatus } from '../compliance/crypto/index.ts';
 import type { Config } from '../config/index.ts';
 import { createBudgetService } from '../metering/budgets/index.ts';
 import { UsageLedger } from '../metering/ledger.ts';
@@ -43,7 +44,7 @@ export async function reportCommand(config: Config, args: string[], out: NodeJS.
     try {
       const orgId = values.org ?? home.org.id;
       if (!(await directory.getOrg(orgId))) fail(`no organization '${orgId}' (tollgate users list shows the organizations)`);
-      const sources = reportSources({ store, directory, keys, budgets, ledger, config, homeOrgId: home.org.id, auditPublicKeys });
+      const sources = reportSources({ store, directory, keys, budgets, ledger, config, homeOrgId: home.org.id, auditPublicKeys, encryption: encryptionStatusOf(config) });
       const report = await buildComplianceReport(sources, { orgId, ...period });
       const target = values.out === undefined ? out : createWriteStream(values.out, { mode: 0o600 });
       if (format === 'pdf') reportPdf(report).pipe(target);
@@ -57,4 +58,16 @@ export async function reportCommand(config: Config, args: string[], out: NodeJS.
       await budgets.close();
     }
   });
+}
+
+/** Encryption at rest as the server would find it, without creating a key (a report must not change anything). */
+function encryptionStatusOf(config: Config): EncryptionStatus {
+  const c = config.compliance;
+  try {
+    const key = loadMasterKey({ keyText: c.master_key, keyFile: c.master_key_file, dataDir: config.store.data_dir });
+    if (key) return { status: 'on', key_source: c.master_key ? 'env' : c.master_key_file ? 'file' : 'data_dir' };
+    return { status: 'off', reason: 'no master key is configured (TOLLGATE_MASTER_KEY, TOLLGATE_MASTER_KEY_FILE) or in the data folder' };
+  } catch (err) {
+    return { status: 'off', reason: (err as Error).message };
+  }
 }

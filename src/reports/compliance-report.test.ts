@@ -45,7 +45,10 @@ const sources = (over: Partial<ReportSources>): ReportSources => ({
   auditChain: async () => ({ ok: true, records: 10, first: null, last: null, checkpoints: { total: 1, verified: 1, latestSeq: 10 }, pending: { count: 0, oldestAt: null }, problems: [], firstBroken: null }),
   budgets: async () => [budget('team-a', 900, 1_000), budget('team-b', 1_000, 1_000), budget('team-c', 100, 1_000)],
   usage: async () => ({ requests: 5, costNanos: 1_500_000_000, unpricedRequests: 2 }),
-  settings: { masterKeyConfigured: true, ledgerRetentionDays: 400 },
+  retention: async () => ({ conversationsDays: 90, ledgerDays: null, auditDays: null, lastPurgeAt: NOW - DAY }),
+  auditCounts: async (_org, _from, _to, actions) => Object.fromEntries(actions.map((a) => [a, a === 'privacy.erased' ? 2 : 0])),
+  guardBlocks: async () => [{ rule: 'input.pii.credit_card', count: 3 }, { rule: 'output.secret', count: 1 }],
+  settings: { encryption: { on: true, keySource: 'file', reason: null }, ledgerRetentionDays: 400 },
   ...over,
 });
 
@@ -71,6 +74,13 @@ test('dormant accounts, keys past rotation age (rotation resets it; revoked keys
   assert.ok(spend.findings.some((f) => f.startsWith('Budget "team-a" has used 90 %')));
   assert.ok(spend.findings.some((f) => f.startsWith('2 requests in the period used a model without a price')));
   assert.equal(r.sections.find((s) => s.id === 'encryption')!.status, 'ok');
+  const kept = r.sections.find((s) => s.id === 'retention')!;
+  assert.equal(kept.status, 'ok');
+  assert.equal(kept.facts.ledger_days, 400); // the server's period when the organization sets none
+  assert.deepEqual(r.sections.find((s) => s.id === 'privacy_requests')!.facts, { exports: 0, erasures: 2 });
+  const guard = r.sections.find((s) => s.id === 'guardrails')!;
+  assert.equal(guard.facts.blocked, 4);
+  assert.equal(guard.facts.top_rules, 'input.pii.credit_card (3), output.secret (1)');
 });
 
 test('a broken audit chain is named in the findings; no master key is a finding', async () => {
@@ -78,15 +88,20 @@ test('a broken audit chain is named in the findings; no master key is a finding'
   const r = await buildComplianceReport(
     sources({
       auditChain: async () => ({ ok: false, records: 10, first: null, last: null, checkpoints: { total: 1, verified: 1, latestSeq: 10 }, pending: { count: 0, oldestAt: null }, problems: [broken], firstBroken: broken }),
-      settings: { masterKeyConfigured: false, ledgerRetentionDays: 0 },
+      settings: { encryption: { on: false, keySource: null, reason: 'no master key on PostgreSQL' }, ledgerRetentionDays: 0 },
+      retention: async () => ({ conversationsDays: null, ledgerDays: null, auditDays: null, lastPurgeAt: null }),
     }),
     { orgId: 'org_a', from: NOW - DAY, to: NOW, now: NOW },
   );
   const chain = r.sections.find((s) => s.id === 'audit_chain')!;
   assert.equal(chain.status, 'attention');
   assert.match(chain.findings[0]!, /broken at aud_5 \(seq 5\): record aud_5 \(seq 5\) was altered/);
-  assert.equal(r.sections.find((s) => s.id === 'encryption')!.status, 'attention');
-  assert.ok(r.sections.find((s) => s.id === 'retention')!.findings.includes('Raw usage rows are kept without limit.'));
+  const enc = r.sections.find((s) => s.id === 'encryption')!;
+  assert.equal(enc.status, 'attention');
+  assert.match(enc.findings[0]!, /Encryption at rest is off: no master key on PostgreSQL/);
+  const kept = r.sections.find((s) => s.id === 'retention')!;
+  assert.ok(kept.findings.includes('Raw usage rows are kept without limit.'));
+  assert.ok(kept.findings.some((f) => f.startsWith('Conversations are kept until')));
 });
 
 test('an organization that does not exist is an error', async () => {

@@ -54,20 +54,23 @@ export async function buildComplianceReport(sources: ReportSources, req: ReportR
   const now = req.now ?? Date.now();
   const org = await sources.org(req.orgId);
   if (!org) throw new Error(`no organization ${req.orgId}`);
-  const [users, keys, chain, budgets, usage] = await Promise.all([
+  const [users, keys, chain, budgets, usage, kept, counts, blocks] = await Promise.all([
     sources.users(org.id),
     sources.keys(org.id),
     sources.auditChain(),
     sources.budgets(org.id),
     sources.usage(org.id, req.from, req.to),
+    sources.retention(org.id),
+    sources.auditCounts(org.id, req.from, req.to, ['privacy.exported', 'privacy.erased']),
+    sources.guardBlocks(org.id, req.from, req.to),
   ]);
   const sections: ReportSection[] = [
     accessReview(org.require2fa, users, keys, now),
     auditChain(chain),
-    retention(sources.settings.ledgerRetentionDays),
-    encryption(sources.settings.masterKeyConfigured),
-    privacyRequests(),
-    guardrails(),
+    retention(kept, sources.settings.ledgerRetentionDays),
+    encryption(sources.settings.encryption),
+    privacyRequests(counts['privacy.exported'] ?? 0, counts['privacy.erased'] ?? 0),
+    guardrails(blocks),
     spendAndBudgets(usage, budgets),
   ];
   const summary: Record<SectionStatus, number> = { ok: 0, attention: 0, not_available: 0 };
@@ -186,61 +189,91 @@ function auditChain(r: ChainReport): ReportSection {
   };
 }
 
-function retention(ledgerDays: number): ReportSection {
+/** An organization's retention periods (null: kept until deleted) and its last purge. */
+export interface RetentionFacts {
+  conversationsDays: number | null;
+  ledgerDays: number | null;
+  auditDays: number | null;
+  lastPurgeAt: number | null;
+}
+
+function retention(r: RetentionFacts, serverLedgerDays: number): ReportSection {
   const findings: string[] = [];
   const recommendations: string[] = [];
-  if (ledgerDays === 0) {
-    findings.push('Raw usage rows are kept without limit.');
-    recommendations.push('Set metering.ledger_retention_days to what your policy requires.');
+  // The server-wide ledger period (metering.ledger_retention_days) applies when the organization sets none.
+  const ledgerDays = r.ledgerDays ?? (serverLedgerDays === 0 ? null : serverLedgerDays);
+  if (r.conversationsDays === null) {
+    findings.push('Conversations are kept until their owners delete them: no retention period is set.');
+    recommendations.push('Set a conversation retention period (PUT /api/orgs/{id}/retention).');
   }
-  findings.push('Retention of conversations and audit records per organization is not enforced by this version; they are kept until deleted.');
-  recommendations.push('Delete conversations by policy until per-organization retention is available.');
+  if (ledgerDays === null) {
+    findings.push('Raw usage rows are kept without limit.');
+    recommendations.push('Set a ledger retention period for the organization, or metering.ledger_retention_days for the server.');
+  }
+  const anyPeriod = r.conversationsDays !== null || r.ledgerDays !== null || r.auditDays !== null;
+  if (anyPeriod && r.lastPurgeAt === null) findings.push('Retention periods are set but no purge has run yet (it runs at start and hourly).');
   return {
     id: 'retention',
     title: 'Retention',
-    status: 'attention',
-    facts: { ledger_retention_days: ledgerDays === 0 ? null : ledgerDays, conversations_retention_days: null, audit_retention_days: null },
+    status: findings.length === 0 ? 'ok' : 'attention',
+    facts: {
+      conversations_days: r.conversationsDays,
+      ledger_days: ledgerDays,
+      audit_days: r.auditDays,
+      last_purge_at: r.lastPurgeAt === null ? null : new Date(r.lastPurgeAt).toISOString(),
+    },
     findings,
     recommendations,
   };
 }
 
-function encryption(masterKeyConfigured: boolean): ReportSection {
+/** Whether stored content and secrets are encrypted, where the key comes from, and why not when off. */
+export interface EncryptionFacts {
+  on: boolean;
+  keySource: string | null;
+  reason: string | null;
+}
+
+function encryption(e: EncryptionFacts): ReportSection {
   const findings: string[] = [];
   const recommendations: string[] = [];
-  if (!masterKeyConfigured) {
-    findings.push('No master key is configured: nothing can be encrypted at rest with a key kept apart from the database.');
-    recommendations.push('Set TOLLGATE_MASTER_KEY or TOLLGATE_MASTER_KEY_FILE (docs/compliance.md), and keep the key outside the database backups.');
+  if (!e.on) {
+    findings.push(`Encryption at rest is off${e.reason ? `: ${e.reason}` : ''}. Messages, TOTP secrets and SSO client secrets are stored in plain text.`);
+    recommendations.push('Set TOLLGATE_MASTER_KEY or TOLLGATE_MASTER_KEY_FILE (docs/compliance.md) on every instance, and keep the key out of the database backups.');
+  } else if (e.keySource === 'data_dir') {
+    findings.push('The master key is a file in the data folder: a copy of that folder holds both the data and its key.');
+    recommendations.push('Move the key out of the data folder (TOLLGATE_MASTER_KEY_FILE) so backups of the folder stay unreadable without it.');
   }
   return {
     id: 'encryption',
     title: 'Encryption at rest',
     status: findings.length === 0 ? 'ok' : 'attention',
-    facts: { master_key_configured: masterKeyConfigured },
+    facts: { encryption_at_rest: e.on, master_key_source: e.keySource },
     findings,
     recommendations,
   };
 }
 
-function privacyRequests(): ReportSection {
+function privacyRequests(exports: number, erasures: number): ReportSection {
   return {
     id: 'privacy_requests',
     title: 'Privacy requests',
-    status: 'not_available',
-    facts: { exports: null, erasures: null },
-    findings: ['Data exports and erasures are not recorded by this version.'],
+    status: 'ok',
+    facts: { exports, erasures },
+    findings: exports + erasures === 0 ? [] : [`${exports} data exports and ${erasures} erasures were carried out in the period (audit actions privacy.exported, privacy.erased).`],
     recommendations: [],
   };
 }
 
-function guardrails(): ReportSection {
+function guardrails(blocks: readonly { rule: string; count: number }[]): ReportSection {
+  const blocked = blocks.reduce((n, b) => n + b.count, 0);
   return {
     id: 'guardrails',
     title: 'Guardrail hits',
-    status: 'not_available',
-    facts: { blocked: null, redacted: null },
-    findings: ['Guardrail decisions are not counted by this version.'],
-    recommendations: [],
+    status: 'ok',
+    facts: { blocked, top_rules: blocks.length === 0 ? null : blocks.slice(0, NAMES_SHOWN).map((b) => `${b.rule} (${b.count})`).join(', ') },
+    findings: blocked === 0 ? [] : [`${blocked} requests or replies were blocked by guardrail policies: ${blocks.map((b) => `${b.rule} ${b.count}`).slice(0, NAMES_SHOWN).join(', ')}. Redactions are not counted.`],
+    recommendations: blocked === 0 ? [] : ['Review the blocked requests in the audit log (action guard.blocked) with the teams concerned.'],
   };
 }
 

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import type { Directory, KeyService, KeyView } from '../access/index.ts';
-import { verifyAuditChain, type ChainReport } from '../compliance/audit/index.ts';
-import { defaultMasterKeyFile } from '../compliance/crypto/index.ts';
+import { countAuditActions, guardBlocksByRule, verifyAuditChain, type ChainReport } from '../compliance/audit/index.ts';
+import type { EncryptionStatus } from '../compliance/crypto/index.ts';
+import { retentionOf } from '../compliance/retention/index.ts';
 import type { Config } from '../config/index.ts';
 import type { BudgetService, BudgetStatus } from '../metering/budgets/index.ts';
 import type { UsageLedger } from '../metering/index.ts';
 import type { Store } from '../state/index.ts';
-import type { PeriodUsage, ReviewedUser } from './compliance-report.ts';
+import type { EncryptionFacts, PeriodUsage, RetentionFacts, ReviewedUser } from './compliance-report.ts';
 
 /** Where the compliance report's figures come from; each owning module answers for its own data. */
 export interface ReportSources {
@@ -17,7 +17,10 @@ export interface ReportSources {
   auditChain(): Promise<ChainReport>;
   budgets(orgId: string): Promise<BudgetStatus[]>;
   usage(orgId: string, from: number, to: number): Promise<PeriodUsage>;
-  settings: { masterKeyConfigured: boolean; ledgerRetentionDays: number };
+  retention(orgId: string): Promise<RetentionFacts>;
+  auditCounts(orgId: string, from: number, to: number, actions: readonly string[]): Promise<Record<string, number>>;
+  guardBlocks(orgId: string, from: number, to: number): Promise<{ rule: string; count: number }[]>;
+  settings: { encryption: EncryptionFacts; ledgerRetentionDays: number };
 }
 
 export interface SourceServices {
@@ -31,6 +34,8 @@ export interface SourceServices {
   homeOrgId: string;
   /** Keys trusted to have signed the audit checkpoints. */
   auditPublicKeys: ReadonlyMap<string, KeyObject>;
+  /** Encryption at rest as set up at start (setUpEncryption). */
+  encryption: EncryptionStatus;
 }
 
 /** The report's sources from the running services (the server) or ones opened for one command (the CLI). */
@@ -64,11 +69,11 @@ export function reportSources(s: SourceServices): ReportSources {
       const { totals } = await s.ledger.query({ scope: { visibility, includeUnplaced: orgId === s.homeOrgId }, from, to, limit: 1 });
       return { requests: totals.requests, costNanos: totals.cost_nanos, unpricedRequests: totals.unpriced_requests };
     },
+    retention: (orgId) => retentionOf(s.store, orgId),
+    auditCounts: (orgId, from, to, actions) => countAuditActions(s.store, { orgId, from, to, actions }),
+    guardBlocks: (orgId, from, to) => guardBlocksByRule(s.store, { orgId, from, to }),
     settings: {
-      masterKeyConfigured:
-        s.config.compliance.master_key !== undefined ||
-        s.config.compliance.master_key_file !== undefined ||
-        existsSync(defaultMasterKeyFile(s.config.store.data_dir)),
+      encryption: { on: s.encryption.status === 'on', keySource: s.encryption.key_source ?? null, reason: s.encryption.reason ?? null },
       ledgerRetentionDays: s.config.metering.ledger_retention_days,
     },
   };

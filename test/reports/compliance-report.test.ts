@@ -57,7 +57,9 @@ describe('compliance report', () => {
     assert.equal(spend.facts.requests, 1);
     assert.match(String(spend.facts.spend_usd), /^0\.0000\d+$/);
     assert.ok(spend.findings.some((f) => f.startsWith('No budget applies')));
-    assert.equal(section(r, 'privacy_requests').status, 'not_available');
+    assert.deepEqual(section(r, 'privacy_requests').facts, { exports: 0, erasures: 0 });
+    assert.equal(section(r, 'encryption').facts.encryption_at_rest, true); // SQLite: a key made in the data folder
+    assert.ok(section(r, 'retention').findings.some((f) => f.startsWith('Conversations are kept until')));
     assert.equal(r.summary.ok + r.summary.attention + r.summary.not_available, 7);
 
     const audited = await gw.tg.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'report.compliance_generated').execute();
