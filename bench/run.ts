@@ -20,6 +20,7 @@ import { renderReport, TARGET_KEYS, writeReport, type Results, type Settings, ty
 import { measureLedgerStall } from './ledger-stall.ts';
 import { measureMeterCpu } from './metering-micro.ts';
 import { measureEstimate, renderEstimateSection } from './estimate-micro.ts';
+import { measureTrafficFeatures, renderTrafficFeaturesSection } from './traffic-features.ts';
 import { addBenchBudget, measureMetering, renderMeteringSection } from './metering.ts';
 import { measureKeySpray, renderKeySpraySection } from './key-spray.ts';
 import { sampleTtfb, summarizeTtfb, type TtfbSamples } from './ttfb.ts';
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
   const stages = await measureStages(setup, { chat: CHAT, stream: STREAM }, { connections: settings.connections, seconds: quick ? 2 : 5 });
   log('1,000 open streams');
   const openStreams = await measureOpenStreams(setup, STREAM, 1_000);
+  const traffic = await measureTrafficFeatures(setup, CHAT, { connections: settings.connections, seconds: quick ? 2 : 5 }, log);
 
   await stopAll();
   log('in-process meter cost (reserve + complete), 20,000 requests');
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
     `and, for comparison, on the event loop's thread. Busy time is the event loop thread's (eventLoopUtilization), including the 1 ms timer that records the rows.\n\n` +
     `| batches written on | event loop busy ms per 1,000 rows | delay p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n${stalls.map(stallRow).join('\n')}\n`;
   const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}\n${renderEstimateSection(estimate, stages.totalUs.json)}\n${renderKeySpraySection(keySpray)}
-${renderStagesSection(stages, openStreams)}`;
+${renderStagesSection(stages, openStreams)}${renderTrafficFeaturesSection(traffic)}`;
   process.stdout.write(`${markdown}\n`);
   if (quick || flags.profile) {
     log(`${quick ? '--quick' : '--profile'}: report not written to bench/results/`);

@@ -96,7 +96,7 @@ export function guardPolicyRoutes(deps: GuardPolicyRouteDeps): AnyRoute[] {
       body: PolicyBody,
       response: PolicyView,
       handler: async ({ params, body, req }) => {
-        const placement = await place(req, params.scope, params.id, 'guardrails.write');
+        // The policy is checked first, like every route's body: a bad one is a 400 whatever it targets.
         let policy: GuardPolicy;
         try {
           policy = GuardPolicy.parse(body);
@@ -104,6 +104,7 @@ export function guardPolicyRoutes(deps: GuardPolicyRouteDeps): AnyRoute[] {
         } catch (err) {
           throw invalidPolicy(err);
         }
+        const placement = await place(req, params.scope, params.id, 'guardrails.write');
         try {
           policies.checkCombined(placement, policy);
         } catch (err) {
@@ -145,6 +146,9 @@ function view(p: StoredPolicy) {
 /** A zod or RE2 refusal as a 400 naming the field (`policy.input.pii.email`). */
 function invalidPolicy(err: unknown) {
   if (err instanceof z.ZodError) {
+    // An unknown field gets the 400 every route gives it (src/http/routes/validate-input.ts).
+    const unknown = err.issues.find((i) => i.code === 'unrecognized_keys');
+    if (unknown) return fail('invalid_parameter', { param: [...unknown.path, unknown.keys[0]!].join('.').slice(0, 100), reason: 'unknown parameter' });
     const issue = err.issues[0]!;
     const path = issue.path.join('.');
     return fail('invalid_guard_policy', { reason: `${path ? `${path}: ` : ''}${issue.message}` }, { param: path ? `policy.${path}` : 'policy' });
