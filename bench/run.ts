@@ -7,6 +7,7 @@
 //          --no-pin   never pin processes to CPUs (by default, saturation runs pin the bench and the
 //                     simulator to CPU 0, or the simulator to CPU 2 when there is one, and the
 //                     pass-through proxy and Tollgate to CPU 1; latency runs are never pinned)
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +154,11 @@ async function main(): Promise<void> {
   const micro = await measureMeterCpu(JSON.parse(CHAT.body) as Record<string, unknown>, quick ? 5_000 : 20_000);
   log('budget estimate at 1k, 10k and 100k-token prompts');
   const estimate = measureEstimate();
+  log('guard stages with the default PII policy, and the audit log at 1,000 records/s (their own scripts)');
+  const guardAndAudit = [
+    ['Guard stages (issue 13)', 'bench/guard-stages-micro.ts', ['--iterations', quick ? '1000' : '3000']],
+    ['Audit log at 1,000 records/s (issue 13)', 'bench/audit.ts', ['--seconds', quick ? '2' : '4']],
+  ].map(([title, script, args]) => `\n## ${title as string}\n\n\`node --import tsx ${script as string} ${(args as string[]).join(' ')}\`:\n\n\`\`\`\n${runScript(script as string, args as string[]).trim()}\n\`\`\`\n`).join('');
   log('ledger writes at 1,000 rows/s: event loop delay');
   const stalls = [await measureLedgerStall(quick ? 3 : 8, 1_000, true), await measureLedgerStall(quick ? 3 : 8, 1_000, false)];
   if (flags.profile) log(`CPU profile of Tollgate written to ${profileDir} (summarise: node --import tsx bench/profile-summary.ts <file>)`);
@@ -167,13 +173,22 @@ async function main(): Promise<void> {
     `and, for comparison, on the event loop's thread. Busy time is the event loop thread's (eventLoopUtilization), including the 1 ms timer that records the rows.\n\n` +
     `| batches written on | event loop busy ms per 1,000 rows | delay p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n${stalls.map(stallRow).join('\n')}\n`;
   const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}\n${renderEstimateSection(estimate, stages.totalUs.json)}\n${renderKeySpraySection(keySpray)}
-${renderStagesSection(stages, openStreams)}${renderTrafficFeaturesSection(traffic)}`;
+${renderStagesSection(stages, openStreams)}${renderTrafficFeaturesSection(traffic)}${guardAndAudit}`;
   process.stdout.write(`${markdown}\n`);
   if (quick || flags.profile) {
     log(`${quick ? '--quick' : '--profile'}: report not written to bench/results/`);
   } else {
     const file = writeReport(join(ROOT, 'bench', 'results'), markdown, date);
     log(`report written to ${file} and bench/results/latest.md`);
+  }
+}
+
+/** Runs one of the bench's stand-alone scripts and returns what it printed. */
+function runScript(script: string, args: string[]): string {
+  try {
+    return execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  } catch (err) {
+    return `(failed: ${(err as Error).message.split('\n')[0]})`;
   }
 }
 
