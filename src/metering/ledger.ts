@@ -171,7 +171,7 @@ export class UsageLedger {
       try {
         const writer = this.threadWriter();
         if (writer) {
-          await writer.write(batch.map(ledgerValues), rollUp(batch).map(dailyValues));
+          await writer.write(batch.map((row) => ledgerValues(row)), rollUp(batch).map(dailyValues));
           continue;
         }
         await this.store.db.transaction().execute(async (trx) => {
@@ -211,9 +211,8 @@ export class UsageLedger {
   }
 }
 
-/** A ledger row as values in the order of LEDGER_COLUMNS, missing fields filled in. */
-function ledgerValues(row: UsageRecord): unknown[] {
-  const values = new Array<unknown>(LEDGER_COLUMNS.length);
+/** A ledger row as values in the order of LEDGER_COLUMNS, missing fields filled in (into `values` when given). */
+function ledgerValues(row: UsageRecord, values: unknown[] = new Array<unknown>(LEDGER_COLUMNS.length)): unknown[] {
   for (let i = 0; i < LEDGER_COLUMNS.length; i++) {
     const [name, missing] = LEDGER_COLUMNS[i]!;
     values[i] = row[name] ?? missing;
@@ -238,7 +237,8 @@ const LEDGER_COLUMNS: readonly (readonly [keyof UsageRecord, 0 | null])[] = [
 function preparedInsert(sqlite: NonNullable<Store['sqlite']>): (rows: readonly UsageRecord[]) => void {
   const names = LEDGER_COLUMNS.map(([name]) => name);
   const statement = sqlite.prepare(`insert into usage_records (${names.join(', ')}) values (${names.map(() => '?').join(', ')})`);
+  const values = new Array<unknown>(names.length); // reused: each run copies the values into SQLite
   return (rows) => {
-    for (const row of rows) statement.run(ledgerValues(row));
+    for (const row of rows) statement.run(ledgerValues(row, values));
   };
 }
