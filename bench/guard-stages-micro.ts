@@ -5,31 +5,23 @@
 // Run: node --import tsx bench/guard-stages-micro.ts [--iterations N]
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { encode } from 'gpt-tokenizer';
 import { DEFAULT_PII_POLICY, GuardPolicies } from '../src/guard/index.ts';
 import { ENDPOINTS } from '../src/gateway/endpoints.ts';
 import { newCall, type GatewayCall } from '../src/gateway/pipeline/call-context.ts';
 import { guardInStage } from '../src/gateway/pipeline/guard-in.ts';
 import { guardOutStage } from '../src/gateway/pipeline/guard-out.ts';
 import type { Store } from '../src/state/index.ts';
+import { proseOfTokens } from './guard-prompt.ts';
 
 const { values } = parseArgs({ options: { iterations: { type: 'string', default: '3000' } } });
 const iterations = Number(values.iterations);
 
-const PROSE = [
-  'The quarterly review covered revenue, hiring and the roadmap for the next two releases.',
-  'Our support team answered 1,284 tickets in March, with a median first response of 42 minutes.',
-  'Release 4.2 moves the scheduler to a queue and drops the legacy export; version 4.3 follows in June.',
-  'Please summarize the main risks, list open questions, and suggest three follow-up actions for the team.',
-  'Latency at the 95th percentile was 310 ms, down from 420 ms after the cache change on 2026-03-14.',
-];
-const parts: string[] = [];
-for (let i = 0; encode(parts.join(' ')).length < 1_000; i++) parts.push(PROSE[i % PROSE.length]!);
-const body = { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are a careful analyst.' }, { role: 'user', content: parts.join(' ') }] };
+const { text: prose, sentences } = proseOfTokens(1_000);
+const body = { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are a careful analyst.' }, { role: 'user', content: prose }] };
 const raw = Buffer.from(JSON.stringify(body));
-const withPii = { ...body, messages: [body.messages[0]!, { role: 'user', content: `${parts.join(' ')} Contact jane.doe@example.com, card 4111 1111 1111 1111, host 10.20.30.40.` }] };
+const withPii = { ...body, messages: [body.messages[0]!, { role: 'user', content: `${prose} Contact jane.doe@example.com, card 4111 1111 1111 1111, host 10.20.30.40.` }] };
 const rawPii = Buffer.from(JSON.stringify(withPii));
-const reply = Buffer.from(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: parts.slice(0, 10).join(' ') }, finish_reason: 'stop' }], usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 } }));
+const reply = Buffer.from(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: sentences.slice(0, 10).join(' ') }, finish_reason: 'stop' }], usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 } }));
 const target = ENDPOINTS.find((e) => e.route === '/v1/chat/completions')!;
 const principal = { keyId: 'key_1', orgId: 'org_1', teamId: 'team_1', userId: null } as unknown as GatewayCall['principal'];
 

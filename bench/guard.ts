@@ -5,14 +5,11 @@
 // µs per prompt. Run: node --import tsx bench/guard.ts [--iterations N]
 import { parseArgs } from 'node:util';
 import { encode } from 'gpt-tokenizer';
+import { PROSE as BASE_PROSE } from './guard-prompt.ts';
 import { compilePolicy, DEFAULT_PII_POLICY, evaluateInput, type GuardMessage } from '../src/guard/index.ts';
 
 const PROSE = [
-  'The quarterly review covered revenue, hiring and the roadmap for the next two releases.',
-  'Our support team answered 1,284 tickets in March, with a median first response of 42 minutes.',
-  'Release 4.2 moves the scheduler to a queue and drops the legacy export; version 4.3 follows in June.',
-  'Please summarize the main risks, list open questions, and suggest three follow-up actions for the team.',
-  'Latency at the 95th percentile was 310 ms, down from 420 ms after the cache change on 2026-03-14.',
+  ...BASE_PROSE,
   'The design doc proposes splitting the monolith into billing, identity and reporting services.',
   'Costs rose 12.5% because of storage growth; the archive tier would cut that by about a third.',
   'Customers in the EU asked for data residency, audit exports and single sign-on with SCIM.',

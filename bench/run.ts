@@ -22,6 +22,7 @@ import { measureLedgerStall } from './ledger-stall.ts';
 import { measureMeterCpu } from './metering-micro.ts';
 import { measureEstimate, renderEstimateSection } from './estimate-micro.ts';
 import { measureTrafficFeatures, renderTrafficFeaturesSection } from './traffic-features.ts';
+import { measureGuardEndToEnd, renderGuardEndToEnd } from './guard-end-to-end.ts';
 import { addBenchBudget, measureMetering, renderMeteringSection } from './metering.ts';
 import { measureKeySpray, renderKeySpraySection } from './key-spray.ts';
 import { sampleTtfb, summarizeTtfb, type TtfbSamples } from './ttfb.ts';
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
   log('1,000 open streams');
   const openStreams = await measureOpenStreams(setup, STREAM, 1_000);
   const traffic = await measureTrafficFeatures(setup, CHAT, { connections: settings.connections, seconds: quick ? 2 : 5 }, log);
+  const guardEndToEnd = await measureGuardEndToEnd(setup, { connections: settings.connections, seconds: quick ? 2 : 5 }, log);
 
   await stopAll();
   log('in-process meter cost (reserve + complete), 20,000 requests');
@@ -155,10 +157,12 @@ async function main(): Promise<void> {
   log('budget estimate at 1k, 10k and 100k-token prompts');
   const estimate = measureEstimate();
   log('guard stages with the default PII policy, and the audit log at 1,000 records/s (their own scripts)');
-  const guardAndAudit = [
+  const scripts = [
     ['Guard stages (issue 13)', 'bench/guard-stages-micro.ts', ['--iterations', quick ? '1000' : '3000']],
     ['Audit log at 1,000 records/s (issue 13)', 'bench/audit.ts', ['--seconds', quick ? '2' : '4']],
-  ].map(([title, script, args]) => `\n## ${title as string}\n\n\`node --import tsx ${script as string} ${(args as string[]).join(' ')}\`:\n\n\`\`\`\n${runScript(script as string, args as string[]).trim()}\n\`\`\`\n`).join('');
+  ].map(([title, script, args]) => ({ title: title as string, script: script as string, args: args as string[], out: runScript(script as string, args as string[]).trim() }));
+  const guardAndAudit = scripts.map((r) => `\n## ${r.title}\n\n\`node --import tsx ${r.script} ${r.args.join(' ')}\`:\n\n\`\`\`\n${r.out}\n\`\`\`\n`).join('');
+  const stagesMicro = /default PII policy\s+([\d.]+) µs\/request \(no PII/.exec(scripts[0]!.out)?.[1];
   log('ledger writes at 1,000 rows/s: event loop delay');
   const stalls = [await measureLedgerStall(quick ? 3 : 8, 1_000, true), await measureLedgerStall(quick ? 3 : 8, 1_000, false)];
   if (flags.profile) log(`CPU profile of Tollgate written to ${profileDir} (summarise: node --import tsx bench/profile-summary.ts <file>)`);
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
     `and, for comparison, on the event loop's thread. Busy time is the event loop thread's (eventLoopUtilization), including the 1 ms timer that records the rows.\n\n` +
     `| batches written on | event loop busy ms per 1,000 rows | delay p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n${stalls.map(stallRow).join('\n')}\n`;
   const markdown = `${renderReport(results, settings, date, foreignCpu, layout)}\n${renderMeteringSection(metering, micro)}${ledgerLine}\n${renderEstimateSection(estimate, stages.totalUs.json)}\n${renderKeySpraySection(keySpray)}
-${renderStagesSection(stages, openStreams)}${renderTrafficFeaturesSection(traffic)}${guardAndAudit}`;
+${renderStagesSection(stages, openStreams)}${renderTrafficFeaturesSection(traffic)}${guardAndAudit}${renderGuardEndToEnd(guardEndToEnd, stagesMicro === undefined ? undefined : Number(stagesMicro))}`;
   process.stdout.write(`${markdown}\n`);
   if (quick || flags.profile) {
     log(`${quick ? '--quick' : '--profile'}: report not written to bench/results/`);

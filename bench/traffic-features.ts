@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runAutocannon, type Target, type Workload } from './load.ts';
 import { cpuTimeMs, freePort, spawnNode, stopChild, waitForHttp } from './processes.ts';
 
-interface Setup {
+export interface Setup {
   root: string;
   work: string;
   env: (port: number, dataDir: string) => Record<string, string>;
@@ -36,22 +36,39 @@ function hasRedisServer(): boolean {
   }
 }
 
+/** One Tollgate configuration to measure: extra environment, its workload, and whether it needs its own Redis. */
+export interface Variant {
+  name: string;
+  env: Record<string, string>;
+  work: Workload;
+  redis?: boolean;
+}
+
 /** Runs each variant for `seconds` at `connections` and returns its throughput, p99 and CPU per request. */
 export async function measureTrafficFeatures(s: Setup, chat: Workload, run: { connections: number; seconds: number }, log: (line: string) => void): Promise<FeatureRow[]> {
   const cached: Workload = { path: chat.path, body: JSON.stringify({ ...(JSON.parse(chat.body) as object), temperature: 0 }) };
-  const variants: { name: string; env: Record<string, string>; work: Workload; redis?: boolean }[] = [
+  const variants: Variant[] = [
     { name: 'no traffic feature', env: {}, work: chat },
     { name: 'rate limits, in-process', env: { TOLLGATE_RATE_LIMITS: RULES }, work: chat },
     { name: 'rate limits, Redis', env: { TOLLGATE_RATE_LIMITS: RULES }, work: chat, redis: true },
     { name: 'response cache hit', env: { TOLLGATE_CACHE: 'on' }, work: cached },
   ];
+  return measureVariants(s, variants, run, (line) => log(`traffic features: ${line}`));
+}
+
+/**
+ * Starts one Tollgate process per variant, one after the other, against the same simulator; warms
+ * each for a second, then loads it for `seconds` and reads its CPU time: throughput, p99 and CPU µs
+ * per answered request.
+ */
+export async function measureVariants(s: Setup, variants: readonly Variant[], run: { connections: number; seconds: number }, log: (line: string) => void): Promise<FeatureRow[]> {
   const rows: FeatureRow[] = [];
   for (const v of variants) {
     let redis: ReturnType<typeof spawn> | undefined;
     const env = { ...v.env };
     if (v.redis) {
       if (!hasRedisServer()) {
-        log('traffic features: no redis-server here; the Redis row is left out');
+        log(`no redis-server here; "${v.name}" is left out`);
         continue;
       }
       const port = await freePort();
@@ -65,7 +82,7 @@ export async function measureTrafficFeatures(s: Setup, chat: Workload, run: { co
     try {
       const target: Target = { name: v.name, url: `http://127.0.0.1:${port}`, headers: s.headers };
       await waitForHttp(child, `${target.url}/health`, 30_000, 200);
-      log(`traffic features: ${v.name}`);
+      log(v.name);
       await runAutocannon(target, v.work, { connections: run.connections, seconds: 1 }); // warm-up (and the cache's one miss)
       const before = cpuTimeMs(child) ?? 0;
       const r = await runAutocannon(target, v.work, { connections: run.connections, seconds: run.seconds });

@@ -1,8 +1,7 @@
 import { scanRegex, type Detector, type Finding } from './finding.ts';
 
 interface SecretFormat {
-  kind: string;
-  /** Starts with its literal prefix, so V8 can skip ahead to it instead of trying every position. */
+  /** Sticky (`y`): tried where the scan found its prefix; or global (`g`) for the two searched whole. */
   re: RegExp;
   /** The character before a match must not be one of these (a look-behind, checked by hand for speed). */
   notAfter?: RegExp;
@@ -24,43 +23,81 @@ function jwtHeaderOk(token: string): boolean {
   }
 }
 
-/** Common credential formats. Each is anchored on a fixed prefix, so a scan is a handful of fast searches. */
-const FORMATS: readonly SecretFormat[] = [
-  { kind: 'openai_key', re: /sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,250}(?![\w-])/g, notAfter: /[\w-]/, accept: (m) => mixed(m[0].slice(3)) },
-  { kind: 'tollgate_key', re: /tg-[A-Za-z0-9_-]{16,200}(?![\w-])/g, notAfter: /[\w-]/, accept: (m) => mixed(m[0].slice(3)) },
-  { kind: 'aws_access_key', re: /A(?:KIA|SIA|IDA|ROA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, notAfter: /[A-Za-z0-9]/ },
-  { kind: 'aws_secret_key', re: /aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/dgi, group: 1 },
-  { kind: 'github_token', re: /gh[pousr]_[A-Za-z0-9]{36}(?!\w)/g, notAfter: /\w/ },
-  { kind: 'github_token', re: /github_pat_[A-Za-z0-9_]{82}(?!\w)/g, notAfter: /\w/ },
-  { kind: 'slack_token', re: /xox[abposr]-(?:[A-Za-z0-9]{1,40}-){1,4}[A-Za-z0-9]{8,64}(?![\w-])/g, notAfter: /[\w-]/ },
-  { kind: 'google_api_key', re: /AIza[0-9A-Za-z_-]{35}(?![\w-])/g, notAfter: /[\w-]/ },
-  { kind: 'stripe_key', re: /[sr]k_(?:live|test)_[0-9A-Za-z]{16,247}(?!\w)/g, notAfter: /\w/ },
-  {
-    kind: 'private_key',
-    re: /-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,12000}?-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]{0,12000})/g,
+/** Common credential formats, by kind. Each begins with a fixed prefix, which is how the scan finds it. */
+export const SECRET_FORMATS = {
+  openai_key: { re: /sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,250}(?![\w-])/y, notAfter: /[\w-]/, accept: (m) => mixed(m[0].slice(3)) },
+  tollgate_key: { re: /tg-[A-Za-z0-9_-]{16,200}(?![\w-])/y, notAfter: /[\w-]/, accept: (m) => mixed(m[0].slice(3)) },
+  aws_access_key: { re: /A(?:KIA|SIA|IDA|ROA)[A-Z0-9]{16}(?![A-Za-z0-9])/y, notAfter: /[A-Za-z0-9]/ },
+  aws_secret_key: { re: /aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/dgi, group: 1 },
+  github_token: { re: /gh[pousr]_[A-Za-z0-9]{36}(?!\w)/y, notAfter: /\w/ },
+  github_pat: { re: /github_pat_[A-Za-z0-9_]{82}(?!\w)/y, notAfter: /\w/ },
+  slack_token: { re: /xox[abposr]-(?:[A-Za-z0-9]{1,40}-){1,4}[A-Za-z0-9]{8,64}(?![\w-])/y, notAfter: /[\w-]/ },
+  google_api_key: { re: /AIza[0-9A-Za-z_-]{35}(?![\w-])/y, notAfter: /[\w-]/ },
+  stripe_key: { re: /[sr]k_(?:live|test)_[0-9A-Za-z]{16,247}(?!\w)/y, notAfter: /\w/ },
+  private_key: {
+    re: /-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,12000}?-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]{0,12000})/y,
   },
-  { kind: 'jwt', re: /eyJ[A-Za-z0-9_-]{5,2000}\.eyJ[A-Za-z0-9_-]{5,8000}\.[A-Za-z0-9_-]{16,1000}(?![\w-])/g, notAfter: /[\w-]/, accept: (m) => jwtHeaderOk(m[0]) },
-];
+  jwt: { re: /eyJ[A-Za-z0-9_-]{5,2000}\.eyJ[A-Za-z0-9_-]{5,8000}\.[A-Za-z0-9_-]{16,1000}(?![\w-])/g, notAfter: /[\w-]/, accept: (m) => jwtHeaderOk(m[0]) },
+} satisfies Record<string, SecretFormat>;
 
-/** API keys, tokens and private keys in the formats of OpenAI, Tollgate, AWS, GitHub, Slack, Google, Stripe; PEM private keys; JWTs. */
+type FormatName = keyof typeof SECRET_FORMATS;
+const F: Record<FormatName, SecretFormat> = SECRET_FORMATS;
+// The kind a finding reports (both GitHub formats are `github_token`).
+const KIND: Record<FormatName, string> = { ...(Object.fromEntries(Object.keys(F).map((k) => [k, k])) as Record<FormatName, string>), github_pat: 'github_token' };
+// Prefixes with no `-` or `_` to jump to; one pattern finds them all.
+const A_PREFIX = /A(?:KIA|SIA|IDA|ROA|Iza)/g;
+
+/**
+ * API keys, tokens and private keys in the formats of OpenAI, Tollgate, AWS, GitHub, Slack, Google,
+ * Stripe; PEM private keys; JWTs. Most formats have a `-` or `_` a fixed distance into their prefix
+ * (`sk-`, `ghp_`, `xoxb-`, `-----BEGIN`), so the scan jumps from one of those characters to the next
+ * (a fast search: prose has few) and tries only the formats whose prefix ends there; the rest are
+ * found by three patterns with a literal start. A long prompt costs a handful of searches, not one
+ * pattern per format over the whole text.
+ */
 export const secretDetector: Detector = {
   id: 'secret',
   scan(text: string, out: Finding[]) {
-    for (const f of FORMATS) {
-      scanRegex(
-        f.re,
-        text,
-        (m) => {
-          if (f.notAfter && m.index > 0 && f.notAfter.test(text[m.index - 1]!)) return undefined;
-          if (f.accept && !f.accept(m)) return undefined;
-          if (f.group !== undefined) {
-            const [start, end] = m.indices![f.group]!;
-            return { detector: 'secret', kind: f.kind, start, end };
-          }
-          return { detector: 'secret', kind: f.kind, start: m.index, end: m.index + m[0].length };
-        },
-        out,
-      );
+    const after = new Map<FormatName, number>(); // where each format's last match ended: one format's matches do not overlap
+    const tryAt = (name: FormatName, at: number) => {
+      if (at < 0 || at < (after.get(name) ?? 0)) return;
+      const f = F[name];
+      f.re.lastIndex = at;
+      const m = f.re.exec(text);
+      if (m === null) return;
+      after.set(name, at + m[0].length);
+      report(name, f, m, text, out);
+    };
+    for (let i = text.indexOf('-'); i >= 0; i = text.indexOf('-', i + 1)) {
+      if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */ && text.charCodeAt(i - 2) === 115 /* s */) tryAt('openai_key', i - 2);
+      if (i >= 2 && text.charCodeAt(i - 1) === 103 /* g */ && text.charCodeAt(i - 2) === 116 /* t */) tryAt('tollgate_key', i - 2);
+      if (i >= 4 && text.startsWith('xox', i - 4)) tryAt('slack_token', i - 4);
+      if (text.startsWith('-----BEGIN ', i)) {
+        tryAt('private_key', i);
+        i = Math.max(i, (after.get('private_key') ?? 0) - 1, i + 4);
+      }
+    }
+    for (let i = text.indexOf('_'); i >= 0; i = text.indexOf('_', i + 1)) {
+      if (i >= 3 && text.startsWith('gh', i - 3)) tryAt('github_token', i - 3);
+      if (i >= 6 && text.startsWith('github', i - 6)) tryAt('github_pat', i - 6);
+      if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */) tryAt('stripe_key', i - 2);
+    }
+    A_PREFIX.lastIndex = 0;
+    // (A key starting inside a prefix just found would follow a letter, which these formats refuse.)
+    for (let m = A_PREFIX.exec(text); m !== null; m = A_PREFIX.exec(text)) tryAt(m[0] === 'AIza' ? 'google_api_key' : 'aws_access_key', m.index);
+    for (const name of ['aws_secret_key', 'jwt'] as const) {
+      const f = F[name];
+      scanRegex(f.re, text, (m) => report(name, f, m, text), out);
     }
   },
 };
+
+/** The finding for a match of format `name`, if it passes the format's checks (pushed to `out` when given). */
+function report(name: FormatName, f: SecretFormat, m: RegExpExecArray, text: string, out?: Finding[]): Finding | undefined {
+  if (f.notAfter && m.index > 0 && f.notAfter.test(text[m.index - 1]!)) return undefined;
+  if (f.accept && !f.accept(m)) return undefined;
+  const [start, end] = f.group !== undefined ? m.indices![f.group]! : [m.index, m.index + m[0].length];
+  const finding: Finding = { detector: 'secret', kind: KIND[name], start, end };
+  out?.push(finding);
+  return finding;
+}
