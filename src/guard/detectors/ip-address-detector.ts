@@ -10,12 +10,16 @@ const HEX_COLON_DOT = /[0-9A-Fa-f:.]/;
 // "v1.2.3.4", "version 10.0.0.1": a version, not an address.
 const VERSION_BEFORE = /(?:\bv|\bversion\s?|\brelease\s?|\bbuild\s?)$/i;
 
+function acceptIpv4(m: RegExpExecArray): Finding | undefined {
+  return VERSION_BEFORE.test(m.input.slice(Math.max(0, m.index - 10), m.index)) ? undefined : { detector: 'ip_address', kind: 'ipv4', start: m.index, end: m.index + m[0].length };
+}
+
 /** IPv4 (dotted quad, no leading zeros) and IPv6 addresses; version numbers are told apart by the word before them. */
 export const ipAddressDetector: Detector = {
   id: 'ip_address',
   scan(text: string, out: Finding[]) {
     if (text.includes('.')) {
-      scanRegex(IPV4, text, (m) => (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 10), m.index)) ? undefined : { detector: 'ip_address', kind: 'ipv4', start: m.index, end: m.index + m[0].length }), out);
+      scanRegex(IPV4, text, acceptIpv4, out);
     }
     scanIpv6(text, out);
   },

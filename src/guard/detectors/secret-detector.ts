@@ -59,38 +59,42 @@ export const secretDetector: Detector = {
   id: 'secret',
   scan(text: string, out: Finding[]) {
     const after = new Map<FormatName, number>(); // where each format's last match ended: one format's matches do not overlap
-    const tryAt = (name: FormatName, at: number) => {
-      if (at < 0 || at < (after.get(name) ?? 0)) return;
-      const f = F[name];
-      f.re.lastIndex = at;
-      const m = f.re.exec(text);
-      if (m === null) return;
-      after.set(name, at + m[0].length);
-      report(name, f, m, text, out);
-    };
     for (let i = text.indexOf('-'); i >= 0; i = text.indexOf('-', i + 1)) {
-      if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */ && text.charCodeAt(i - 2) === 115 /* s */) tryAt('openai_key', i - 2);
-      if (i >= 2 && text.charCodeAt(i - 1) === 103 /* g */ && text.charCodeAt(i - 2) === 116 /* t */) tryAt('tollgate_key', i - 2);
-      if (i >= 4 && text.startsWith('xox', i - 4)) tryAt('slack_token', i - 4);
+      if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */ && text.charCodeAt(i - 2) === 115 /* s */) tryFormat('openai_key', i - 2, text, out, after);
+      if (i >= 2 && text.charCodeAt(i - 1) === 103 /* g */ && text.charCodeAt(i - 2) === 116 /* t */) tryFormat('tollgate_key', i - 2, text, out, after);
+      if (i >= 4 && text.startsWith('xox', i - 4)) tryFormat('slack_token', i - 4, text, out, after);
       if (text.startsWith('-----BEGIN ', i)) {
-        tryAt('private_key', i);
+        tryFormat('private_key', i, text, out, after);
         i = Math.max(i, (after.get('private_key') ?? 0) - 1, i + 4);
       }
     }
     for (let i = text.indexOf('_'); i >= 0; i = text.indexOf('_', i + 1)) {
-      if (i >= 3 && text.startsWith('gh', i - 3)) tryAt('github_token', i - 3);
-      if (i >= 6 && text.startsWith('github', i - 6)) tryAt('github_pat', i - 6);
-      if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */) tryAt('stripe_key', i - 2);
+      if (i >= 3 && text.startsWith('gh', i - 3)) tryFormat('github_token', i - 3, text, out, after);
+      if (i >= 6 && text.startsWith('github', i - 6)) tryFormat('github_pat', i - 6, text, out, after);
+      if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */) tryFormat('stripe_key', i - 2, text, out, after);
     }
     A_PREFIX.lastIndex = 0;
     // (A key starting inside a prefix just found would follow a letter, which these formats refuse.)
-    for (let m = A_PREFIX.exec(text); m !== null; m = A_PREFIX.exec(text)) tryAt(m[0] === 'AIza' ? 'google_api_key' : 'aws_access_key', m.index);
-    for (const name of ['aws_secret_key', 'jwt'] as const) {
-      const f = F[name];
-      scanRegex(f.re, text, (m) => report(name, f, m, text), out);
-    }
+    for (let m = A_PREFIX.exec(text); m !== null; m = A_PREFIX.exec(text)) tryFormat(m[0] === 'AIza' ? 'google_api_key' : 'aws_access_key', m.index, text, out, after);
+    scanRegex(F.aws_secret_key.re, text, acceptAwsSecret, out);
+    // A JWT's payload starts with `.eyJ`: without one there is nothing to look for (a fast search).
+    if (text.includes('.eyJ')) scanRegex(F.jwt.re, text, acceptJwt, out);
   },
 };
+
+/** Tries format `name` at `at` (where its prefix is), unless a match of it already covers that place. */
+function tryFormat(name: FormatName, at: number, text: string, out: Finding[], after: Map<FormatName, number>): void {
+  if (at < 0 || at < (after.get(name) ?? 0)) return;
+  const f = F[name];
+  f.re.lastIndex = at;
+  const m = f.re.exec(text);
+  if (m === null) return;
+  after.set(name, at + m[0].length);
+  report(name, f, m, text, out);
+}
+
+const acceptAwsSecret = (m: RegExpExecArray) => report('aws_secret_key', F.aws_secret_key, m, m.input);
+const acceptJwt = (m: RegExpExecArray) => report('jwt', F.jwt, m, m.input);
 
 /** The finding for a match of format `name`, if it passes the format's checks (pushed to `out` when given). */
 function report(name: FormatName, f: SecretFormat, m: RegExpExecArray, text: string, out?: Finding[]): Finding | undefined {

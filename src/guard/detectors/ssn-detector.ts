@@ -17,17 +17,21 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
   return !VOID.has(area + group + serial);
 }
 
+// (Module-level, not closures made per scan: the match carries its text in `input`.)
+function acceptGrouped(m: RegExpExecArray): Finding | undefined {
+  if (m.index > 0 && GROUPED_NOT_AFTER.test(m.input[m.index - 1]!)) return undefined;
+  return ssnValid(m[1]!, m[3]!, m[4]!) ? { detector: 'ssn', start: m.index, end: m.index + m[0].length } : undefined;
+}
+
+function acceptBare(m: RegExpExecArray): Finding | undefined {
+  return ssnValid(m[1]!, m[2]!, m[3]!) && CONTEXT.test(m.input.slice(Math.max(0, m.index - 48), m.index)) ? { detector: 'ssn', start: m.index, end: m.index + 9 } : undefined;
+}
+
 /** US Social Security numbers: grouped (123-45-6789, 123 45 6789), or nine digits right after "SSN" or "social security". */
 export const ssnDetector: Detector = {
   id: 'ssn',
   scan(text: string, out: Finding[]) {
-    const accept = (m: RegExpExecArray) => (!(m.index > 0 && GROUPED_NOT_AFTER.test(text[m.index - 1]!)) && ssnValid(m[1]!, m[3]!, m[4]!) ? { detector: 'ssn', start: m.index, end: m.index + m[0].length } : undefined);
-    scanRegex(GROUPED, text, accept, out);
-    scanRegex(
-      BARE,
-      text,
-      (m) => (ssnValid(m[1]!, m[2]!, m[3]!) && CONTEXT.test(text.slice(Math.max(0, m.index - 48), m.index)) ? { detector: 'ssn', start: m.index, end: m.index + 9 } : undefined),
-      out,
-    );
+    scanRegex(GROUPED, text, acceptGrouped, out);
+    scanRegex(BARE, text, acceptBare, out);
   },
 };
