@@ -34,7 +34,7 @@ import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
 import { configuredRateLimits, setUpLimits, type Limits } from './traffic/index.ts';
-import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, sealPlaintextMessages } from './workspace/index.ts';
+import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, sealPlaintextMessages, sealPlaintextTemplates, sealPlaintextTitles } from './workspace/index.ts';
 import { privacyRoutes } from './compliance/privacy/index.ts';
 import { retentionRoutes, scheduleRetentionPurge } from './compliance/retention/index.ts';
 import { pruneOrgUsage, pseudonymizeUsage, usageOfUser } from './metering/index.ts';
@@ -159,7 +159,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   if (home.firstStart) await placeUnplacedRows(store, home.org.id, (ids) => keyPlacements(store, ids));
   const generatedAdminKey = home.generatedAdminKey;
   // Rows written before encryption was on are sealed now (idempotent: sealed rows are skipped).
-  const sealedAtStart = (await sealPlaintextSecrets(directory)) + (await sealPlaintextMessages(store, encryption.cipher));
+  const sealedAtStart = (await sealPlaintextSecrets(directory)) + (await sealPlaintextMessages(store, encryption.cipher)) + (await sealPlaintextTitles(store, encryption.cipher)) + (await sealPlaintextTemplates(store, encryption.cipher));
   if (sealedAtStart > 0) log.info({ sealed: sealedAtStart }, 'encryption at rest: plaintext rows sealed');
   const ledger = new UsageLedger(store, log);
   const catalog = await loadPriceCatalog(store, {

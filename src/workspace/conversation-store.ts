@@ -30,6 +30,13 @@ export interface TotalsDelta {
   costNanos: number | null;
 }
 
+/** What a sealed title is bound to (its row and column): a title moved to another row does not open. */
+export const titleAad = (conversationId: string) => `conversations/${conversationId}/title`;
+
+// A sealed-title search reads at most this many of a person's conversations per page asked for.
+const MAX_TITLE_SCAN = 5_000;
+const TITLE_SCAN_PAGE = 200;
+
 export const newWorkspaceId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 /** Conversations and their messages in the store; callers have checked who may do what. */
@@ -68,16 +75,55 @@ export class ConversationStore {
       created_at: at,
       updated_at: at,
     };
-    await this.db.insertInto('conversations').values(row).execute();
+    await this.db.insertInto('conversations').values({ ...row, title: await this.sealTitle(row, row.title) }).execute();
     return row;
   }
 
-  get(id: string): Promise<ConversationRow | undefined> {
-    return this.db.selectFrom('conversations').select(CONVERSATION_COLUMNS).where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<ConversationRow | undefined> {
+    const row = await this.db.selectFrom('conversations').select(CONVERSATION_COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row && this.withTitle(row);
   }
 
-  /** One page of a person's conversations, newest activity first. */
+  /** A title as stored: sealed under the owner's data key when encryption is on (a title is the start of a conversation). */
+  private sealTitle(c: Pick<ConversationRow, 'id' | 'org_id' | 'user_id'>, title: string): Promise<string> {
+    return this.cipher.seal(c.org_id, title, titleAad(c.id), { userId: c.user_id });
+  }
+
+  /** A stored title, readable. */
+  openTitle(c: Pick<ConversationRow, 'id' | 'org_id'>, stored: string): Promise<string> {
+    return this.cipher.open(c.org_id, stored, titleAad(c.id));
+  }
+
+  private async withTitle<R extends Pick<ConversationRow, 'id' | 'org_id' | 'title'>>(row: R): Promise<R> {
+    return isSealed(row.title) ? { ...row, title: await this.openTitle(row, row.title) } : row;
+  }
+
+  /**
+   * One page of a person's conversations, newest activity first. With titles sealed, the database
+   * cannot match them: a title search then reads the person's conversations page by page, opens the
+   * titles in memory and keeps those that match, reading at most MAX_TITLE_SCAN rows per call.
+   */
   async list(owner: { userId: string; orgId: string }, q: ListConversationsInput, after: ListPosition | undefined): Promise<ConversationRow[]> {
+    const sealed = this.cipher.enabled && q.q !== undefined && q.q !== '';
+    if (!sealed) return Promise.all((await this.listPage(owner, q, after, q.limit, true)).map((r) => this.withTitle(r)));
+    const needle = q.q!.toLowerCase();
+    const found: ConversationRow[] = [];
+    for (let scanned = 0, position = after; scanned < MAX_TITLE_SCAN; ) {
+      const page = await this.listPage(owner, q, position, TITLE_SCAN_PAGE, false);
+      for (const row of page) {
+        const opened = await this.withTitle(row);
+        if (opened.title.toLowerCase().includes(needle)) found.push(opened);
+        if (found.length === q.limit) return found;
+      }
+      scanned += page.length;
+      if (page.length < TITLE_SCAN_PAGE) break;
+      const last = page[page.length - 1]!;
+      position = { updatedAt: Number(last.updated_at), id: last.id };
+    }
+    return found;
+  }
+
+  private listPage(owner: { userId: string; orgId: string }, q: ListConversationsInput, after: ListPosition | undefined, limit: number, titleInSql: boolean): Promise<ConversationRow[]> {
     let query = this.db
       .selectFrom('conversations')
       .select(CONVERSATION_COLUMNS)
@@ -87,13 +133,13 @@ export class ConversationStore {
       .where('temporary', '=', q.temporary ? 1 : 0);
     if (q.folder !== undefined) query = query.where('folder', '=', q.folder);
     if (q.pinned !== undefined) query = query.where('pinned', '=', q.pinned ? 1 : 0);
-    if (q.q) query = query.where(sql<boolean>`lower(title) like ${`%${escapeLike(q.q.toLowerCase())}%`} escape '\\'`);
+    if (q.q && titleInSql) query = query.where(sql<boolean>`lower(title) like ${`%${escapeLike(q.q.toLowerCase())}%`} escape '\\'`);
     if (after) {
       query = query.where((eb) =>
         eb.or([eb('updated_at', '<', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '<', after.id)])]),
       );
     }
-    return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   /** Folder names of a person's conversations (not archived, not temporary) with how many each holds. */
@@ -116,7 +162,9 @@ export class ConversationStore {
     // updated_at is the last activity (a message), so renaming or pinning does not reorder the list.
     const set: Partial<ConversationRow> = {};
     if (patch.title !== undefined) {
-      set.title = patch.title;
+      const owner = await this.db.selectFrom('conversations').select(['id', 'org_id', 'user_id']).where('id', '=', id).executeTakeFirst();
+      if (!owner) return undefined;
+      set.title = await this.sealTitle(owner, patch.title);
       set.title_source = 'user';
     }
     if (patch.model !== undefined) set.model = patch.model;
@@ -130,18 +178,19 @@ export class ConversationStore {
   }
 
   /** Sets a generated title unless the person named the conversation meanwhile; adds its cost to the totals. */
-  async setGeneratedTitle(id: string, title: string | null, requestId: string | null, delta: TotalsDelta): Promise<void> {
+  async setGeneratedTitle(conversation: Pick<ConversationRow, 'id' | 'org_id' | 'user_id'>, title: string | null, requestId: string | null, delta: TotalsDelta): Promise<void> {
+    const stored = title === null ? null : await this.sealTitle(conversation, title);
     await this.db
       .updateTable('conversations')
       .set((eb) => ({
-        ...(title === null ? {} : { title: sql<string>`case when title_source = 'default' then ${title} else title end` }),
+        ...(stored === null ? {} : { title: sql<string>`case when title_source = 'default' then ${stored} else title end` }),
         title_source: sql<string>`case when title_source = 'default' then 'generated' else title_source end`,
         title_request_id: requestId,
         prompt_tokens: eb('prompt_tokens', '+', delta.promptTokens),
         completion_tokens: eb('completion_tokens', '+', delta.completionTokens),
         cost_nanos: eb('cost_nanos', '+', delta.costNanos ?? 0),
       }))
-      .where('id', '=', id)
+      .where('id', '=', conversation.id)
       .execute();
   }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { templateAad } from './templates/template-store.ts';
 import type { Store } from '../state/index.ts';
 import type { ConversationStore } from './conversation-store.ts';
 
@@ -19,13 +20,13 @@ export interface ExportedConversation {
  * @example const { conversations, templates } = await personWorkspaceData(store, conversations, userId);
  */
 export async function personWorkspaceData(store: Store, conversations: ConversationStore, userId: string) {
-  const rows = await store.db.selectFrom('conversations').select(['id', 'title', 'model', 'created_at', 'updated_at', 'temporary']).where('user_id', '=', userId).orderBy('created_at').execute();
+  const rows = await store.db.selectFrom('conversations').select(['id', 'org_id', 'title', 'model', 'created_at', 'updated_at', 'temporary']).where('user_id', '=', userId).orderBy('created_at').execute();
   const out: ExportedConversation[] = [];
   for (const c of rows) {
     const messages = await conversations.listMessages(c.id);
     out.push({
       id: c.id,
-      title: c.title,
+      title: await conversations.openTitle(c, c.title),
       model: c.model,
       created_at: iso(c.created_at),
       updated_at: iso(c.updated_at),
@@ -33,8 +34,11 @@ export async function personWorkspaceData(store: Store, conversations: Conversat
       messages: messages.map((m) => ({ id: m.id, parent_id: m.parent_id, role: m.role, content: m.content, model: m.model, created_at: iso(m.created_at) })),
     });
   }
-  const templates = await store.db.selectFrom('templates').select(['id', 'name', 'category', 'content', 'team_id', 'created_at']).where('user_id', '=', userId).execute();
-  return { conversations: out, templates: templates.map((t) => ({ ...t, created_at: iso(t.created_at) })) };
+  const templates = await store.db.selectFrom('templates').select(['id', 'org_id', 'name', 'category', 'content', 'team_id', 'created_at']).where('user_id', '=', userId).execute();
+  const opened = await Promise.all(
+    templates.map(async ({ org_id: orgId, ...t }) => ({ ...t, content: await conversations.cipher.open(orgId, t.content, templateAad(t.id)), created_at: iso(t.created_at) })),
+  );
+  return { conversations: out, templates: opened };
 }
 
 /**

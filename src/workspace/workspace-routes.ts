@@ -48,7 +48,7 @@ export function workspaceRoutes(deps: WorkspaceDeps): AnyRoute[] {
     ...costRoutes({ conversations, catalog: deps.catalog, budgets: deps.budgets }),
     ...exportRoutes({ conversations }),
     ...shareRoutes({ conversations, shares: new ShareStore(deps.store), publicUrl: deps.publicUrl }),
-    ...templateRoutes({ templates: new TemplateStore(deps.store), directory: deps.directory }),
+    ...templateRoutes({ templates: new TemplateStore(deps.store, deps.cipher ?? PLAINTEXT), directory: deps.directory }),
   ];
 }
 

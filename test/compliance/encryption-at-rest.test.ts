@@ -64,6 +64,65 @@ for (const kind of storeKinds()) {
       }
     });
 
+    test('conversation titles are sealed too (set by the person, renamed, generated); the list search, a share link and the data export still read them; a plaintext title from before is sealed at start', async () => {
+      const env = { TOLLGATE_MASTER_KEY: newMasterKeyText(), TOLLGATE_PUBLIC_URL: 'http://127.0.0.1:9' };
+      const w = await startWorkspace(kind, env);
+      try {
+        const named = await newConversation(w.gw, w.ana, { title: 'Okapiwharf5120 acquisition' });
+        await ok(as(w.gw, w.ana, `/api/conversations/${named.id}`, { method: 'PATCH', body: { title: 'Okapiwharf5120 acquisition, renamed Tarnvale' } }));
+        const untitled = await newConversation(w.gw, w.ana);
+        await turn(w.gw, w.ana, untitled.id, { parent_id: null, content: 'Name this one for me' });
+        const generated = (await ok(as(w.gw, w.ana, `/api/conversations/${untitled.id}`))).title as string;
+        assert.notEqual(generated, 'New conversation', 'the first exchange named it');
+
+        const bytes = await storeBytes(w.store);
+        for (const plain of ['Okapiwharf5120', 'Tarnvale', generated]) assert.ok(!bytes.includes(plain), `the store holds the title '${plain}' in plaintext`);
+
+        const listed = await ok(as(w.gw, w.ana, '/api/conversations?q=okapiwharf'));
+        assert.deepEqual(listed.data.map((c: { title: string }) => c.title), ['Okapiwharf5120 acquisition, renamed Tarnvale']);
+        assert.equal((await ok(as(w.gw, w.ana, '/api/conversations?q=no-such-title'))).data.length, 0);
+        assert.equal((await ok(as(w.gw, w.ben, '/api/conversations?q=okapiwharf'))).data.length, 0, "nobody else's titles");
+        assert.equal((await ok(as(w.gw, w.ana, '/api/conversations/search?q=tarnvale'))).data[0]?.title, 'Okapiwharf5120 acquisition, renamed Tarnvale');
+
+        const share = await ok(as(w.gw, w.ana, `/api/conversations/${untitled.id}/shares`, { body: {} }), 201);
+        assert.equal((await ok(w.gw.call(`/api/shared/${share.token}`, { key: null }))).title, generated);
+        const exported = await ok(as(w.gw, w.ana, '/api/me/data-export'));
+        assert.ok(JSON.stringify(exported).includes('Okapiwharf5120 acquisition, renamed Tarnvale'), 'the export holds the title in plaintext for its owner');
+
+        // A title written in plaintext (before encryption was on) is sealed at the next start.
+        await w.store.store.db.updateTable('conversations').set({ title: 'Plainwren8841 legacy' }).where('id', '=', named.id).execute();
+        await w.restart(env);
+        const row = await w.store.store.db.selectFrom('conversations').select('title').where('id', '=', named.id).executeTakeFirstOrThrow();
+        assert.match(row.title, /^tge1\./, 'sealed at start');
+        assert.equal((await ok(as(w.gw, w.ana, `/api/conversations/${named.id}`))).title, 'Plainwren8841 legacy');
+      } finally {
+        await w.close();
+      }
+    });
+
+    test('template texts are sealed (a personal one under its owner\'s key, a team one under the organization\'s); the API and the data export read them; a plaintext one from before is sealed at start', async () => {
+      const env = { TOLLGATE_MASTER_KEY: newMasterKeyText(), TOLLGATE_PUBLIC_URL: 'http://127.0.0.1:9' };
+      const w = await startWorkspace(kind, env);
+      try {
+        const personal = await ok(as(w.gw, w.ana, '/api/templates', { body: { name: 'Mine', category: 'business', content: 'Draft a note about Gryphonmoss3307 for {{who}}', variables: [{ name: 'who', type: 'text' }] } }), 201);
+        const team = await ok(as(w.gw, w.olga, '/api/templates', { body: { name: 'Team', category: 'business', content: 'Summarize the Lanternfjord6650 review', variables: [], scope: 'team', team_id: w.gw.tg.home.defaultTeam.id } }), 201);
+        const bytes = await storeBytes(w.store);
+        for (const plain of ['Gryphonmoss3307', 'Lanternfjord6650']) assert.ok(!bytes.includes(plain), `the store holds the template text '${plain}' in plaintext`);
+        assert.equal((await ok(as(w.gw, w.ana, `/api/templates/${personal.id}`))).content, 'Draft a note about Gryphonmoss3307 for {{who}}');
+        assert.equal((await ok(as(w.gw, w.ana, `/api/templates/${team.id}`))).content, 'Summarize the Lanternfjord6650 review', 'a team member reads the team template');
+        assert.ok((await ok(as(w.gw, w.ana, '/api/templates'))).data.some((t: { content: string }) => t.content === 'Summarize the Lanternfjord6650 review'));
+        assert.ok(JSON.stringify(await ok(as(w.gw, w.ana, '/api/me/data-export'))).includes('Gryphonmoss3307'));
+
+        await w.store.store.db.updateTable('templates').set({ content: 'Plainheron2290 legacy prompt' }).where('id', '=', team.id).execute();
+        await w.restart(env);
+        const row = await w.store.store.db.selectFrom('templates').select('content').where('id', '=', team.id).executeTakeFirstOrThrow();
+        assert.match(row.content, /^tge1\./, 'sealed at start');
+        assert.equal((await ok(as(w.gw, w.ana, `/api/templates/${team.id}`))).content, 'Plainheron2290 legacy prompt');
+      } finally {
+        await w.close();
+      }
+    });
+
     test('without a master key: SQLite generates <data dir>/master.key (0600) and encrypts; PostgreSQL runs in plaintext and says so in /ready and the log', async () => {
       const ts = await kind.create();
       const gw = await startGateway({ store: ts });

@@ -111,7 +111,7 @@ export async function runTurn(deps: TurnDeps, t: TurnRequest, sink: TurnSink): P
 async function nameConversation(deps: TurnDeps, t: TurnRequest, question: string, answer: string): Promise<void> {
   try {
     const { title, end } = await generateTitle(deps.runner, { principal: t.principal, conversationId: t.conversation.id, model: deps.titleModel, question, answer });
-    await deps.conversations.setGeneratedTitle(t.conversation.id, title, end?.requestId ?? null, {
+    await deps.conversations.setGeneratedTitle(t.conversation, title, end?.requestId ?? null, {
       promptTokens: end?.promptTokens ?? 0,
       completionTokens: end?.completionTokens ?? 0,
       costNanos: end?.costNanos ?? null,

@@ -1,6 +1,6 @@
 import type { FieldCipher } from '../../compliance/index.ts';
 import type { Store } from '../../state/index.ts';
-import { messageAad } from '../conversation-store.ts';
+import { messageAad, titleAad } from '../conversation-store.ts';
 import type { SearchHit, SearchRequest } from './conversation-search.ts';
 
 /** Messages read per search, newest first: the cost of a search is bounded whatever a person holds. */
@@ -25,6 +25,7 @@ export async function decryptingSearch(store: Store, cipher: FieldCipher, r: Sea
     .orderBy('updated_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
+  for (const c of convs) c.title = await cipher.open(r.orgId, c.title, titleAad(c.id));
   const hits: SearchHit[] = [];
   for (const c of convs) {
     if (hits.length >= r.limit) return hits;

@@ -102,7 +102,7 @@ export function shareRoutes(deps: ShareRouteDeps): AnyRoute[] {
         reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').header('referrer-policy', 'no-referrer');
         return {
           object: 'shared_conversation' as const,
-          title: opened.title,
+          title: await conversations.openTitle({ id: opened.share.conversation_id, org_id: opened.share.org_id }, opened.title),
           model: opened.model,
           shared_at: new Date(Number(opened.share.created_at)).toISOString(),
           messages: messages.map((m) => ({ role: m.role, content: m.content, model: m.model, status: m.status, created_at: new Date(Number(m.created_at)).toISOString() })),

@@ -5,6 +5,7 @@ import type { Visibility } from '../../access/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { TemplateTable } from '../../state/index.ts';
 import { appendAuditEvent } from '../../compliance/audit/index.ts';
+import { PLAINTEXT, isSealed, type FieldCipher } from '../../compliance/index.ts';
 import { newWorkspaceId } from '../conversation-store.ts';
 import { TEMPLATE_CATEGORIES, TemplateVariable } from './template-input.ts';
 
@@ -18,19 +19,41 @@ export interface TemplateFields {
   variables: TemplateVariable[];
 }
 
-/** Templates in the store; a team template's changes are recorded in the audit log, a personal one's are private. */
+/** What a sealed template text is bound to (its row and column). */
+export const templateAad = (templateId: string) => `templates/${templateId}/content`;
+
+/**
+ * The key a template's text is sealed under: a personal template's under its owner's key (erased with
+ * them), a team template's under the organization's (it outlives its author).
+ */
+export const templateKeyScope = (t: Pick<TemplateRow, 'team_id' | 'user_id'>) => (t.team_id === null ? { userId: t.user_id } : undefined);
+
+/**
+ * Templates in the store, their text sealed at rest when encryption is on (a template is a prompt);
+ * a team template's changes are recorded in the audit log, a personal one's are private.
+ */
 export class TemplateStore {
   constructor(
     private readonly store: Store,
+    private readonly cipher: FieldCipher = PLAINTEXT,
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(id: string): Promise<TemplateRow | undefined> {
-    return this.store.db.selectFrom('templates').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<TemplateRow | undefined> {
+    const row = await this.store.db.selectFrom('templates').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.opened(row);
+  }
+
+  private async opened(row: TemplateRow): Promise<TemplateRow> {
+    return isSealed(row.content) ? { ...row, content: await this.cipher.open(row.org_id, row.content, templateAad(row.id)) } : row;
+  }
+
+  private seal(row: TemplateRow): Promise<string> {
+    return this.cipher.seal(row.org_id, row.content, templateAad(row.id), templateKeyScope(row));
   }
 
   /** The caller's personal templates and the team templates the visibility lets through, by name. */
-  list(owner: { userId: string; orgId: string }, v: Visibility, category: string | undefined): Promise<TemplateRow[]> {
+  async list(owner: { userId: string; orgId: string }, v: Visibility, category: string | undefined): Promise<TemplateRow[]> {
     let q = this.store.db
       .selectFrom('templates')
       .selectAll()
@@ -42,7 +65,7 @@ export class TemplateStore {
         return eb.or(any);
       });
     if (category !== undefined) q = q.where('category', '=', category as TemplateRow['category']);
-    return q.orderBy('name').orderBy('id').limit(1_000).execute();
+    return Promise.all((await q.orderBy('name').orderBy('id').limit(1_000).execute()).map((r) => this.opened(r)));
   }
 
   async create(owner: { userId: string; orgId: string }, teamId: string | null, fields: TemplateFields, ctx: ChangeContext): Promise<TemplateRow> {
@@ -57,8 +80,9 @@ export class TemplateStore {
       created_at: at,
       updated_at: at,
     };
+    const content = await this.seal(row); // before the transaction: the data key may be created on first use
     await this.store.db.transaction().execute(async (trx) => {
-      await trx.insertInto('templates').values(row).execute();
+      await trx.insertInto('templates').values({ ...row, content }).execute();
       if (teamId !== null) await appendAuditEvent(trx, changeRecord(ctx, { action: 'template.created', target: row.id, before: null, after: summary(row) }, at));
     });
     return row;
@@ -67,10 +91,11 @@ export class TemplateStore {
   async update(old: TemplateRow, fields: TemplateFields, ctx: ChangeContext): Promise<TemplateRow> {
     const at = this.now();
     const row: TemplateRow = { ...old, ...fields, variables: JSON.stringify(fields.variables), updated_at: at };
+    const content = await this.seal(row);
     await this.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('templates')
-        .set({ name: row.name, category: row.category, content: row.content, variables: row.variables, updated_at: at })
+        .set({ name: row.name, category: row.category, content, variables: row.variables, updated_at: at })
         .where('id', '=', old.id)
         .execute();
       if (old.team_id !== null) await appendAuditEvent(trx, changeRecord(ctx, { action: 'template.updated', target: old.id, before: summary(old), after: summary(row) }, at));
