@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { strFromU8, unzipSync } from 'fflate';
 import { auditCommand } from '../../src/cli/audit-command.ts';
 import { linkPending } from '../../src/compliance/audit/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -32,6 +33,23 @@ for (const kind of storeKinds()) {
         assert.ok(mine.audit.some((a: any) => a.target === w.ana.id), 'audit records about her');
         const byOwner = await ok(as(w.gw, w.olga, `/api/users/${w.ana.id}/data-export`));
         assert.equal(byOwner.conversations[0].messages[0].content, SECRET_TEXT);
+
+        // The same export as a ZIP archive: a file per conversation, usage and audit as JSON lines.
+        const zipped = await as(w.gw, w.ana, '/api/me/data-export?format=zip');
+        assert.equal(zipped.status, 200);
+        assert.equal(zipped.headers.get('content-type'), 'application/zip');
+        assert.match(zipped.headers.get('content-disposition') ?? '', /filename="tollgate-data-.+\.zip"/);
+        const files = unzipSync(new Uint8Array(await zipped.arrayBuffer()));
+        const text = (name: string) => strFromU8(files[name] ?? new Uint8Array());
+        const manifest = JSON.parse(text('manifest.json'));
+        assert.deepEqual(manifest.counts, { conversations: 1, templates: 0, usage: mine.usage.length, audit: manifest.counts.audit });
+        assert.equal(JSON.parse(text('user.json')).id, w.ana.id);
+        assert.equal(JSON.parse(text(`conversations/${c.id}.json`)).messages[0].content, SECRET_TEXT);
+        assert.equal(text('usage.jsonl').trim().split('\n').map((l) => JSON.parse(l)).length, mine.usage.length);
+        assert.ok(text('audit.jsonl').trim().split('\n').map((l) => JSON.parse(l)).some((a) => a.target === w.ana.id));
+        assert.equal((await as(w.gw, w.olga, `/api/users/${w.ana.id}/data-export?format=zip`)).headers.get('content-type'), 'application/zip');
+        await fails(as(w.gw, w.ana, '/api/me/data-export?format=tar'), 400, 'invalid_parameter', 'format');
+        await fails(as(w.gw, w.ben, `/api/users/${w.ana.id}/data-export?format=zip`), 403, 'permission_denied');
 
         // Nobody else: a member neither exports nor erases another user.
         await fails(as(w.gw, w.ben, `/api/users/${w.ana.id}/data-export`), 403, 'permission_denied');

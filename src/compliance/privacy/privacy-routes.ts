@@ -1,11 +1,15 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { accessOf, ACCOUNT, authorize, changeContextOf, loadUser, SELF, type UserRow } from '../../access/index.ts';
 import { fail } from '../../errors/index.ts';
 import { defineRoute, type AnyRoute } from '../../http/index.ts';
+import { exportArchive } from './export-archive.ts';
 import { erasePerson, exportPersonData, type PrivacyDeps } from './privacy-service.ts';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
+const ExportQuery = z.strictObject({
+  format: z.enum(['json', 'zip'], { error: "expected 'json' or 'zip'" }).default('json').describe('json: one document (the default); zip: the same as files, one per conversation, usage and audit as JSON lines'),
+});
 const EraseBody = z.strictObject({ confirm: z.string().min(1).max(100).describe("The id of the user to erase, repeated: erasure cannot be undone") });
 
 const ExportSchema = z.strictObject({
@@ -55,6 +59,11 @@ export function privacyRoutes(deps: PrivacyDeps): AnyRoute[] {
   const confirmed = (user: UserRow, confirm: string) => {
     if (confirm !== user.id) throw fail('invalid_parameter', { param: 'confirm', reason: `repeat the id of the user to erase ('${user.id}'): erasure cannot be undone` });
   };
+  const sendExport = async (req: FastifyRequest, reply: FastifyReply, user: UserRow, format: 'json' | 'zip') => {
+    const doc = await exportPersonData(deps, user, changeContextOf(req));
+    reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="tollgate-data-${user.id}.${format}"`);
+    return format === 'zip' ? reply.header('content-type', 'application/zip').send(Buffer.from(exportArchive(doc))) : doc;
+  };
   const erasure = async (req: FastifyRequest, user: UserRow) => ({ object: 'erasure' as const, user_id: user.id, ...(await erasePerson(deps, user, changeContextOf(req))) });
 
   return [
@@ -62,26 +71,20 @@ export function privacyRoutes(deps: PrivacyDeps): AnyRoute[] {
       method: 'GET',
       path: '/api/me/data-export',
       permission: SELF,
-      summary: 'Everything Tollgate holds about you, as one JSON document: profile, conversations, templates, usage and audit records about you.',
+      summary: 'Everything Tollgate holds about you, as one JSON document or a ZIP archive (format=zip): profile, conversations, templates, usage and audit records about you.',
+      query: ExportQuery,
       response: ExportSchema,
-      handler: async ({ req, reply }) => {
-        const user = await self(req, 'export the data of a person with a service key');
-        reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="tollgate-data-${user.id}.json"`);
-        return exportPersonData(deps, user, changeContextOf(req));
-      },
+      handler: async ({ query, req, reply }) => sendExport(req, reply, await self(req, 'export the data of a person with a service key'), query.format),
     }),
     defineRoute({
       method: 'GET',
       path: '/api/users/:id/data-export',
       permission: 'users.manage',
-      summary: "A user's data export (owners, for users of their organization).",
+      summary: "A user's data export, JSON or ZIP (format=zip) (owners, for users of their organization).",
       params: IdParams,
+      query: ExportQuery,
       response: ExportSchema,
-      handler: async ({ params, req, reply }) => {
-        const user = await member(req, params.id);
-        reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="tollgate-data-${user.id}.json"`);
-        return exportPersonData(deps, user, changeContextOf(req));
-      },
+      handler: async ({ params, query, req, reply }) => sendExport(req, reply, await member(req, params.id), query.format),
     }),
     defineRoute({
       method: 'POST',
