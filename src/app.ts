@@ -34,10 +34,10 @@ import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
 import { configuredRateLimits, setUpLimits, type Limits } from './traffic/index.ts';
-import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, sealPlaintextMessages, sealPlaintextTemplates, sealPlaintextTitles } from './workspace/index.ts';
+import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, prunePeopleConversations, sealPlaintextMessages, sealPlaintextTemplates, sealPlaintextTitles } from './workspace/index.ts';
 import { privacyRoutes } from './compliance/privacy/index.ts';
-import { retentionRoutes, scheduleRetentionPurge } from './compliance/retention/index.ts';
-import { pruneOrgUsage, pseudonymizeUsage, usageOfUser } from './metering/index.ts';
+import { retentionRoutes, scheduleRetentionPurge, type RetentionPorts } from './compliance/retention/index.ts';
+import { pruneOrgUsage, pruneTeamUsage, pseudonymizeUsage, usageOfUser } from './metering/index.ts';
 import { PipelineChatRunner, scheduleTemporaryCleanup, WorkspaceKeys, workspaceRoutes, type ChatRunner } from './workspace/index.ts';
 
 /** Moved to state/ (the CLI opens the store without loading the server); re-exported for existing callers. */
@@ -60,6 +60,8 @@ export interface Tollgate {
   ledger: UsageLedger;
   catalog: PriceCatalog;
   budgets: BudgetService;
+  /** What the retention purge deletes through (tests run a purge at a chosen time with them). */
+  retentionPorts: RetentionPorts;
   /** Counters, rate limits and this instance's registration (tests reload limits set through the API at once). */
   limits: Limits;
   /** http://host:port once listening. */
@@ -193,7 +195,13 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const chatRunner = options.chatRunner ?? new PipelineChatRunner({ call: (request) => gatewayChat!(request), keys: new WorkspaceKeys(keys, directory, { log }) });
   const temporaryCleanup = scheduleTemporaryCleanup(store, log);
   // Per-organization retention (docs/compliance.md): hourly, and once at start.
-  const retentionPurge = scheduleRetentionPurge(store, { deleteConversations: (orgId, before) => pruneOrgConversations(store, orgId, before), deleteLedgerRows: (orgId, before) => ledger.flush().then(() => pruneOrgUsage(store, orgId, before)) }, log);
+  const retentionPorts: RetentionPorts = {
+    deleteConversations: (orgId, before) => pruneOrgConversations(store, orgId, before),
+    deleteLedgerRows: (orgId, before) => ledger.flush().then(() => pruneOrgUsage(store, orgId, before)),
+    deleteTeamConversations: async (orgId, teamId, before) => prunePeopleConversations(store, orgId, (await directory.teamMembers(teamId)).map((m) => m.user.id), before),
+    deleteTeamLedgerRows: (teamId, before) => ledger.flush().then(() => pruneTeamUsage(store, teamId, before)),
+  };
+  const retentionPurge = scheduleRetentionPurge(store, retentionPorts, log);
   // Links audit records into the hash chain within a second of their commit and signs checkpoints.
   const auditSigner = loadSigningKey({ file: config.compliance.audit_signing_key_file, dataDir: config.store.data_dir, create: true });
   const auditChain = startAuditChainer(store, { signer: auditSigner, log });
@@ -314,6 +322,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ledger,
     catalog,
     budgets,
+    retentionPorts,
     limits,
     url: '',
     upstreamMode,

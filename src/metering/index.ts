@@ -38,4 +38,4 @@ export { UnpricedModels } from './unpriced-models.ts';
 export { placeUnplacedRows, type KeyPlacementLookup } from './unplaced-rows.ts';
 export { readUsage, type TokenUsage } from './usage-record.ts';
 export { usageRoutes } from './usage-routes.ts';
-export { pruneOrgUsage, pseudonymizeUsage, usageOfUser } from './usage-subject.ts';
+export { pruneOrgUsage, pruneTeamUsage, pseudonymizeUsage, usageOfUser } from './usage-subject.ts';

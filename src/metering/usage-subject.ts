@@ -30,3 +30,9 @@ export async function pruneOrgUsage(store: Store, orgId: string, before: number)
   const r = await store.db.deleteFrom('usage_records').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Deletes a team's raw ledger rows older than `before` (daily roll-ups stay); returns how many. */
+export async function pruneTeamUsage(store: Store, teamId: string, before: number): Promise<number> {
+  const r = await store.db.deleteFrom('usage_records').where('team_id', '=', teamId).where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -45,7 +45,7 @@ const sources = (over: Partial<ReportSources>): ReportSources => ({
   auditChain: async () => ({ ok: true, records: 10, first: null, last: null, checkpoints: { total: 1, verified: 1, latestSeq: 10 }, pending: { count: 0, oldestAt: null }, problems: [], firstBroken: null }),
   budgets: async () => [budget('team-a', 900, 1_000), budget('team-b', 1_000, 1_000), budget('team-c', 100, 1_000)],
   usage: async () => ({ requests: 5, costNanos: 1_500_000_000, unpricedRequests: 2 }),
-  retention: async () => ({ conversationsDays: 90, ledgerDays: null, auditDays: null, lastPurgeAt: NOW - DAY }),
+  retention: async () => ({ conversationsDays: 90, ledgerDays: null, auditDays: null, lastPurgeAt: NOW - DAY, teamPolicies: 1 }),
   auditCounts: async (_org, _from, _to, actions) => Object.fromEntries(actions.map((a) => [a, a === 'privacy.erased' ? 2 : 0])),
   guardBlocks: async () => [{ rule: 'input.pii.credit_card', count: 3 }, { rule: 'output.secret', count: 1 }],
   settings: { encryption: { on: true, keySource: 'file', reason: null }, ledgerRetentionDays: 400 },
@@ -89,7 +89,7 @@ test('a broken audit chain is named in the findings; no master key is a finding'
     sources({
       auditChain: async () => ({ ok: false, records: 10, first: null, last: null, checkpoints: { total: 1, verified: 1, latestSeq: 10 }, pending: { count: 0, oldestAt: null }, problems: [broken], firstBroken: broken }),
       settings: { encryption: { on: false, keySource: null, reason: 'no master key on PostgreSQL' }, ledgerRetentionDays: 0 },
-      retention: async () => ({ conversationsDays: null, ledgerDays: null, auditDays: null, lastPurgeAt: null }),
+      retention: async () => ({ conversationsDays: null, ledgerDays: null, auditDays: null, lastPurgeAt: null, teamPolicies: 0 }),
     }),
     { orgId: 'org_a', from: NOW - DAY, to: NOW, now: NOW },
   );

@@ -195,6 +195,8 @@ export interface RetentionFacts {
   ledgerDays: number | null;
   auditDays: number | null;
   lastPurgeAt: number | null;
+  /** Teams with shorter periods of their own. */
+  teamPolicies: number;
 }
 
 function retention(r: RetentionFacts, serverLedgerDays: number): ReportSection {
@@ -220,6 +222,7 @@ function retention(r: RetentionFacts, serverLedgerDays: number): ReportSection {
       conversations_days: r.conversationsDays,
       ledger_days: ledgerDays,
       audit_days: r.auditDays,
+      teams_with_own_periods: r.teamPolicies,
       last_purge_at: r.lastPurgeAt === null ? null : new Date(r.lastPurgeAt).toISOString(),
     },
     findings,

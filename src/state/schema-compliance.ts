@@ -7,6 +7,7 @@ export interface ComplianceTables {
   audit_checkpoints: AuditCheckpointTable;
   data_keys: DataKeyTable;
   retention_policies: RetentionPolicyTable;
+  team_retention_policies: TeamRetentionPolicyTable;
 }
 
 /** The single row (id 1) holding the chain head; chainers update it first, so it is their lock. */
@@ -58,4 +59,18 @@ export interface RetentionPolicyTable {
   updated_at: number;
   /** When the purge last ran for this organization. */
   last_purge_at: number | null;
+}
+
+/**
+ * How long a team keeps its data when that is shorter than its organization's (migration 0019);
+ * null: the organization's period. The shortest period that applies wins.
+ */
+export interface TeamRetentionPolicyTable {
+  team_id: string;
+  org_id: string;
+  /** Conversations of the team's members without activity for this many days are deleted. */
+  conversations_days: number | null;
+  /** The team's raw ledger rows older than this are deleted. */
+  ledger_days: number | null;
+  updated_at: number;
 }

@@ -6,5 +6,5 @@ export { searchConversations, type SearchHit } from './search/conversation-searc
 export { renderTemplate, checkTemplateVariables, placeholdersOf } from './templates/template-render.ts';
 export { MAX_MESSAGE_CHARS } from './conversation-input.ts';
 export { sealPlaintextMessages, sealPlaintextTemplates, sealPlaintextTitles } from './message-sealing.ts';
-export { erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, type ExportedConversation } from './person-data.ts';
+export { erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, prunePeopleConversations, type ExportedConversation } from './person-data.ts';
 export { ConversationStore } from './conversation-store.ts';

@@ -69,4 +69,11 @@ export async function pruneOrgConversations(store: Store, orgId: string, before:
   return Number(r.numDeletedRows);
 }
 
+/** Deletes the organization's conversations (not temporary ones) of these people without activity since `before`; returns how many. */
+export async function prunePeopleConversations(store: Store, orgId: string, userIds: readonly string[], before: number): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const r = await store.db.deleteFrom('conversations').where('org_id', '=', orgId).where('user_id', 'in', userIds).where('temporary', '=', 0).where('updated_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 const iso = (ms: number) => new Date(Number(ms)).toISOString();

@@ -49,6 +49,8 @@ const attemptsOnB = (w: World): Record<string, Attempt[]> => ({
   'PATCH /api/teams/:id': [['PATCH', `/api/teams/${w.teamB}`, { name: 'taken over' }]],
   'DELETE /api/teams/:id': [['DELETE', `/api/teams/${w.teamB}`]],
   'GET /api/teams/:id/members': [['GET', `/api/teams/${w.teamB}/members`]],
+  'GET /api/teams/:id/retention': [['GET', `/api/teams/${w.teamB}/retention`]],
+  'PUT /api/teams/:id/retention': [['PUT', `/api/teams/${w.teamB}/retention`, { conversations_days: 1 }]],
   'PUT /api/teams/:id/members/:userId': [
     ['PUT', `/api/teams/${w.teamB}/members/${w.users.memberA}`, { role: 'admin' }],
     ['PUT', `/api/teams/${w.teamB}/members/${w.users.memberB}`, { role: 'viewer' }],

@@ -34,6 +34,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   audit_checkpoints: 'compliance',
   data_keys: 'compliance',
   retention_policies: 'compliance',
+  team_retention_policies: 'compliance',
   conversations: 'workspace',
   conversation_messages: 'workspace',
   templates: 'workspace',

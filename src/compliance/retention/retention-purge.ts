@@ -11,6 +11,10 @@ export interface RetentionPorts {
   deleteConversations(orgId: string, before: number): Promise<number>;
   /** Deletes the organization's raw ledger rows older than `before`. */
   deleteLedgerRows(orgId: string, before: number): Promise<number>;
+  /** Deletes the conversations (not temporary) of the team's members without activity since `before`. */
+  deleteTeamConversations(orgId: string, teamId: string, before: number): Promise<number>;
+  /** Deletes the team's raw ledger rows older than `before`. */
+  deleteTeamLedgerRows(teamId: string, before: number): Promise<number>;
 }
 
 export interface PurgeResult {
@@ -22,8 +26,9 @@ export interface PurgeResult {
 
 /**
  * One retention pass: for every organization with a policy, deletes conversations and raw ledger
- * rows older than its periods and records a `retention.purged` audit record with the counts (only
- * when something was deleted). Audit records are deleted only as a prefix of the chain, up to the
+ * rows older than its periods, then the same for every team with a shorter period of its own (its
+ * members' conversations, its ledger rows), and records a `retention.purged` audit record with the
+ * counts (only when something was deleted). Audit records are deleted only as a prefix of the chain, up to the
  * newest signed checkpoint before the first record that some organization still keeps (its own
  * period not over, or no period: kept forever), so `tollgate audit verify` still passes (the cut is
  * vouched for by that checkpoint).
@@ -32,33 +37,48 @@ export interface PurgeResult {
 export async function purgeExpired(store: Store, ports: RetentionPorts, now: number): Promise<PurgeResult> {
   const policies = await store.db.selectFrom('retention_policies').selectAll().execute();
   const result: PurgeResult = { orgs: 0, conversations: 0, ledgerRows: 0, auditRecords: 0 };
+  const count = (c: { conversations: number; ledgerRows: number }) => {
+    result.conversations += c.conversations;
+    result.ledgerRows += c.ledgerRows;
+  };
   for (const p of policies) {
     const conversations = p.conversations_days === null ? 0 : await ports.deleteConversations(p.org_id, now - p.conversations_days * DAY_MS);
     const ledgerRows = p.ledger_days === null ? 0 : await ports.deleteLedgerRows(p.org_id, now - p.ledger_days * DAY_MS);
     await store.db.transaction().execute(async (trx) => {
       await trx.updateTable('retention_policies').set({ last_purge_at: now }).where('org_id', '=', p.org_id).execute();
-      if (conversations + ledgerRows > 0) {
-        await appendAuditEvent(trx, {
-          id: `aud_${randomBytes(12).toString('hex')}`,
-          at: now,
-          org_id: p.org_id,
-          actor: 'system',
-          action: 'retention.purged',
-          target: p.org_id,
-          before: null,
-          after: null,
-          details: JSON.stringify({ conversations, ledger_rows: ledgerRows, conversations_days: p.conversations_days, ledger_days: p.ledger_days }),
-          request_id: null,
-          ip: null,
-        });
-      }
+      if (conversations + ledgerRows > 0) await appendAuditEvent(trx, purgedRecord(p.org_id, p.org_id, now, { conversations, ledger_rows: ledgerRows, conversations_days: p.conversations_days, ledger_days: p.ledger_days }));
     });
     result.orgs++;
-    result.conversations += conversations;
-    result.ledgerRows += ledgerRows;
+    count({ conversations, ledgerRows });
+  }
+  // Team periods after the organizations': a team's shorter period takes what its organization's left.
+  for (const t of await store.db.selectFrom('team_retention_policies').selectAll().execute()) {
+    const conversations = t.conversations_days === null ? 0 : await ports.deleteTeamConversations(t.org_id, t.team_id, now - t.conversations_days * DAY_MS);
+    const ledgerRows = t.ledger_days === null ? 0 : await ports.deleteTeamLedgerRows(t.team_id, now - t.ledger_days * DAY_MS);
+    if (conversations + ledgerRows > 0) {
+      await appendAuditEvent(store.db, purgedRecord(t.org_id, t.team_id, now, { team_id: t.team_id, conversations, ledger_rows: ledgerRows, conversations_days: t.conversations_days, ledger_days: t.ledger_days }));
+    }
+    count({ conversations, ledgerRows });
   }
   result.auditRecords = await purgeAuditPrefix(store, now);
   return result;
+}
+
+/** The `retention.purged` record of one organization's or team's pass (counts and periods, never content). */
+function purgedRecord(orgId: string, target: string, now: number, details: Record<string, unknown>) {
+  return {
+    id: `aud_${randomBytes(12).toString('hex')}`,
+    at: now,
+    org_id: orgId,
+    actor: 'system',
+    action: 'retention.purged',
+    target,
+    before: null,
+    after: null,
+    details: JSON.stringify(details),
+    request_id: null,
+    ip: null,
+  };
 }
 
 /** Deletes the expired prefix of the audit chain up to a signed checkpoint; returns how many records went. */

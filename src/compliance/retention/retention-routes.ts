@@ -17,6 +17,15 @@ const RetentionView = z.strictObject({
   last_purge_at: z.string().nullable(),
 });
 
+const TeamRetentionBody = z.strictObject({ conversations_days: Days.optional(), ledger_days: Days.optional() });
+const TeamRetentionView = z.strictObject({
+  object: z.literal('team_retention_policy'),
+  team_id: z.string(),
+  conversations_days: z.number().int().nullable().describe("The team's own period; null: the organization's"),
+  ledger_days: z.number().int().nullable(),
+  effective: z.strictObject({ conversations_days: z.number().int().nullable(), ledger_days: z.number().int().nullable() }).describe('The shorter of the team\'s and the organization\'s periods: what the purge applies'),
+});
+
 export interface RetentionRouteDeps {
   store: Store;
   directory: Directory;
@@ -26,6 +35,8 @@ export interface RetentionRouteDeps {
 /**
  * GET and PUT /api/orgs/:id/retention: how long the organization keeps conversations, raw ledger
  * rows and audit records (read: anyone of the org; change: owners, audited as `org.retention_updated`).
+ * GET and PUT /api/teams/:id/retention: a shorter period for one team's members' conversations and
+ * its ledger rows (read: who may see the team; change: owners, audited as `team.retention_updated`).
  */
 export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
   const now = deps.now ?? Date.now;
@@ -44,7 +55,60 @@ export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
     if (id !== actorOrg || !(await deps.directory.getOrg(id))) throw fail('org_not_found', { id });
     return id;
   };
+  const readTeam = async (teamId: string, orgId: string) => {
+    const row = await deps.store.db.selectFrom('team_retention_policies').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+    const org = await read(orgId);
+    const own = { conversations_days: row?.conversations_days ?? null, ledger_days: row?.ledger_days ?? null };
+    return { object: 'team_retention_policy' as const, team_id: teamId, ...own, effective: { conversations_days: shorter(own.conversations_days, org.conversations_days), ledger_days: shorter(own.ledger_days, org.ledger_days) } };
+  };
+  const team = async (req: Parameters<typeof accessOf>[0], id: string, action: 'teams.read' | 'org.settings.write') => {
+    const { actor } = accessOf(req);
+    const t = await deps.directory.getTeam(id);
+    if (!t || t.org_id !== actor.orgId) throw fail('team_not_found', { id });
+    authorize(actor, action, action === 'teams.read' ? { orgId: t.org_id, teamId: t.id } : { orgId: t.org_id });
+    return t;
+  };
   return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/teams/:id/retention',
+      permission: 'teams.read',
+      summary: "The team's own retention periods and the effective ones (the shorter of the team's and the organization's).",
+      params: IdParams,
+      response: TeamRetentionView,
+      handler: async ({ params, req }) => {
+        const t = await team(req, params.id, 'teams.read');
+        return readTeam(t.id, t.org_id);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/api/teams/:id/retention',
+      permission: 'org.settings.write',
+      summary: "Keep one team's members' conversations and its raw ledger rows for less time than the organization does (owners); null: the organization's period.",
+      params: IdParams,
+      body: TeamRetentionBody,
+      response: TeamRetentionView,
+      handler: async ({ params, body, req }) => {
+        const t = await team(req, params.id, 'org.settings.write');
+        const before = await readTeam(t.id, t.org_id);
+        const next = {
+          conversations_days: body.conversations_days === undefined ? before.conversations_days : body.conversations_days,
+          ledger_days: body.ledger_days === undefined ? before.ledger_days : body.ledger_days,
+        };
+        const at = now();
+        await deps.store.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('team_retention_policies')
+            .values({ team_id: t.id, org_id: t.org_id, ...next, updated_at: at })
+            .onConflict((oc) => oc.column('team_id').doUpdateSet({ ...next, updated_at: at }))
+            .execute();
+          const shown = (v: typeof next) => ({ conversations_days: v.conversations_days, ledger_days: v.ledger_days });
+          await appendAuditEvent(trx, changeRecord(changeContextOf(req), { action: 'team.retention_updated', target: t.id, before: shown(before), after: shown(next) }, at));
+        });
+        return readTeam(t.id, t.org_id);
+      },
+    }),
     defineRoute({
       method: 'GET',
       path: '/api/orgs/:id/retention',
@@ -90,4 +154,9 @@ export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
       },
     }),
   ];
+}
+
+/** The shorter of two periods, null meaning forever. */
+function shorter(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }
