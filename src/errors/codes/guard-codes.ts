@@ -8,6 +8,13 @@ export const GUARD_CODES = {
     message: "The {what} was blocked by the guardrail policy '{policy}' (rule {rule}).",
     retry: false,
   },
+  classification_not_permitted: {
+    status: 403,
+    type: 'permission_error',
+    message: "No deployment may receive this request: {reason} (classification policy '{policy}'). Nothing was sent upstream.",
+    retry: false,
+    param: 'x-tollgate-classification',
+  },
   guard_moderation_failed: { status: 502, type: 'api_error', message: "The guardrail policy asks for moderation, and the upstream's moderation endpoint did not answer; the request was not sent.", retry: true },
   guard_policy_unusable: { status: 500, type: 'server_error', message: 'The guardrail policies for this key ({layers}) cannot be combined: {reason}. An administrator must change them; the request was not sent.', retry: false },
   invalid_guard_policy: { status: 400, type: 'invalid_request_error', message: 'The guardrail policy is not valid: {reason}', retry: false, param: 'policy' },

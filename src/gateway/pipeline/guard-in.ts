@@ -36,15 +36,18 @@ export function guardInStage(deps: GuardStageDeps): Stage {
     run(call: GatewayCall) {
       const asked = call.headers[CLASSIFICATION_HEADER];
       if (!policies.active) {
-        if (asked !== undefined) callerLabel(asked); // refused if it is not a label, policy or not
+        // Refused if it is not a label, policy or not; a restricted label still keeps the call out of the cache.
+        if (asked !== undefined) call.classification = callerLabel(asked);
         return;
       }
       const principal = call.principal;
       if (!principal || !call.body) return;
       const resolved = policies.resolve(principal);
       const label = asked === undefined ? undefined : callerLabel(asked);
+      call.classification = label;
       if (!resolved) return;
       call.guard = { resolved, restore: undefined, label: maxLabel(resolved.compiled.classification.default_label, label) };
+      call.classification = call.guard.label;
       const field = PROMPT_FIELD[call.target!.route];
       if (field === undefined) return;
       const value = call.body[field];
@@ -52,6 +55,7 @@ export function guardInStage(deps: GuardStageDeps): Stage {
       if (input === undefined) return;
       const verdict = evaluateInput(resolved.compiled, input.value, { label });
       call.guard.label = verdict.label;
+      call.classification = verdict.label;
       if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
       if (verdict.redacted !== input.value) {
         call.guard.restore = verdict.restore;

@@ -50,7 +50,7 @@ export function createStages(deps: StageDeps): Stage[] {
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes, limiter: deps.limiter }),
     guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
-    routeStage(deps.upstream, deps.router, deps.responseCache),
+    routeStage(deps.upstream, deps.router, deps.responseCache, { store: deps.guard.store, log: deps.log }),
     deps.router ? failoverCallStage(deps.router) : callStage(),
     guardOutStage({ ...deps.guard, log: deps.log }),
     meterStage(deps.meter),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
+import { labelAtMost, type Label } from '../classification/labels.ts';
 import { compilePolicy, PolicyError, type CompiledPolicy } from '../policy/compile-policy.ts';
 import { effectivePolicy } from '../policy/policy-merge.ts';
 import { GuardPolicy } from '../policy/policy-schema.ts';
@@ -143,6 +144,14 @@ export function blockingLayer(resolved: ResolvedPolicy, blockedBy: string): stri
     if (kind === 'custom' && dir.custom.some((r) => r.name === name && r.action === 'block')) return layer.name;
     if (kind === 'injection' && (dir.injection as Record<string, string | undefined>)[name] === 'block') return layer.name;
     if (kind === 'moderation' && dir.moderation[name]?.action === 'block') return layer.name;
+  }
+  return resolved.layers[resolved.layers.length - 1]?.name ?? 'default';
+}
+
+/** The policy layer whose classification rule limits where data of `label` may go (to name it in a refusal). */
+export function bindingLayer(resolved: ResolvedPolicy, label: Label): string {
+  for (const layer of resolved.layers) {
+    if (layer.policy.classification.rules.some((r) => labelAtMost(r.label, label) && (r.zero_retention === true || r.regions !== undefined))) return layer.name;
   }
   return resolved.layers[resolved.layers.length - 1]?.name ?? 'default';
 }
