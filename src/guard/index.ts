@@ -22,7 +22,7 @@ export { countInvisible, INVISIBLE, stripInvisible } from './rules/invisible-cha
 export { MAX_PATTERN_LENGTH } from './rules/custom-rules.ts';
 export { OutputStreamScanner, type StreamScannerOptions, type StreamStep } from './stream/output-stream-scanner.ts';
 export { PlaceholderRestorer } from './stream/placeholder-restorer.ts';
-export { GuardPolicies, bindingLayer, blockingLayer, type PolicySubject, type ResolvedPolicy } from './policies/guard-policies.ts';
+export { GuardPolicies, bindingLayer, blockingLayer, flaggingLayer, type PolicySubject, type ResolvedPolicy } from './policies/guard-policies.ts';
 export { GuardPolicyStore, GUARD_TOPIC, type PolicyScope, type StoredPolicy } from './policies/guard-policy-store.ts';
 export { guardPolicyRoutes, type GuardPolicyRouteDeps } from './policies/guard-policy-routes.ts';
 export { auditGuardBlock, auditGuardOutcome, type GuardBlockEvent, type GuardOutcomeEvent } from './policies/guard-audit.ts';

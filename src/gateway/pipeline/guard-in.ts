@@ -3,6 +3,7 @@ import { fail } from '../../errors/index.ts';
 import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { GatewayCall } from './call-context.ts';
+import { auditFlags, flaggedRules } from './guard-flags.ts';
 import type { Stage } from './stage.ts';
 
 export interface GuardStageDeps {
@@ -57,6 +58,7 @@ export function guardInStage(deps: GuardStageDeps): Stage {
       call.guard.label = verdict.label;
       call.classification = verdict.label;
       if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
+      const flagged = verdict.findings.length > 0 || verdict.flags.length > 0 ? flaggedRules('input', resolved.compiled.input, verdict.findings, verdict.flags) : NO_RULES;
       if (verdict.redacted !== input.value) {
         call.guard.restore = verdict.restore;
         const redacted = input.back(verdict.redacted);
@@ -64,18 +66,24 @@ export function guardInStage(deps: GuardStageDeps): Stage {
         call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
       }
       const thresholds = resolved.compiled.input.moderation;
-      if (thresholds && deps.moderator && Object.keys(thresholds).length > 0) return moderate(deps, deps.moderator, call, resolved, verdict.redacted, thresholds);
+      if (thresholds && deps.moderator && Object.keys(thresholds).length > 0) return moderate(deps, deps.moderator, call, resolved, verdict.redacted, thresholds, flagged);
+      if (flagged.length > 0) return auditFlags(deps, call, 'input', flagged);
     },
   };
 }
 
-/** Moderation of the prompt as it will be sent (already redacted): a category at or above its threshold blocks or flags. */
-async function moderate(deps: GuardStageDeps, moderator: Moderator, call: GatewayCall, resolved: ResolvedPolicy, input: GuardInput, thresholds: ModerationThresholds): Promise<void> {
+const NO_RULES: readonly string[] = Object.freeze([]);
+
+/**
+ * Moderation of the prompt as it will be sent (already redacted): a category at or above its
+ * threshold blocks or flags. The flags (with the rules' `flagged` before) go into one audit record.
+ */
+async function moderate(deps: GuardStageDeps, moderator: Moderator, call: GatewayCall, resolved: ResolvedPolicy, input: GuardInput, thresholds: ModerationThresholds, flagged: readonly string[]): Promise<void> {
   const texts: string[] = [];
   forEachText(input, (text) => {
     if (text.trim() !== '') texts.push(text);
   });
-  if (texts.length === 0) return;
+  if (texts.length === 0) return auditFlags(deps, call, 'input', flagged);
   let scores;
   try {
     scores = await moderator.moderate(texts);
@@ -84,7 +92,7 @@ async function moderate(deps: GuardStageDeps, moderator: Moderator, call: Gatewa
     throw fail('guard_moderation_failed');
   }
   const judged = judgeModeration(thresholds, scores);
-  if (judged.action !== 'block') return;
+  if (judged.action !== 'block') return auditFlags(deps, call, 'input', [...flagged, ...judged.hits.map((h) => `input.moderation.${h.category}`)]);
   const hit = judged.hits.find((h) => h.action === 'block')!;
   const rule = `input.moderation.${hit.category}`;
   const policy = blockingLayer(resolved, rule);

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { fail } from '../../errors/index.ts';
-import { blockingLayer, evaluateOutput, OutputStreamScanner, type GuardFinding } from '../../guard/index.ts';
+import { blockingLayer, evaluateOutput, judgeModeration, OutputStreamScanner, type GuardFinding, type ModerationThresholds } from '../../guard/index.ts';
 import { eventBounds, payloadOf } from '../reply/sse-events.ts';
 import type { StreamKind } from '../reply/sse-relay.ts';
 import type { GatewayCall } from './call-context.ts';
+import { auditFlags, flaggedRules } from './guard-flags.ts';
 import { auditBlock, type GuardStageDeps } from './guard-in.ts';
 import type { Stage } from './stage.ts';
 
@@ -24,7 +25,8 @@ export function guardOutStage(deps: GuardStageDeps): Stage {
       const guard = call.guard;
       const reply = call.reply;
       if (!guard || !reply) return;
-      if (!guard.resolved.compiled.output.active && !guard.restore) return;
+      const output = guard.resolved.compiled.output;
+      if (!output.active && !guard.restore && !output.moderation) return;
       const kind = call.target?.streamKind;
       if (!kind) return; // embeddings, moderations, models: no text to check
       if (reply.kind === 'stream') {
@@ -46,23 +48,58 @@ async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKi
     return; // call checked it is JSON; nothing we could read
   }
   const findings: GuardFinding[] = [];
+  const flags: string[] = [];
+  const texts: string[] = [];
   let changed = resolved.compiled.output.active && dropLogprobs(obj);
   let blocked: string | undefined;
   forEachReplyText(obj, kind, (text, set) => {
     if (blocked) return;
     const v = evaluateOutput(resolved.compiled, text, { restore });
     findings.push(...v.findings);
+    flags.push(...v.flags);
     if (v.action === 'block') blocked = v.blockedBy;
     else if (v.redacted !== text) {
       set(v.redacted);
       changed = true;
     }
+    if (v.redacted.trim() !== '') texts.push(v.redacted);
   });
   if (blocked) {
     await blockOutput(deps, call, blocked, findings);
     throw fail('content_policy_violation', { what: 'reply', policy: blockingLayer(resolved, blocked), rule: blocked }, { param: null });
   }
+  let flagged = findings.length > 0 || flags.length > 0 ? flaggedRules('output', resolved.compiled.output, findings, flags) : [];
+  const thresholds = resolved.compiled.output.moderation;
+  if (thresholds && texts.length > 0) flagged = await moderateReply(deps, call, texts, thresholds, flagged);
+  if (flagged.length > 0) await auditFlags(deps, call, 'output', flagged);
   if (changed) reply.body = Buffer.from(JSON.stringify(obj));
+}
+
+/**
+ * Output moderation of a whole reply (as it would be sent: redacted, placeholders restored): the
+ * upstream's /v1/moderations scores it, a category at or above a block threshold replaces the reply
+ * with 400 `content_policy_violation` naming the policy and `output.moderation.<category>`; flag
+ * thresholds are returned with `flagged` for the audit record. No moderator answer: the reply is
+ * withheld (502 `guard_output_moderation_failed`), never passed unchecked.
+ */
+async function moderateReply(deps: GuardStageDeps, call: GatewayCall, texts: readonly string[], thresholds: ModerationThresholds, flagged: string[]): Promise<string[]> {
+  const resolved = call.guard!.resolved;
+  if (!deps.moderator) throw fail('guard_output_moderation_failed');
+  let scores;
+  try {
+    scores = await deps.moderator.moderate(texts);
+  } catch (err) {
+    deps.log.warn({ err, reqId: call.requestId }, 'moderation of the reply failed');
+    throw fail('guard_output_moderation_failed');
+  }
+  const judged = judgeModeration(thresholds, scores);
+  if (judged.action === 'block') {
+    const hit = judged.hits.find((h) => h.action === 'block')!;
+    const rule = `output.moderation.${hit.category}`;
+    await blockOutput(deps, call, rule, []);
+    throw fail('content_policy_violation', { what: 'reply', policy: blockingLayer(resolved, rule), rule }, { param: null });
+  }
+  return judged.hits.length === 0 ? flagged : [...flagged, ...judged.hits.map((h) => `output.moderation.${h.category}`)];
 }
 
 /** Calls `visit` for each text the model wrote in a JSON reply, with a setter to replace it. */
@@ -168,6 +205,12 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
     if (out) yield Buffer.from(out);
   }
   if (pending) yield pending;
+  // Flags are recorded once the stream has ended (the text went out; only the record is left to do).
+  if (scanners.size > 0 && outputRules) {
+    const all = [...scanners.values()];
+    const flagged = flaggedRules('output', resolved.compiled.output, all.flatMap((sc) => sc.findings), all.flatMap((sc) => [...sc.flags]));
+    if (flagged.length > 0) await auditFlags(deps, call, 'output', flagged);
+  }
 }
 
 /** Chat and completions chunks: each choice's text through its scanner; the rest flushed at its finish_reason. */

@@ -46,13 +46,14 @@ export interface StageDeps {
  * a file in this folder and a line here; the runner (run-pipeline.ts) runs the list.
  */
 export function createStages(deps: StageDeps): Stage[] {
+  const moderator = upstreamModerator(deps.upstream);
   return [
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes, limiter: deps.limiter }),
-    guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
+    guardInStage({ ...deps.guard, log: deps.log, moderator }),
     routeStage(deps.upstream, deps.router, deps.responseCache, { store: deps.guard.store, log: deps.log }),
     deps.router ? failoverCallStage(deps.router) : callStage(),
-    guardOutStage({ ...deps.guard, log: deps.log }),
+    guardOutStage({ ...deps.guard, log: deps.log, moderator }),
     meterStage(deps.meter),
     limitsStage(),
     recordStage(deps.ledger, deps.log, deps.requestAudit),
