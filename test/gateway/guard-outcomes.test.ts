@@ -107,6 +107,25 @@ describe('guard outcomes: flags recorded, output moderation', () => {
     await expectError(res, 502, 'guard_output_moderation_failed');
   });
 
+  test('output moderation on a stream: text is held per window and checked before it goes out; a block cuts the stream before the text', async () => {
+    const prompt = 'tollgate-flag:violence in a story';
+    const res = await gw.call('/v1/completions', { key: modKey.key, body: { model: 'gpt-3.5-turbo-instruct', prompt, echo: true, max_tokens: 20, stream: true } });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.ok(!text.includes('tollgate-flag'), 'the flagged text never reached the client');
+    assert.match(text, /"code":"content_policy_violation"/);
+    assert.match(text, /output\.moderation\.violence/);
+    assert.ok(!text.includes('[DONE]'), 'the stream was cut');
+    const rows = await auditOf(gw, res.headers.get('x-request-id')!, 'guard.blocked');
+    assert.equal(rows.length, 1);
+
+    // A stream the moderation passes arrives whole (short: the simulator's longer filler says "stable", which its moderation reads as "stab").
+    const calm = await gw.call('/v1/completions', { key: modKey.key, body: { model: 'gpt-3.5-turbo-instruct', prompt: 'a calm story', echo: true, max_tokens: 5, stream: true } });
+    const calmText = await calm.text();
+    assert.match(calmText, /a calm story/);
+    assert.match(calmText, /\[DONE\]/);
+  });
+
   test('the compliance report counts the flags by category', async () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const from = new Date(Date.now() - 3_600_000).toISOString();

@@ -5,6 +5,7 @@ import { eventBounds, payloadOf } from '../reply/sse-events.ts';
 import type { StreamKind } from '../reply/sse-relay.ts';
 import type { GatewayCall } from './call-context.ts';
 import { auditFlags, flaggedRules } from './guard-flags.ts';
+import { eventText, StreamModeration } from './stream-moderation.ts';
 import { auditBlock, type GuardStageDeps } from './guard-in.ts';
 import type { Stage } from './stage.ts';
 
@@ -165,6 +166,35 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
     if (!s) scanners.set(id, (s = new OutputStreamScanner(resolved.compiled, { restore })));
     return s;
   };
+  const thresholds = resolved.compiled.output.moderation;
+  const moderation = thresholds && deps.moderator ? new StreamModeration(deps.moderator, thresholds) : undefined;
+  // A cut: what went before it (never text that moderation has not passed), the error event, the record, the upstream aborted.
+  const cut = async function* (before: string, rule: string, code = 'content_policy_violation'): AsyncGenerator<Buffer> {
+    call.errorCode = code; // before the error event: the relay would name it upstream_stream_error
+    if (before) yield Buffer.from(before);
+    yield Buffer.from(code === 'content_policy_violation' ? cutEvent(kind, blockingLayer(resolved, rule), rule) : moderationFailedEvent(kind));
+    if (code === 'content_policy_violation') await blockOutput(deps, call, rule, [...scanners.values()].flatMap((sc) => sc.findings));
+    call.abort?.abort();
+  };
+  const released = async function* (out: string, text: string, last: boolean): AsyncGenerator<Buffer, boolean> {
+    if (!moderation) {
+      if (out) yield Buffer.from(out);
+      return true;
+    }
+    moderation.hold(out, text);
+    if (!last && !moderation.due) return true;
+    const v = await moderation.check();
+    if (v.ok) {
+      if (v.out) yield Buffer.from(v.out);
+      return true;
+    }
+    if ('blockedBy' in v) yield* cut('', v.blockedBy);
+    else {
+      deps.log.warn({ err: v.failed, reqId: call.requestId }, 'moderation of the streamed reply failed');
+      yield* cut('', 'output.moderation', 'guard_output_moderation_failed');
+    }
+    return false;
+  };
   let pending: Buffer | undefined;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
@@ -176,6 +206,7 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
       return;
     }
     let out = '';
+    let text = '';
     for (const range of events) {
       const payload = payloadOf(buf, range);
       const raw = buf.toString('utf8', range.start, range.next);
@@ -191,26 +222,30 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
         continue;
       }
       if (outputRules) dropLogprobs(obj);
-      const blocked = kind === 'responses' ? guardResponsesEvent(obj, scanner, sent, (extra) => (out += extra)) : guardChoices(obj, kind, scanner);
+      const blocked =
+        kind === 'responses'
+          ? guardResponsesEvent(obj, scanner, sent, (extra, extraText) => {
+              out += extra;
+              text += extraText;
+            })
+          : guardChoices(obj, kind, scanner);
       if (blocked) {
-        call.errorCode = 'content_policy_violation'; // before the error event: the relay would name it upstream_stream_error
-        if (out) yield Buffer.from(out);
-        yield Buffer.from(cutEvent(kind, blockingLayer(resolved, blocked), blocked));
-        await blockOutput(deps, call, blocked, [...scanners.values()].flatMap((s) => s.findings));
-        call.abort?.abort();
+        // Text held for moderation and not yet checked is dropped with the rest.
+        yield* cut(moderation ? '' : out, blocked);
         return;
       }
+      if (moderation) text += eventText(obj, kind);
       out += buf.toString('utf8', range.start, payload.start) + JSON.stringify(obj) + buf.toString('utf8', payload.end, range.next);
     }
-    if (out) yield Buffer.from(out);
+    if (!(yield* released(out, text, false))) return;
   }
+  if (!(yield* released('', '', true))) return;
   if (pending) yield pending;
   // Flags are recorded once the stream has ended (the text went out; only the record is left to do).
-  if (scanners.size > 0 && outputRules) {
-    const all = [...scanners.values()];
-    const flagged = flaggedRules('output', resolved.compiled.output, all.flatMap((sc) => sc.findings), all.flatMap((sc) => [...sc.flags]));
-    if (flagged.length > 0) await auditFlags(deps, call, 'output', flagged);
-  }
+  const all = [...scanners.values()];
+  const flagged = outputRules && all.length > 0 ? flaggedRules('output', resolved.compiled.output, all.flatMap((sc) => sc.findings), all.flatMap((sc) => [...sc.flags])) : [];
+  if (moderation) flagged.push(...moderation.flagged);
+  if (flagged.length > 0) await auditFlags(deps, call, 'output', flagged);
 }
 
 /** Chat and completions chunks: each choice's text through its scanner; the rest flushed at its finish_reason. */
@@ -238,7 +273,7 @@ function guardChoices(obj: Record<string, unknown>, kind: StreamKind, scanner: (
 }
 
 /** Responses events: deltas through a scanner per output text; `done` events get what was actually sent. */
-function guardResponsesEvent(obj: Record<string, unknown>, scanner: (id: string) => OutputStreamScanner, sent: Map<string, string>, emit: (event: string) => void): string | undefined {
+function guardResponsesEvent(obj: Record<string, unknown>, scanner: (id: string) => OutputStreamScanner, sent: Map<string, string>, emit: (event: string, text: string) => void): string | undefined {
   const id = `${String(obj.item_id)}:${String(obj.content_index ?? 0)}`;
   switch (obj.type) {
     case 'response.output_text.delta': {
@@ -253,7 +288,7 @@ function guardResponsesEvent(obj: Record<string, unknown>, scanner: (id: string)
       const end = scanner(id).end();
       if (end.blocked) return end.blocked;
       // The text still held goes out as one more delta before the done event, which carries the whole text as sent.
-      if (end.text) emit(`event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', item_id: obj.item_id, output_index: obj.output_index, content_index: obj.content_index, delta: end.text, logprobs: [], sequence_number: obj.sequence_number })}\n\n`);
+      if (end.text) emit(`event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', item_id: obj.item_id, output_index: obj.output_index, content_index: obj.content_index, delta: end.text, logprobs: [], sequence_number: obj.sequence_number })}\n\n`, end.text);
       const full = (sent.get(id) ?? '') + end.text;
       sent.set(id, full);
       obj.text = full;
@@ -288,6 +323,12 @@ function cutEvent(kind: StreamKind, policy: string, rule: string): string {
   const message = `The reply was blocked by the guardrail policy '${policy}' (rule ${rule}).`;
   if (kind === 'responses') return `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'content_policy_violation', message, param: null })}\n\n`;
   return `data: ${JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'content_policy_violation' } })}\n\n`;
+}
+
+function moderationFailedEvent(kind: StreamKind): string {
+  const message = "The guardrail policy asks for moderation of the reply, and the upstream's moderation endpoint did not answer; the rest of the reply was withheld.";
+  if (kind === 'responses') return `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'guard_output_moderation_failed', message, param: null })}\n\n`;
+  return `data: ${JSON.stringify({ error: { message, type: 'api_error', param: null, code: 'guard_output_moderation_failed' } })}\n\n`;
 }
 
 function blockOutput(deps: GuardStageDeps, call: GatewayCall, rule: string, findings: readonly GuardFinding[]): Promise<void> {
