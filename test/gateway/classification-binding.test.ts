@@ -136,6 +136,25 @@ describe('classification binding: labels decide which deployments and whether th
     }
   });
 
+  test("a team's default label (its guard policy's classification.default_label) binds its keys' requests without any header", async () => {
+    const team = await gw.call('/api/teams', { body: { name: `restricted team ${Date.now()}` } });
+    assert.equal(team.status, 201, await team.clone().text());
+    const teamId = ((await team.json()) as { id: string }).id;
+    const keyRes = await gw.call('/api/keys', { body: { name: 'team key', team_id: teamId } });
+    assert.equal(keyRes.status, 201, await keyRes.clone().text());
+    const teamKey = (await keyRes.json()) as CreatedKey;
+    const put = await gw.call(`/api/guardrails/policies/team/${teamId}`, { method: 'PUT', body: { classification: { default_label: 'restricted' } } });
+    assert.equal(put.status, 200, await put.clone().text());
+    const [p0, z0] = [chatCalls(plain), chatCalls(zdr)];
+    const res = await gw.call('/v1/chat/completions', { key: teamKey.key, body: ask('a plain question from the team') });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(chatCalls(plain), p0, 'the team default made it restricted: not to plain');
+    assert.equal(chatCalls(zdr), z0 + 1);
+    // A caller cannot lower it: public in the header still counts as restricted.
+    await gw.call('/v1/chat/completions', { key: teamKey.key, body: ask('another one'), headers: { [LABEL]: 'public' } });
+    assert.equal(chatCalls(plain), p0);
+  });
+
   test('the request audit record carries the label and no content', async () => {
     const res = await gw.call('/v1/chat/completions', { key: k.key, body: ask('label me please'), headers: { [LABEL]: 'confidential' } });
     assert.equal(res.status, 200);
