@@ -155,6 +155,33 @@ describe('classification binding: labels decide which deployments and whether th
     assert.equal(chatCalls(plain), p0);
   });
 
+  test('moderation of restricted text goes only to a permitted deployment; with none, the request is refused before any text leaves', async () => {
+    const mods = (sim: Simulator) => sim.requests.filter((r) => r.path === '/v1/moderations').length;
+    const newKey = async (name: string, policy: unknown) => {
+      const res = await gw.call('/api/keys', { body: { name } });
+      const key = (await res.json()) as CreatedKey;
+      const put = await gw.call(`/api/guardrails/policies/key/${key.id}`, { method: 'PUT', body: policy });
+      assert.equal(put.status, 200, await put.clone().text());
+      return key;
+    };
+    const moderation = { violence: { threshold: 0.5, action: 'block' } };
+    const modKey = await newKey('moderated', { input: { moderation }, output: { moderation } });
+    const [g0, p0, z0] = [mods(gw.sim), mods(plain), mods(zdr)];
+    const res = await gw.call('/v1/chat/completions', { key: modKey.key, body: ask('restricted and moderated'), headers: { [LABEL]: 'restricted' } });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(mods(gw.sim), g0, 'the default upstream (no attributes) did not see the restricted text');
+    assert.equal(mods(plain), p0);
+    assert.equal(mods(zdr), z0 + 2, 'prompt and reply moderated on the zero-retention deployment');
+    // Unlabelled (internal) text is moderated where it always was.
+    assert.equal((await gw.call('/v1/chat/completions', { key: modKey.key, body: ask('an internal one') })).status, 200);
+    assert.equal(mods(gw.sim), g0 + 2);
+
+    const strictMod = await newKey('strict moderated', { input: { moderation }, classification: { rules: [{ label: 'restricted', regions: ['us'] }] } });
+    const before = gw.sim.requests.length + plain.requests.length + zdr.requests.length;
+    await expectError(gw.call('/v1/chat/completions', { key: strictMod.key, body: ask('nowhere to go'), headers: { [LABEL]: 'restricted' } }), 403, 'classification_not_permitted');
+    assert.equal(gw.sim.requests.length + plain.requests.length + zdr.requests.length, before, 'no moderation call, no completion');
+  });
+
   test('the request audit record carries the label and no content', async () => {
     const res = await gw.call('/v1/chat/completions', { key: k.key, body: ask('label me please'), headers: { [LABEL]: 'confidential' } });
     assert.equal(res.status, 200);

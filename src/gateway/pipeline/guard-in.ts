@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
 import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
+import type { DeploymentRequirements } from '../../upstream/index.ts';
 import type { GatewayCall } from './call-context.ts';
 import { auditFlags, flaggedRules } from './guard-flags.ts';
+import { boundLabel, moderatorFor, refuseByClassification } from './route-classification.ts';
 import type { Stage } from './stage.ts';
 
 export interface GuardStageDeps {
@@ -13,6 +15,8 @@ export interface GuardStageDeps {
   log: Logger;
   /** Scores prompts for policies with moderation thresholds (the upstream's /v1/moderations). */
   moderator?: Moderator | undefined;
+  /** A moderator on a deployment that meets a label's requirements (undefined: none does); see route-classification.ts. */
+  placedModerator?: ((requirements: DeploymentRequirements) => Moderator | undefined) | undefined;
 }
 
 /** The request field that holds the prompt, per endpoint. */
@@ -66,7 +70,11 @@ export function guardInStage(deps: GuardStageDeps): Stage {
         call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
       }
       const thresholds = resolved.compiled.input.moderation;
-      if (thresholds && deps.moderator && Object.keys(thresholds).length > 0) return moderate(deps, deps.moderator, call, resolved, verdict.redacted, thresholds, flagged);
+      if (thresholds && Object.keys(thresholds).length > 0) {
+        const moderator = moderatorFor(deps, call);
+        if (moderator === 'refused') return refuseByClassification(deps, call, boundLabel(call)!);
+        if (moderator) return moderate(deps, moderator, call, resolved, verdict.redacted, thresholds, flagged);
+      }
       if (flagged.length > 0) return auditFlags(deps, call, 'input', flagged);
     },
   };

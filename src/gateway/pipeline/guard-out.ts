@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { fail } from '../../errors/index.ts';
-import { blockingLayer, evaluateOutput, judgeModeration, OutputStreamScanner, type GuardFinding, type ModerationThresholds } from '../../guard/index.ts';
+import { blockingLayer, evaluateOutput, judgeModeration, OutputStreamScanner, type GuardFinding, type ModerationThresholds, type Moderator } from '../../guard/index.ts';
 import { eventBounds, payloadOf } from '../reply/sse-events.ts';
 import type { StreamKind } from '../reply/sse-relay.ts';
 import type { GatewayCall } from './call-context.ts';
 import { auditFlags, flaggedRules } from './guard-flags.ts';
+import { boundLabel, moderatorFor, refuseByClassification } from './route-classification.ts';
 import { eventText, StreamModeration } from './stream-moderation.ts';
 import { auditBlock, type GuardStageDeps } from './guard-in.ts';
 import type { Stage } from './stage.ts';
@@ -30,16 +31,25 @@ export function guardOutStage(deps: GuardStageDeps): Stage {
       if (!output.active && !guard.restore && !output.moderation) return;
       const kind = call.target?.streamKind;
       if (!kind) return; // embeddings, moderations, models: no text to check
+      // The reply carries the request's label: it is moderated only where the label may go.
+      const moderator = output.moderation ? moderatorFor(deps, call) : undefined;
+      if (moderator === 'refused') {
+        if (reply.kind === 'stream') {
+          call.abort?.abort(); // not relayed: the upstream stream is closed, not left to its idle timeout
+          reply.body.destroy();
+        }
+        return refuseByClassification(deps, call, boundLabel(call)!);
+      }
       if (reply.kind === 'stream') {
-        reply.body = Readable.from(guardStream(deps, call, reply.body, kind));
+        reply.body = Readable.from(guardStream(deps, call, reply.body, kind, moderator));
         return;
       }
-      return guardJson(deps, call, kind);
+      return guardJson(deps, call, kind, moderator);
     },
   };
 }
 
-async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKind): Promise<void> {
+async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKind, moderator: Moderator | undefined): Promise<void> {
   const reply = call.reply as Extract<GatewayCall['reply'], { kind: 'json' }>;
   const { resolved, restore } = call.guard!;
   let obj: Record<string, unknown>;
@@ -71,7 +81,7 @@ async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKi
   }
   let flagged = findings.length > 0 || flags.length > 0 ? flaggedRules('output', resolved.compiled.output, findings, flags) : [];
   const thresholds = resolved.compiled.output.moderation;
-  if (thresholds && texts.length > 0) flagged = await moderateReply(deps, call, texts, thresholds, flagged);
+  if (thresholds && texts.length > 0) flagged = await moderateReply(deps, call, moderator, texts, thresholds, flagged);
   if (flagged.length > 0) await auditFlags(deps, call, 'output', flagged);
   if (changed) reply.body = Buffer.from(JSON.stringify(obj));
 }
@@ -83,12 +93,12 @@ async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKi
  * thresholds are returned with `flagged` for the audit record. No moderator answer: the reply is
  * withheld (502 `guard_output_moderation_failed`), never passed unchecked.
  */
-async function moderateReply(deps: GuardStageDeps, call: GatewayCall, texts: readonly string[], thresholds: ModerationThresholds, flagged: string[]): Promise<string[]> {
+async function moderateReply(deps: GuardStageDeps, call: GatewayCall, moderator: Moderator | undefined, texts: readonly string[], thresholds: ModerationThresholds, flagged: string[]): Promise<string[]> {
   const resolved = call.guard!.resolved;
-  if (!deps.moderator) throw fail('guard_output_moderation_failed');
+  if (!moderator) throw fail('guard_output_moderation_failed');
   let scores;
   try {
-    scores = await deps.moderator.moderate(texts);
+    scores = await moderator.moderate(texts);
   } catch (err) {
     deps.log.warn({ err, reqId: call.requestId }, 'moderation of the reply failed');
     throw fail('guard_output_moderation_failed');
@@ -156,7 +166,7 @@ function asArray(v: unknown): unknown[] {
  * `…done` and `response.completed` events replaced by what was actually sent). Events without text
  * pass through as they came.
  */
-async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Readable, kind: StreamKind): AsyncGenerator<Buffer> {
+async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Readable, kind: StreamKind, moderator: Moderator | undefined): AsyncGenerator<Buffer> {
   const { resolved, restore } = call.guard!;
   const outputRules = resolved.compiled.output.active;
   const scanners = new Map<string, OutputStreamScanner>();
@@ -167,7 +177,7 @@ async function* guardStream(deps: GuardStageDeps, call: GatewayCall, body: Reada
     return s;
   };
   const thresholds = resolved.compiled.output.moderation;
-  const moderation = thresholds && deps.moderator ? new StreamModeration(deps.moderator, thresholds) : undefined;
+  const moderation = thresholds && moderator ? new StreamModeration(moderator, thresholds) : undefined;
   // A cut: what went before it (never text that moderation has not passed), the error event, the record, the upstream aborted.
   const cut = async function* (before: string, rule: string, code = 'content_policy_violation'): AsyncGenerator<Buffer> {
     call.errorCode = code; // before the error event: the relay would name it upstream_stream_error

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
-import { auditGuardOutcome, bindingLayer, describeConstraints, deploymentAccepts, labelConstraints, limitsPlacement, type LabelConstraints } from '../../guard/index.ts';
+import { auditGuardOutcome, bindingLayer, type Moderator, describeConstraints, deploymentAccepts, labelConstraints, limitsPlacement, type LabelConstraints } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
 import { serves, type DeploymentRequirements, type UpstreamRouter } from '../../upstream/index.ts';
 import type { GatewayCall } from './call-context.ts';
+import type { GuardStageDeps } from './guard-in.ts';
 
 /** Where the audit record of a refusal goes. */
 export interface ClassificationDeps {
@@ -64,4 +65,15 @@ export async function refuseByClassification(deps: ClassificationDeps, call: Gat
     }
   }
   throw fail('classification_not_permitted', { reason, policy });
+}
+
+/**
+ * The moderator that may see the call's text: the usual one when the label may go anywhere, else one
+ * on a deployment the label permits (`placedModerator`); `'refused'` when there is none, so the caller
+ * refuses rather than send labelled text to an upstream the policy forbids.
+ */
+export function moderatorFor(deps: GuardStageDeps, call: GatewayCall): Moderator | 'refused' | undefined {
+  const requirements = requirementsOf(call.classification === undefined ? undefined : boundLabel(call));
+  if (!requirements) return deps.moderator;
+  return deps.placedModerator?.(requirements) ?? 'refused';
 }
