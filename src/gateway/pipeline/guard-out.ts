@@ -18,7 +18,9 @@ const MAX_EVENT_BYTES = 4 * 1024 * 1024;
  * the prompt's placeholders restored, or 400 `content_policy_violation` when a block rule fires). A
  * stream is wrapped, not read here: each text delta goes through an OutputStreamScanner (a look-behind
  * window, so a card or key split across chunks is seen whole) and is sent redacted; a block rule cuts
- * the stream with an error event and aborts the upstream. Nothing to do unless guard-in found a policy.
+ * the stream with an error event and aborts the upstream. With `output.moderation` thresholds the
+ * reply also goes to /v1/moderations (a stream per held window: stream-moderation.ts); flags are
+ * recorded (guard-flags.ts). Nothing to do unless guard-in found a policy.
  */
 export function guardOutStage(deps: GuardStageDeps): Stage {
   return {
@@ -60,7 +62,8 @@ async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKi
   }
   const findings: GuardFinding[] = [];
   const flags: string[] = [];
-  const texts: string[] = [];
+  const thresholds = resolved.compiled.output.moderation;
+  const texts: string[] = []; // what output moderation reads, as it would be sent
   let changed = resolved.compiled.output.active && dropLogprobs(obj);
   let blocked: string | undefined;
   forEachReplyText(obj, kind, (text, set) => {
@@ -73,14 +76,13 @@ async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKi
       set(v.redacted);
       changed = true;
     }
-    if (v.redacted.trim() !== '') texts.push(v.redacted);
+    if (thresholds && v.redacted.trim() !== '') texts.push(v.redacted);
   });
   if (blocked) {
     await blockOutput(deps, call, blocked, findings);
     throw fail('content_policy_violation', { what: 'reply', policy: blockingLayer(resolved, blocked), rule: blocked }, { param: null });
   }
   let flagged = findings.length > 0 || flags.length > 0 ? flaggedRules('output', resolved.compiled.output, findings, flags) : [];
-  const thresholds = resolved.compiled.output.moderation;
   if (thresholds && texts.length > 0) flagged = await moderateReply(deps, call, moderator, texts, thresholds, flagged);
   if (flagged.length > 0) await auditFlags(deps, call, 'output', flagged);
   if (changed) reply.body = Buffer.from(JSON.stringify(obj));
