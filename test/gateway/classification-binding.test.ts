@@ -40,6 +40,10 @@ describe('classification binding: labels decide which deployments and whether th
         TOLLGATE_DEPLOYMENTS: JSON.stringify([dep('plain', plain, { priority: 0 }), dep('zdr', zdr, { priority: 1, attributes: { zero_retention: true, region: 'eu' } })]),
         TOLLGATE_CACHE: 'on',
         TOLLGATE_AUDIT_REQUESTS: 'metadata',
+        // Short backoff, and a breaker that the failover test's failures cannot open.
+        TOLLGATE_RETRY_BASE_DELAY_MS: '20',
+        TOLLGATE_RETRY_MAX_DELAY_MS: '100',
+        TOLLGATE_BREAKER_FAILURES: '50',
       },
     });
     const newKey = async (name: string) => {

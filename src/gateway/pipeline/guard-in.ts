@@ -45,11 +45,11 @@ export function guardInStage(deps: GuardStageDeps): Stage {
         if (asked !== undefined) call.classification = callerLabel(asked);
         return;
       }
+      const label = asked === undefined ? undefined : callerLabel(asked);
+      call.classification = label;
       const principal = call.principal;
       if (!principal || !call.body) return;
       const resolved = policies.resolve(principal);
-      const label = asked === undefined ? undefined : callerLabel(asked);
-      call.classification = label;
       if (!resolved) return;
       call.guard = { resolved, restore: undefined, label: maxLabel(resolved.compiled.classification.default_label, label) };
       call.classification = call.guard.label;
