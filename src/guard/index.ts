@@ -1,4 +1,4 @@
-export { deploymentAccepts, describeConstraints, labelConstraints, permittedDeployments, type DeploymentTraits, type LabelConstraints } from './classification/label-rules.ts';
+export { deploymentAccepts, describeConstraints, labelConstraints, limitsPlacement, permittedDeployments, type DeploymentTraits, type LabelConstraints } from './classification/label-rules.ts';
 export { LABELS, labelAtMost, maxLabel, parseLabel, type Label } from './classification/labels.ts';
 export { cardBrand, creditCardDetector, luhnValid } from './detectors/credit-card-detector.ts';
 export { emailDetector } from './detectors/email-detector.ts';
@@ -22,8 +22,8 @@ export { countInvisible, INVISIBLE, stripInvisible } from './rules/invisible-cha
 export { MAX_PATTERN_LENGTH } from './rules/custom-rules.ts';
 export { OutputStreamScanner, type StreamScannerOptions, type StreamStep } from './stream/output-stream-scanner.ts';
 export { PlaceholderRestorer } from './stream/placeholder-restorer.ts';
-export { GuardPolicies, blockingLayer, type PolicySubject, type ResolvedPolicy } from './policies/guard-policies.ts';
+export { GuardPolicies, bindingLayer, blockingLayer, flaggingLayer, type PolicySubject, type ResolvedPolicy } from './policies/guard-policies.ts';
 export { GuardPolicyStore, GUARD_TOPIC, type PolicyScope, type StoredPolicy } from './policies/guard-policy-store.ts';
 export { guardPolicyRoutes, type GuardPolicyRouteDeps } from './policies/guard-policy-routes.ts';
-export { auditGuardBlock, type GuardBlockEvent } from './policies/guard-audit.ts';
+export { auditGuardBlock, auditGuardOutcome, type GuardBlockEvent, type GuardOutcomeEvent } from './policies/guard-audit.ts';
 export { defaultGuardPolicy } from './policies/configured-default.ts';

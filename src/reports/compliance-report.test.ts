@@ -48,6 +48,7 @@ const sources = (over: Partial<ReportSources>): ReportSources => ({
   retention: async () => ({ conversationsDays: 90, ledgerDays: null, auditDays: null, lastPurgeAt: NOW - DAY, teamPolicies: 1 }),
   auditCounts: async (_org, _from, _to, actions) => Object.fromEntries(actions.map((a) => [a, a === 'privacy.erased' ? 2 : 0])),
   guardBlocks: async () => [{ rule: 'input.pii.credit_card', count: 3 }, { rule: 'output.secret', count: 1 }],
+  guardFlags: async () => [{ rule: 'input.injection.phrases', count: 2 }, { rule: 'output.moderation.violence', count: 1 }, { rule: 'input.custom.watch', count: 1 }, { rule: 'output.custom.watch', count: 1 }],
   settings: { encryption: { on: true, keySource: 'file', reason: null }, ledgerRetentionDays: 400 },
   ...over,
 });
@@ -81,6 +82,8 @@ test('dormant accounts, keys past rotation age (rotation resets it; revoked keys
   const guard = r.sections.find((s) => s.id === 'guardrails')!;
   assert.equal(guard.facts.blocked, 4);
   assert.equal(guard.facts.top_rules, 'input.pii.credit_card (3), output.secret (1)');
+  assert.equal(guard.facts.flagged, 5);
+  assert.equal(guard.facts.flags_by_category, 'custom (2), injection (2), moderation violence (1)');
 });
 
 test('a broken audit chain is named in the findings; no master key is a finding', async () => {

@@ -54,7 +54,7 @@ export async function buildComplianceReport(sources: ReportSources, req: ReportR
   const now = req.now ?? Date.now();
   const org = await sources.org(req.orgId);
   if (!org) throw new Error(`no organization ${req.orgId}`);
-  const [users, keys, chain, budgets, usage, kept, counts, blocks] = await Promise.all([
+  const [users, keys, chain, budgets, usage, kept, counts, blocks, flags] = await Promise.all([
     sources.users(org.id),
     sources.keys(org.id),
     sources.auditChain(),
@@ -63,6 +63,7 @@ export async function buildComplianceReport(sources: ReportSources, req: ReportR
     sources.retention(org.id),
     sources.auditCounts(org.id, req.from, req.to, ['privacy.exported', 'privacy.erased']),
     sources.guardBlocks(org.id, req.from, req.to),
+    sources.guardFlags(org.id, req.from, req.to),
   ]);
   const sections: ReportSection[] = [
     accessReview(org.require2fa, users, keys, now),
@@ -70,7 +71,7 @@ export async function buildComplianceReport(sources: ReportSources, req: ReportR
     retention(kept, sources.settings.ledgerRetentionDays),
     encryption(sources.settings.encryption),
     privacyRequests(counts['privacy.exported'] ?? 0, counts['privacy.erased'] ?? 0),
-    guardrails(blocks),
+    guardrails(blocks, flags),
     spendAndBudgets(usage, budgets),
   ];
   const summary: Record<SectionStatus, number> = { ok: 0, attention: 0, not_available: 0 };
@@ -268,16 +269,40 @@ function privacyRequests(exports: number, erasures: number): ReportSection {
   };
 }
 
-function guardrails(blocks: readonly { rule: string; count: number }[]): ReportSection {
+function guardrails(blocks: readonly { rule: string; count: number }[], flags: readonly { rule: string; count: number }[]): ReportSection {
   const blocked = blocks.reduce((n, b) => n + b.count, 0);
+  const flagged = flags.reduce((n, b) => n + b.count, 0);
+  const categories = byCategory(flags);
+  const findings: string[] = [];
+  if (blocked > 0) findings.push(`${blocked} requests or replies were blocked by guardrail policies: ${blocks.map((b) => `${b.rule} ${b.count}`).slice(0, NAMES_SHOWN).join(', ')}. Redactions are not counted.`);
+  if (flagged > 0) findings.push(`Guardrail rules flagged served requests or replies ${flagged} times, by category: ${categories.map((c) => `${c.category} ${c.count}`).slice(0, NAMES_SHOWN).join(', ')}.`);
+  const recommendations: string[] = [];
+  if (blocked > 0) recommendations.push('Review the blocked requests in the audit log (action guard.blocked) with the teams concerned.');
+  if (flagged > 0) recommendations.push('Review the flagged requests (audit action guard.flagged); a rule that flags often may be worth blocking.');
   return {
     id: 'guardrails',
     title: 'Guardrail hits',
     status: 'ok',
-    facts: { blocked, top_rules: blocks.length === 0 ? null : blocks.slice(0, NAMES_SHOWN).map((b) => `${b.rule} (${b.count})`).join(', ') },
-    findings: blocked === 0 ? [] : [`${blocked} requests or replies were blocked by guardrail policies: ${blocks.map((b) => `${b.rule} ${b.count}`).slice(0, NAMES_SHOWN).join(', ')}. Redactions are not counted.`],
-    recommendations: blocked === 0 ? [] : ['Review the blocked requests in the audit log (action guard.blocked) with the teams concerned.'],
+    facts: {
+      blocked,
+      top_rules: blocks.length === 0 ? null : blocks.slice(0, NAMES_SHOWN).map((b) => `${b.rule} (${b.count})`).join(', '),
+      flagged,
+      flags_by_category: categories.length === 0 ? null : categories.slice(0, NAMES_SHOWN).map((c) => `${c.category} (${c.count})`).join(', '),
+    },
+    findings,
+    recommendations,
   };
+}
+
+/** Flag counts by category: the rule's kind (`custom`, `injection`, `pii`), moderation by its category (`moderation violence`). */
+function byCategory(rules: readonly { rule: string; count: number }[]): { category: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of rules) {
+    const [, kind, ...rest] = r.rule.split('.');
+    const category = kind === 'moderation' ? `moderation ${rest.join('.')}` : (kind ?? r.rule);
+    counts.set(category, (counts.get(category) ?? 0) + r.count);
+  }
+  return [...counts].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
 }
 
 /** Usage of the organization in the report's period. */

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Directory, KeyService, KeyView } from '../access/index.ts';
-import { countAuditActions, guardBlocksByRule, verifyAuditChain, type ChainReport } from '../compliance/audit/index.ts';
+import { countAuditActions, guardBlocksByRule, guardHitsByRule, verifyAuditChain, type ChainReport } from '../compliance/audit/index.ts';
 import type { EncryptionStatus } from '../compliance/crypto/index.ts';
 import { retentionOf } from '../compliance/retention/index.ts';
 import type { Config } from '../config/index.ts';
@@ -20,6 +20,8 @@ export interface ReportSources {
   retention(orgId: string): Promise<RetentionFacts>;
   auditCounts(orgId: string, from: number, to: number, actions: readonly string[]): Promise<Record<string, number>>;
   guardBlocks(orgId: string, from: number, to: number): Promise<{ rule: string; count: number }[]>;
+  /** Rules that flagged served requests or replies (`guard.flagged`), with their counts. */
+  guardFlags(orgId: string, from: number, to: number): Promise<{ rule: string; count: number }[]>;
   settings: { encryption: EncryptionFacts; ledgerRetentionDays: number };
 }
 
@@ -72,6 +74,7 @@ export function reportSources(s: SourceServices): ReportSources {
     retention: (orgId) => retentionOf(s.store, orgId),
     auditCounts: (orgId, from, to, actions) => countAuditActions(s.store, { orgId, from, to, actions }),
     guardBlocks: (orgId, from, to) => guardBlocksByRule(s.store, { orgId, from, to }),
+    guardFlags: (orgId, from, to) => guardHitsByRule(s.store, { orgId, from, to, action: 'guard.flagged' }),
     settings: {
       encryption: { on: s.encryption.status === 'on', keySource: s.encryption.key_source ?? null, reason: s.encryption.reason ?? null },
       ledgerRetentionDays: s.config.metering.ledger_retention_days,

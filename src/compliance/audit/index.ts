@@ -6,4 +6,4 @@ export { GENESIS_HASH, HASHED_FIELDS, fieldDigest, recordHash } from './record-h
 export { defaultSigningKeyFile, loadSigningKey, parsePublicKey, signingKeyId, type AuditSigningKey } from './signing-key.ts';
 export { appendAuditEvent } from './audit-append.ts';
 export { RequestAuditWriter, type RequestAuditEvent, type RequestAuditLevel } from './request-audit.ts';
-export { countAuditActions, guardBlocksByRule } from './audit-counts.ts';
+export { countAuditActions, guardBlocksByRule, guardHitsByRule } from './audit-counts.ts';

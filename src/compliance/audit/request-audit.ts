@@ -24,6 +24,8 @@ export interface RequestAuditEvent {
     stream: boolean;
     error_code: string | null;
     cost_nanos: number | null;
+    /** The request's sensitivity label (public … restricted) when one was known; never content. */
+    classification?: string | null;
   };
 }
 

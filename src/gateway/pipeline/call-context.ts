@@ -6,7 +6,7 @@ import type { Label, ResolvedPolicy } from '../../guard/index.ts';
 import type { MeteringState } from '../../metering/index.ts';
 import type { TokenUsage } from '../../metering/index.ts';
 import type { RateLimitAdmission } from '../../traffic/rate-limit/index.ts';
-import type { FallbackStep, UpstreamClient } from '../../upstream/index.ts';
+import type { DeploymentRequirements, FallbackStep, UpstreamClient } from '../../upstream/index.ts';
 import type { GatewayEndpoint } from '../endpoints.ts';
 import type { CallSink } from './call-sink.ts';
 import type { CallCacheState } from './route-cache.ts';
@@ -63,13 +63,18 @@ export interface GatewayCall {
    * guard-out) and the request's sensitivity label (policy default, `x-tollgate-classification`, detections).
    */
   guard: { resolved: ResolvedPolicy; restore: ReadonlyMap<string, string> | undefined; label: Label | undefined } | undefined;
+  /**
+   * The request's sensitivity label when one is known: guard-in's verdict under a policy, else the
+   * caller's `x-tollgate-classification`. Route binds it to deployments and the cache; record keeps it.
+   */
+  classification: Label | undefined;
   /** What the rate limiter admitted (admit); settled or released by the limits stage. */
   rateLimit: RateLimitAdmission | undefined;
 
   /** The upstream chosen by route (the single configured upstream, when no deployments are). */
   upstream: UpstreamClient | undefined;
   /** With deployments configured: the model to serve (alias resolved) and its fallback steps (route). */
-  plan: { model: string | null; chain: readonly FallbackStep[] } | undefined;
+  plan: { model: string | null; chain: readonly FallbackStep[]; requirements?: DeploymentRequirements | undefined } | undefined;
   /** Upstream attempts made (call); 0 when the request never reached an upstream. */
   attempts: number;
   /** The deployments tried, in order, comma-separated (null without deployments). */
@@ -135,6 +140,7 @@ export function newCall(n: NewCall): GatewayCall {
     stripUsageChunk: false,
     metering: undefined,
     guard: undefined,
+    classification: undefined,
     rateLimit: undefined,
     upstream: undefined,
     plan: undefined,

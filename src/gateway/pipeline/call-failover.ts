@@ -135,6 +135,7 @@ async function callDeployments(call: GatewayCall, router: UpstreamRouter): Promi
       breakers: router.breakers,
       retry: router.retry,
       chain: plan.chain,
+      requirements: plan.requirements,
       switchAfter: router.fallbackAfter,
       now: Date.now,
       sleep,

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
 import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
+import type { DeploymentRequirements } from '../../upstream/index.ts';
 import type { GatewayCall } from './call-context.ts';
+import { auditFlags, flaggedRules } from './guard-flags.ts';
+import { boundLabel, moderatorFor, refuseByClassification } from './route-classification.ts';
 import type { Stage } from './stage.ts';
 
 export interface GuardStageDeps {
@@ -12,6 +15,8 @@ export interface GuardStageDeps {
   log: Logger;
   /** Scores prompts for policies with moderation thresholds (the upstream's /v1/moderations). */
   moderator?: Moderator | undefined;
+  /** A moderator on a deployment that meets a label's requirements (undefined: none does); see route-classification.ts. */
+  placedModerator?: ((requirements: DeploymentRequirements) => Moderator | undefined) | undefined;
 }
 
 /** The request field that holds the prompt, per endpoint. */
@@ -36,15 +41,18 @@ export function guardInStage(deps: GuardStageDeps): Stage {
     run(call: GatewayCall) {
       const asked = call.headers[CLASSIFICATION_HEADER];
       if (!policies.active) {
-        if (asked !== undefined) callerLabel(asked); // refused if it is not a label, policy or not
+        // Refused if it is not a label, policy or not; a restricted label still keeps the call out of the cache.
+        if (asked !== undefined) call.classification = callerLabel(asked);
         return;
       }
+      const label = asked === undefined ? undefined : callerLabel(asked);
+      call.classification = label;
       const principal = call.principal;
       if (!principal || !call.body) return;
       const resolved = policies.resolve(principal);
-      const label = asked === undefined ? undefined : callerLabel(asked);
       if (!resolved) return;
       call.guard = { resolved, restore: undefined, label: maxLabel(resolved.compiled.classification.default_label, label) };
+      call.classification = call.guard.label;
       const field = PROMPT_FIELD[call.target!.route];
       if (field === undefined) return;
       const value = call.body[field];
@@ -52,7 +60,9 @@ export function guardInStage(deps: GuardStageDeps): Stage {
       if (input === undefined) return;
       const verdict = evaluateInput(resolved.compiled, input.value, { label });
       call.guard.label = verdict.label;
+      call.classification = verdict.label;
       if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
+      const flagged = verdict.findings.length > 0 || verdict.flags.length > 0 ? flaggedRules('input', resolved.compiled.input, verdict.findings, verdict.flags) : NO_RULES;
       if (verdict.redacted !== input.value) {
         call.guard.restore = verdict.restore;
         const redacted = input.back(verdict.redacted);
@@ -60,18 +70,28 @@ export function guardInStage(deps: GuardStageDeps): Stage {
         call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
       }
       const thresholds = resolved.compiled.input.moderation;
-      if (thresholds && deps.moderator && Object.keys(thresholds).length > 0) return moderate(deps, deps.moderator, call, resolved, verdict.redacted, thresholds);
+      if (thresholds && Object.keys(thresholds).length > 0) {
+        const moderator = moderatorFor(deps, call);
+        if (moderator === 'refused') return refuseByClassification(deps, call, boundLabel(call)!);
+        if (moderator) return moderate(deps, moderator, call, resolved, verdict.redacted, thresholds, flagged);
+      }
+      if (flagged.length > 0) return auditFlags(deps, call, 'input', flagged);
     },
   };
 }
 
-/** Moderation of the prompt as it will be sent (already redacted): a category at or above its threshold blocks or flags. */
-async function moderate(deps: GuardStageDeps, moderator: Moderator, call: GatewayCall, resolved: ResolvedPolicy, input: GuardInput, thresholds: ModerationThresholds): Promise<void> {
+const NO_RULES: readonly string[] = Object.freeze([]);
+
+/**
+ * Moderation of the prompt as it will be sent (already redacted): a category at or above its
+ * threshold blocks or flags. The flags (with the rules' `flagged` before) go into one audit record.
+ */
+async function moderate(deps: GuardStageDeps, moderator: Moderator, call: GatewayCall, resolved: ResolvedPolicy, input: GuardInput, thresholds: ModerationThresholds, flagged: readonly string[]): Promise<void> {
   const texts: string[] = [];
   forEachText(input, (text) => {
     if (text.trim() !== '') texts.push(text);
   });
-  if (texts.length === 0) return;
+  if (texts.length === 0) return auditFlags(deps, call, 'input', flagged);
   let scores;
   try {
     scores = await moderator.moderate(texts);
@@ -80,7 +100,7 @@ async function moderate(deps: GuardStageDeps, moderator: Moderator, call: Gatewa
     throw fail('guard_moderation_failed');
   }
   const judged = judgeModeration(thresholds, scores);
-  if (judged.action !== 'block') return;
+  if (judged.action !== 'block') return auditFlags(deps, call, 'input', [...flagged, ...judged.hits.map((h) => `input.moderation.${h.category}`)]);
   const hit = judged.hits.find((h) => h.action === 'block')!;
   const rule = `input.moderation.${hit.category}`;
   const policy = blockingLayer(resolved, rule);

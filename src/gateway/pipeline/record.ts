@@ -74,6 +74,7 @@ export function recordStage(ledger: UsageLedger, log: Logger, audit?: RequestAud
             stream: call.stream,
             error_code: call.errorCode,
             cost_nanos: cost ? cost.total : null,
+            classification: call.classification ?? null,
           },
         });
       }

@@ -39,13 +39,18 @@ const ENDPOINTS: Readonly<Record<string, CacheableEndpoint>> = {
  * a 400, also when the cache is off), decides hit, miss or bypass, and on a hit answers the call
  * (`call.reply` set: the call stage does nothing). A miss remembers the key; `settleCache` stores
  * the answer once it is complete. Admission (keys, budgets) ran before: a hit never skips it.
+ * `allowed` false (the request's sensitivity label forbids the cache): bypass, whatever the header says.
  * @example run(call) { call.upstream = upstream; return lookupCache(call, cache); }
  */
-export function lookupCache(call: GatewayCall, cache: ResponseCache | undefined): void | Promise<void> {
+export function lookupCache(call: GatewayCall, cache: ResponseCache | undefined, allowed = true): void | Promise<void> {
   const endpoint = call.route === null ? undefined : ENDPOINTS[call.route];
   if (endpoint === undefined) return;
   const directive = parseCacheDirective(call.headers[CACHE_HEADER]);
   if (!cache) return;
+  if (!allowed) {
+    track(call, { status: 'bypass', savedNanos: null });
+    return;
+  }
   const body = call.body;
   const model = call.modelServed ?? call.modelRequested;
   const principal = call.principal;

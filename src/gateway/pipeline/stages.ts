@@ -17,7 +17,7 @@ import { limitsStage } from './limits.ts';
 import { meterStage } from './meter.ts';
 import { recordStage } from './record.ts';
 import { routeStage } from './route.ts';
-import { upstreamModerator } from './upstream-moderator.ts';
+import { placedModerators, upstreamModerator } from './upstream-moderator.ts';
 import type { Stage } from './stage.ts';
 import type { RequestAuditWriter } from '../../compliance/index.ts';
 
@@ -46,13 +46,15 @@ export interface StageDeps {
  * a file in this folder and a line here; the runner (run-pipeline.ts) runs the list.
  */
 export function createStages(deps: StageDeps): Stage[] {
+  const moderator = upstreamModerator(deps.upstream);
+  const placedModerator = placedModerators(deps.router);
   return [
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes, limiter: deps.limiter }),
-    guardInStage({ ...deps.guard, log: deps.log, moderator: upstreamModerator(deps.upstream) }),
-    routeStage(deps.upstream, deps.router, deps.responseCache),
+    guardInStage({ ...deps.guard, log: deps.log, moderator, placedModerator }),
+    routeStage(deps.upstream, deps.router, deps.responseCache, { store: deps.guard.store, log: deps.log }),
     deps.router ? failoverCallStage(deps.router) : callStage(),
-    guardOutStage({ ...deps.guard, log: deps.log }),
+    guardOutStage({ ...deps.guard, log: deps.log, moderator, placedModerator }),
     meterStage(deps.meter),
     limitsStage(),
     recordStage(deps.ledger, deps.log, deps.requestAudit),

@@ -1,5 +1,5 @@
 import type { Moderator, ModerationScores } from '../../guard/index.ts';
-import type { UpstreamClient } from '../../upstream/index.ts';
+import { upstreamModel, type DeploymentRequirements, type UpstreamClient, type UpstreamRouter } from '../../upstream/index.ts';
 
 /** Longest moderation answer read (a few KB per text in practice). */
 const MAX_BODY = 1024 * 1024;
@@ -35,5 +35,20 @@ export function upstreamModerator(upstream: UpstreamClient, model = 'omni-modera
       }
       return scores as ModerationScores;
     },
+  };
+}
+
+/**
+ * Moderators for labelled data: the moderation call is itself a send of the text, so data whose
+ * label limits where it may go (zero retention, regions) is moderated only by a deployment that meets
+ * the requirements (and serves the moderation model), chosen by the balancer among open circuits.
+ * Undefined when none does, or without deployments (the one upstream has no attributes): the caller
+ * refuses the request rather than send the text elsewhere.
+ */
+export function placedModerators(router: UpstreamRouter | undefined, model = 'omni-moderation-latest'): (requirements: DeploymentRequirements) => Moderator | undefined {
+  return (requirements) => {
+    if (!router) return undefined;
+    const d = router.balancer.pick(router.deployments, { model, requirements, now: Date.now() });
+    return d ? upstreamModerator(router.client(d.id), upstreamModel(d, model)) : undefined;
   };
 }

@@ -25,10 +25,11 @@ export interface DeploymentTraits {
  * The constraints for `label`: a rule for `confidential` also binds `restricted` data, so the more
  * sensitive label is never less protected. Several rules combine to the strictest (zero-retention if
  * any says so, the intersection of regions, no cache or content audit if any forbids it).
+ * Restricted data is never cached, whatever the rules say (and with no policy at all).
  * @example labelConstraints(policy, 'restricted') // { zeroRetention: true, regions: ['eu'], responseCache: false, … }
  */
 export function labelConstraints(policy: CompiledPolicy | undefined, label: Label): LabelConstraints {
-  const c: LabelConstraints = { label, zeroRetention: false, regions: undefined, responseCache: true, auditContent: true };
+  const c: LabelConstraints = { label, zeroRetention: false, regions: undefined, responseCache: label !== 'restricted', auditContent: true };
   for (const rule of policy?.classification.rules ?? []) {
     if (!labelAtMost(rule.label, label)) continue;
     if (rule.zero_retention) c.zeroRetention = true;
@@ -37,6 +38,11 @@ export function labelConstraints(policy: CompiledPolicy | undefined, label: Labe
     if (rule.audit_content === false) c.auditContent = false;
   }
   return c;
+}
+
+/** Whether the constraints limit where the data may go at all (else every deployment accepts it). */
+export function limitsPlacement(c: LabelConstraints): boolean {
+  return c.zeroRetention || c.regions !== undefined;
 }
 
 /** Whether a deployment may receive data under these constraints (unknown traits count as not meeting them). */

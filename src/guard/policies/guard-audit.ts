@@ -38,3 +38,21 @@ export function auditGuardBlock(store: Store, e: GuardBlockEvent, now: number): 
     ),
   );
 }
+
+/** A guard outcome other than a block: a flag (served, recorded) or a refusal by classification. */
+export interface GuardOutcomeEvent extends Omit<GuardBlockEvent, 'rule' | 'findings'> {
+  /** Rules that fired: `input.pii.email`, `input.injection.phrases`, `output.moderation.violence`, … */
+  rules: readonly string[];
+  /** Why, in words that hold no content (a refusal's reason). */
+  reason?: string | undefined;
+}
+
+/**
+ * Writes `guard.flagged` (a flag rule fired; the request was served) or `guard.classification_refused`
+ * (no deployment may receive the request's label; nothing was sent): policy, rule names and label,
+ * never the matched text.
+ */
+export function auditGuardOutcome(store: Store, action: 'guard.flagged' | 'guard.classification_refused', e: GuardOutcomeEvent, now: number): Promise<void> {
+  const details = { side: e.side, policy: e.policy, rules: e.rules.slice(0, 50), endpoint: e.endpoint, model: e.model, ...(e.label ? { label: e.label } : {}), ...(e.reason ? { reason: e.reason } : {}) };
+  return appendAuditEvent(store.db, changeRecord({ actorId: e.userId ?? e.keyId, orgId: e.orgId, requestId: e.requestId, ip: e.ip }, { action, target: `key:${e.keyId}`, before: null, after: null, details }, now));
+}

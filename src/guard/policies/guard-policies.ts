@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
+import { labelAtMost, type Label } from '../classification/labels.ts';
 import { compilePolicy, PolicyError, type CompiledPolicy } from '../policy/compile-policy.ts';
 import { effectivePolicy } from '../policy/policy-merge.ts';
 import { GuardPolicy } from '../policy/policy-schema.ts';
@@ -135,14 +136,31 @@ export class GuardPolicies {
  * `output.injection.phrases`): the first layer (default, org, team, key) whose own setting blocks.
  */
 export function blockingLayer(resolved: ResolvedPolicy, blockedBy: string): string {
-  const [side, kind, name] = blockedBy.split('.') as ['input' | 'output', string, string];
+  return ruleLayer(resolved, blockedBy, 'block');
+}
+
+/** The layer that set a rule that flagged (`input.custom.watch`, `output.moderation.violence`), as blockingLayer. */
+export function flaggingLayer(resolved: ResolvedPolicy, rule: string): string {
+  return ruleLayer(resolved, rule, 'flag');
+}
+
+function ruleLayer(resolved: ResolvedPolicy, rule: string, action: 'block' | 'flag'): string {
+  const [side, kind, name] = rule.split('.') as ['input' | 'output', string, string];
   for (const layer of resolved.layers) {
     const dir = layer.policy[side];
     if (!dir) continue;
-    if (kind === 'pii' && (dir.pii as Record<string, string | undefined>)[name] === 'block') return layer.name;
-    if (kind === 'custom' && dir.custom.some((r) => r.name === name && r.action === 'block')) return layer.name;
-    if (kind === 'injection' && (dir.injection as Record<string, string | undefined>)[name] === 'block') return layer.name;
-    if (kind === 'moderation' && dir.moderation[name]?.action === 'block') return layer.name;
+    if (kind === 'pii' && (dir.pii as Record<string, string | undefined>)[name] === action) return layer.name;
+    if (kind === 'custom' && dir.custom.some((r) => r.name === name && r.action === action)) return layer.name;
+    if (kind === 'injection' && (dir.injection as Record<string, string | undefined>)[name] === action) return layer.name;
+    if (kind === 'moderation' && dir.moderation[name]?.action === action) return layer.name;
+  }
+  return resolved.layers[resolved.layers.length - 1]?.name ?? 'default';
+}
+
+/** The policy layer whose classification rule limits where data of `label` may go (to name it in a refusal). */
+export function bindingLayer(resolved: ResolvedPolicy, label: Label): string {
+  for (const layer of resolved.layers) {
+    if (layer.policy.classification.rules.some((r) => labelAtMost(r.label, label) && (r.zero_retention === true || r.regions !== undefined))) return layer.name;
   }
   return resolved.layers[resolved.layers.length - 1]?.name ?? 'default';
 }
