@@ -271,7 +271,8 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     }),
   ];
   const stageProfile = config.logging.profile_stages ? new StageProfile() : undefined;
-  const requestAudit = config.compliance.audit_requests === 'metadata' ? new RequestAuditWriter(store, log) : undefined;
+  const auditLevel = config.compliance.audit_requests;
+  const requestAudit = auditLevel === 'none' ? undefined : new RequestAuditWriter(store, log, { level: auditLevel, cipher: encryption.cipher });
   const stages = createStages({ log, keys, upstream, router, ledger, meter, bodyLimitBytes: config.http.body_limit_bytes, responseCache, requestAudit, guard: { policies: guardPolicies, store }, limiter: limits.limiter });
   const runCall = createPipeline(options.stages ? options.stages(stages) : stages, {
     log,

@@ -1,2 +1,2 @@
-export { appendAuditEvent, type ChainReport, loadSigningKey, RequestAuditWriter, parseCheckpoint, parsePublicKey, signingKeyId, startAuditChainer, verifyAuditChain } from './audit/index.ts';
+export { appendAuditEvent, type ChainReport, loadSigningKey, RequestAuditWriter, requestContentAad, type AuditedContent, type RequestAuditLevel, parseCheckpoint, parsePublicKey, signingKeyId, startAuditChainer, verifyAuditChain } from './audit/index.ts';
 export { Envelope, ERASED_TEXT, setUpEncryption, type EncryptionStatus, FieldCipher, isSealed, KeyFileError, keyRing, loadMasterKey, masterKey, newKey256Text, parseKey256, PLAINTEXT, readPrivateFile, rotateMasterKey, writePrivateFile } from './crypto/index.ts';

@@ -241,8 +241,12 @@ const compliance = z.strictObject({
   master_key_file: setting(absolutePath.optional(), { env: 'TOLLGATE_MASTER_KEY_FILE' }),
   /** The Ed25519 key (PKCS#8 PEM, mode 0600) that signs audit checkpoints; unset: `<data_dir>/audit-signing.key`. */
   audit_signing_key_file: setting(absolutePath.optional(), { env: 'TOLLGATE_AUDIT_SIGNING_KEY_FILE' }),
-  /** /v1 requests in the audit log: `none`, or `metadata` (who, endpoint, model, status, cost; never content). */
-  audit_requests: setting(z.enum(['none', 'metadata']).default('none'), { env: 'TOLLGATE_AUDIT_REQUESTS' }),
+  /**
+   * /v1 requests in the audit log: `none`; `metadata` (who, endpoint, model, status, cost; never
+   * content); or `full` (also the request as sent upstream and the answer as the client got it, the
+   * first 64 K characters of each, sealed at rest; never for restricted data).
+   */
+  audit_requests: setting(z.enum(['none', 'metadata', 'full']).default('none'), { env: 'TOLLGATE_AUDIT_REQUESTS' }),
 });
 
 const cache = z.strictObject({

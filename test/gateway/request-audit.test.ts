@@ -65,6 +65,72 @@ describe('request audit at level metadata', () => {
   });
 });
 
+describe('request audit at level full', () => {
+  let store: TestStore;
+  let gw: TestGateway;
+  before(async () => {
+    store = await createSqliteStore();
+    // SQLite makes its own master key, so the content is sealed; the PII policy redacts what goes upstream.
+    gw = await startGateway({ store, env: { TOLLGATE_AUDIT_REQUESTS: 'full', TOLLGATE_GUARDRAILS_DEFAULT: 'pii' } });
+  });
+  after(async () => {
+    await gw.close();
+    await store.dispose();
+  });
+
+  const gatewayRecords = async (n: number) => {
+    let rows: Awaited<ReturnType<typeof read>> = [];
+    const read = () => store.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'gateway.request').orderBy('at').execute();
+    for (let i = 0; i < 50 && (rows.length < n || rows.some((r) => r.seq === null)); i++) {
+      await sleep(100);
+      rows = await read();
+    }
+    return rows;
+  };
+
+  test('the request as sent upstream and the answer as the client got it are kept, sealed at rest, shown to owners; restricted data keeps metadata only', async () => {
+    const key = await gw.createKey({ name: 'audited' });
+    const client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const served = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `${SECRET_PROMPT}, mail ops@example.com` }] }).withResponse();
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: SECRET_PROMPT }], stream: true });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
+    const restricted = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: SECRET_PROMPT }] }, { headers: { 'x-tollgate-classification': 'restricted' } })
+      .withResponse();
+
+    const rows = await gatewayRecords(3);
+    assert.equal(rows.length, 3);
+    const stored = JSON.stringify(rows);
+    assert.ok(!stored.includes('swordfish'), 'the content is sealed in the store');
+    const byRequest = (id: string | null) => rows.find((r) => r.request_id === id)!;
+    assert.equal(JSON.parse(byRequest(served.response.headers.get('x-request-id')).details).content, 'sealed');
+    const restrictedRow = byRequest(restricted.response.headers.get('x-request-id'));
+    assert.equal(JSON.parse(restrictedRow.details).content, 'classification');
+    assert.equal(restrictedRow.after, null, 'restricted data never goes into a full-content record');
+
+    const listed = (await (await gw.call('/api/audit?action=gateway.request&limit=10')).json()) as { data: { request_id: string; after: { request: string | null; response: string | null; truncated: boolean } | null }[] };
+    const shown = (id: string | null) => listed.data.find((r) => r.request_id === id)!.after;
+    const plain = shown(served.response.headers.get('x-request-id'))!;
+    assert.match(plain.request!, /swordfish-7731/, 'the owner reads the request');
+    assert.ok(!plain.request!.includes('ops@example.com') && plain.request!.includes('[EMAIL_1]'), 'as sent upstream: redacted by the guard');
+    assert.equal((JSON.parse(plain.response!) as { choices: { message: { content: string } }[] }).choices[0]!.message.content, served.data.choices[0]!.message.content);
+    assert.equal(plain.truncated, false);
+    const streamedRecord = listed.data.find((r) => r.after && r.after.response?.startsWith('data:'))!.after!;
+    assert.ok(streamedRecord.response!.includes('[DONE]'), 'the stream as the client got it');
+    const deltas = streamedRecord.response!.split('\n').filter((l) => l.startsWith('data: {')).map((l) => (JSON.parse(l.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
+    assert.equal(deltas.join(''), streamed);
+    assert.equal(shown(restricted.response.headers.get('x-request-id')), null);
+
+    const exported = await (await gw.call('/api/audit/export?action=gateway.request')).text();
+    assert.ok(exported.includes('swordfish-7731'), 'the SIEM export carries the content for owners and auditors');
+
+    const signer = loadSigningKey({ dataDir: store.dataDir })!;
+    const chain = await verifyAuditChain(store.store, { publicKeys: new Map([[signer.keyId, signer.publicKey]]) });
+    assert.equal(chain.ok, true, JSON.stringify(chain.problems));
+  });
+});
+
 describe('request audit levels', () => {
   test('the default (none) records no request; an unknown level stops the start', async () => {
     const gw = await startGateway();
@@ -76,6 +142,6 @@ describe('request audit levels', () => {
     } finally {
       await gw.close();
     }
-    await assert.rejects(startGateway({ env: { TOLLGATE_AUDIT_REQUESTS: 'full' } }), (err: Error) => err instanceof ConfigError && /TOLLGATE_AUDIT_REQUESTS/.test(err.message));
+    await assert.rejects(startGateway({ env: { TOLLGATE_AUDIT_REQUESTS: 'everything' } }), (err: Error) => err instanceof ConfigError && /TOLLGATE_AUDIT_REQUESTS/.test(err.message));
   });
 });

@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { FieldCipher } from '../../compliance/index.ts';
 import type { Database } from '../../state/index.ts';
 import { AuditQuery, auditFiltered, auditVisible, type AuditFilterFields, type AuditReader } from './audit-query.ts';
-import { auditView } from './audit-view.ts';
+import { auditView, withRequestContent } from './audit-view.ts';
 
 /** The query string of `GET /api/audit/export`: the list's filters, no paging (everything that matches is sent). */
 export const AuditExportQuery = AuditQuery.pick({ action: true, target: true, actor: true, from: true, to: true }).extend({
@@ -19,7 +20,7 @@ const PAGE = 1_000;
  * JSON Lines, read in pages of 1,000 as the client consumes them: memory stays flat for any size,
  * and a client that stops reading stops the queries.
  */
-export function sendAuditExport(reply: FastifyReply, db: Kysely<Database>, reader: AuditReader, filter: AuditFilterFields): FastifyReply {
+export function sendAuditExport(reply: FastifyReply, db: Kysely<Database>, reader: AuditReader, filter: AuditFilterFields, cipher: FieldCipher): FastifyReply {
   async function* lines(): AsyncGenerator<string> {
     let cursor: { at: number; id: string } | undefined;
     for (;;) {
@@ -33,7 +34,7 @@ export function sendAuditExport(reply: FastifyReply, db: Kysely<Database>, reade
         q = q.where((eb) => eb.or([eb('audit_events.at', '>', c.at), eb.and([eb('audit_events.at', '=', c.at), eb('audit_events.id', '>', c.id)])]));
       }
       const rows = await q.orderBy('audit_events.at').orderBy('audit_events.id').limit(PAGE).execute();
-      if (rows.length > 0) yield `${rows.map((r) => JSON.stringify(auditView(r))).join('\n')}\n`;
+      if (rows.length > 0) yield `${(await withRequestContent(rows, cipher, reader.visibility.all)).map((r) => JSON.stringify(auditView(r))).join('\n')}\n`;
       if (rows.length < PAGE) return;
       const last = rows.at(-1)!;
       cursor = { at: Number(last.at), id: last.id };

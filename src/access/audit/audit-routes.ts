@@ -5,7 +5,7 @@ import { seesAnything, visibility } from '../permissions/visibility.ts';
 import type { AccessRouteDeps } from '../route-deps.ts';
 import { z } from 'zod';
 import { AuditQuery, auditFiltered, auditVisible, checkAuditFilter, olderThan, type AuditReader } from './audit-query.ts';
-import { auditView, AuditViewSchema } from './audit-view.ts';
+import { auditView, AuditViewSchema, withRequestContent } from './audit-view.ts';
 import { AuditExportQuery, sendAuditExport } from './audit-export.ts';
 
 const AuditPage = z.strictObject({
@@ -56,7 +56,8 @@ export function auditRoutes(deps: AccessRouteDeps): AnyRoute[] {
         const rows = await q.orderBy('audit_events.at', 'desc').orderBy('audit_events.id', 'desc').limit(f.limit + 1).execute();
         const page = rows.slice(0, f.limit);
         const hasMore = rows.length > f.limit;
-        return { object: 'list' as const, data: page.map(auditView), has_more: hasMore, next_after: hasMore ? page.at(-1)!.id : null };
+        const shown = await withRequestContent(page, deps.directory.cipher, v.all);
+        return { object: 'list' as const, data: shown.map(auditView), has_more: hasMore, next_after: hasMore ? page.at(-1)!.id : null };
       },
     }),
     defineRoute({
@@ -73,7 +74,7 @@ export function auditRoutes(deps: AccessRouteDeps): AnyRoute[] {
         // The export is the organization's whole log: only an org-wide grant (owners, auditors) may take it.
         if (!v.all) throw fail('permission_denied', { what: 'export the audit log (it needs audit.read on the whole organization: owners and auditors)' });
         homeOrgId ??= (await deps.directory.homeOrg())?.id;
-        return sendAuditExport(reply, db, { visibility: v, home: actor.orgId === homeOrgId }, f);
+        return sendAuditExport(reply, db, { visibility: v, home: actor.orgId === homeOrgId }, f, deps.directory.cipher);
       },
     }),
   ];

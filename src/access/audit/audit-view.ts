@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AuditEventTable } from '../../state/index.ts';
+import { isSealed, requestContentAad, type FieldCipher } from '../../compliance/index.ts';
 
 /**
  * Field names whose string values are never shown, wherever they appear in a record. Change records
@@ -82,5 +83,20 @@ export function masked(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k.toLowerCase()) && (typeof v === 'string' || Array.isArray(v)) ? '[redacted]' : masked(v)]),
+  );
+}
+
+/**
+ * Rows with the exchange of `gateway.request` records (audit level `full`, sealed in `after`) opened
+ * for a reader who sees the whole organization; for anyone else it stays out of the view (`after`
+ * shows null). A crypto-shredded user's content no longer opens and shows null as well.
+ */
+export async function withRequestContent(rows: Selectable<AuditEventTable>[], cipher: FieldCipher, orgWide: boolean): Promise<Selectable<AuditEventTable>[]> {
+  return Promise.all(
+    rows.map(async (r) => {
+      if (r.action !== 'gateway.request' || r.after === null || !isSealed(r.after)) return r;
+      if (!orgWide || r.org_id === null) return { ...r, after: null };
+      return { ...r, after: await cipher.open(r.org_id, r.after, requestContentAad(r.id)) };
+    }),
   );
 }

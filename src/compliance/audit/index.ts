@@ -5,5 +5,5 @@ export { checkpointSignatureValid, formatCheckpoint, parseCheckpoint, signCheckp
 export { GENESIS_HASH, HASHED_FIELDS, fieldDigest, recordHash } from './record-hash.ts';
 export { defaultSigningKeyFile, loadSigningKey, parsePublicKey, signingKeyId, type AuditSigningKey } from './signing-key.ts';
 export { appendAuditEvent } from './audit-append.ts';
-export { RequestAuditWriter, type RequestAuditEvent, type RequestAuditLevel } from './request-audit.ts';
+export { RequestAuditWriter, requestContentAad, type AuditedContent, type RequestAuditEvent, type RequestAuditLevel } from './request-audit.ts';
 export { countAuditActions, guardBlocksByRule, guardHitsByRule } from './audit-counts.ts';

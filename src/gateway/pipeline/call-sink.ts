@@ -24,6 +24,51 @@ export interface CallSink {
   timedOut(): boolean;
 }
 
+/**
+ * A sink that passes everything to another: the base of sinks that look at or add to an answer on
+ * its way (the cache status header, the audit log's copy); subclasses override what they change.
+ */
+export class ForwardingSink implements CallSink {
+  constructor(protected readonly inner: CallSink) {}
+
+  /** The sink this one passes to. */
+  get next(): CallSink {
+    return this.inner;
+  }
+
+  get closed(): boolean {
+    return this.inner.closed;
+  }
+
+  get started(): boolean {
+    return this.inner.started;
+  }
+
+  start(status: number, headers: OutgoingHttpHeaders): void {
+    this.inner.start(status, headers);
+  }
+
+  write(chunk: Buffer | string): boolean {
+    return this.inner.write(chunk);
+  }
+
+  drained(): Promise<boolean> {
+    return this.inner.drained();
+  }
+
+  end(body?: Buffer | string, trailers?: Record<string, string>): void {
+    this.inner.end(body, trailers);
+  }
+
+  onClose(listener: () => void): void {
+    this.inner.onClose(listener);
+  }
+
+  timedOut(): boolean {
+    return this.inner.timedOut();
+  }
+}
+
 /** A sink over node's ServerResponse: the client of /v1. */
 export class HttpSink implements CallSink {
   private readonly socket: Socket | null;

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { RequestAuditWriter } from '../../compliance/index.ts';
 import type { UsageLedger } from '../../metering/index.ts';
 import { formatUsd } from '../../money/index.ts';
+import { labelConstraints } from '../../guard/index.ts';
+import { auditedContent } from './audit-capture.ts';
 import type { GatewayCall } from './call-context.ts';
 import type { Stage } from './stage.ts';
 
@@ -9,7 +11,9 @@ import type { Stage } from './stage.ts';
  * Stage 8: the one ledger row and the one log line of the call, for every outcome (served, refused
  * at any stage, upstream error, stream broken, client gone), written here and nowhere else. The line
  * has the fields of every request line (http/request-log.ts) and the gateway's own; no content.
- * With `audit` (audit level `metadata`) the call also goes into the audit log, without content.
+ * With `audit` the call also goes into the audit log: at level `metadata` without content; at `full`
+ * with the exchange (sealed by the writer), unless the request's label forbids content in audit records
+ * (restricted data never goes there).
  */
 export function recordStage(ledger: UsageLedger, log: Logger, audit?: RequestAuditWriter): Stage {
   return {
@@ -59,6 +63,8 @@ export function recordStage(ledger: UsageLedger, log: Logger, audit?: RequestAud
         deployments_tried: call.deploymentsTried,
       });
       if (audit) {
+        const full = audit.level === 'full' && p !== undefined;
+        const allowed = full && (call.classification === undefined || labelConstraints(call.guard?.resolved.compiled, call.classification).auditContent);
         audit.record({
           at: call.receivedAt,
           actor: p ? (p.userId ?? p.keyId) : 'anonymous',
@@ -75,7 +81,10 @@ export function recordStage(ledger: UsageLedger, log: Logger, audit?: RequestAud
             error_code: call.errorCode,
             cost_nanos: cost ? cost.total : null,
             classification: call.classification ?? null,
+            ...(full && !allowed ? { content: 'classification' } : {}),
           },
+          content: allowed ? auditedContent(call) : undefined,
+          userId: p?.userId ?? null,
         });
       }
       log.info(

@@ -15,7 +15,7 @@ import {
   type ResponseCache,
 } from '../../traffic/cache/index.ts';
 import type { GatewayCall } from './call-context.ts';
-import type { CallSink } from './call-sink.ts';
+import { ForwardingSink, type CallSink } from './call-sink.ts';
 
 /** What the response cache did for one call (the `x-tollgate-cache-status` header and the ledger's `cache_status`). */
 export interface CallCacheState {
@@ -136,43 +136,21 @@ function track(call: GatewayCall, state: CallCacheState): void {
  * The call's sink with `x-tollgate-cache-status` added to the answer's headers, whatever stage
  * starts the answer; on a streamed miss it also feeds the relayed events to the assembler.
  */
-class CacheStatusSink implements CallSink {
+class CacheStatusSink extends ForwardingSink {
   constructor(
-    private readonly inner: CallSink,
+    inner: CallSink,
     private readonly state: CallCacheState,
-  ) {}
-
-  get closed(): boolean {
-    return this.inner.closed;
+  ) {
+    super(inner);
   }
 
-  get started(): boolean {
-    return this.inner.started;
-  }
-
-  start(status: number, headers: OutgoingHttpHeaders): void {
+  override start(status: number, headers: OutgoingHttpHeaders): void {
     this.inner.start(status, { ...headers, [CACHE_STATUS_HEADER]: this.state.status });
   }
 
-  write(chunk: Buffer | string): boolean {
+  override write(chunk: Buffer | string): boolean {
     this.state.store?.assembler?.feed(chunk);
     return this.inner.write(chunk);
-  }
-
-  drained(): Promise<boolean> {
-    return this.inner.drained();
-  }
-
-  end(body?: Buffer | string, trailers?: Record<string, string>): void {
-    this.inner.end(body, trailers);
-  }
-
-  onClose(listener: () => void): void {
-    this.inner.onClose(listener);
-  }
-
-  timedOut(): boolean {
-    return this.inner.timedOut();
   }
 }
 

@@ -8,6 +8,7 @@ import type { Store } from '../../state/index.ts';
 import type { UpstreamClient, UpstreamRouter } from '../../upstream/index.ts';
 import type { RateLimiter } from '../../traffic/rate-limit/index.ts';
 import { admitStage } from './admit.ts';
+import { auditCaptureStage } from './audit-capture.ts';
 import { authenticateStage } from './authenticate.ts';
 import { callStage } from './call.ts';
 import { failoverCallStage } from './call-failover.ts';
@@ -33,7 +34,7 @@ export interface StageDeps {
   bodyLimitBytes: number;
   /** The response cache; undefined when it is off. */
   responseCache?: ResponseCache | undefined;
-  /** Where /v1 requests go into the audit log; undefined at audit level `none`. */
+  /** Where /v1 requests go into the audit log; undefined at audit level `none` (at `full` a first stage keeps a copy of each answer). */
   requestAudit?: RequestAuditWriter | undefined;
   /** Guardrail policies (guard-in, guard-out) and the store their audit records go to. */
   guard: { policies: GuardPolicies; store: Store };
@@ -49,6 +50,7 @@ export function createStages(deps: StageDeps): Stage[] {
   const moderator = upstreamModerator(deps.upstream);
   const placedModerator = placedModerators(deps.router);
   return [
+    ...(deps.requestAudit?.level === 'full' ? [auditCaptureStage()] : []),
     authenticateStage(deps.keys),
     admitStage({ keys: deps.keys, meter: deps.meter, bodyLimitBytes: deps.bodyLimitBytes, limiter: deps.limiter }),
     guardInStage({ ...deps.guard, log: deps.log, moderator, placedModerator }),

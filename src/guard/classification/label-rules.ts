@@ -25,11 +25,12 @@ export interface DeploymentTraits {
  * The constraints for `label`: a rule for `confidential` also binds `restricted` data, so the more
  * sensitive label is never less protected. Several rules combine to the strictest (zero-retention if
  * any says so, the intersection of regions, no cache or content audit if any forbids it).
- * Restricted data is never cached, whatever the rules say (and with no policy at all).
+ * Restricted data is never cached and never kept in full-content audit records, whatever the rules say
+ * (and with no policy at all).
  * @example labelConstraints(policy, 'restricted') // { zeroRetention: true, regions: ['eu'], responseCache: false, … }
  */
 export function labelConstraints(policy: CompiledPolicy | undefined, label: Label): LabelConstraints {
-  const c: LabelConstraints = { label, zeroRetention: false, regions: undefined, responseCache: label !== 'restricted', auditContent: true };
+  const c: LabelConstraints = { label, zeroRetention: false, regions: undefined, responseCache: label !== 'restricted', auditContent: label !== 'restricted' };
   for (const rule of policy?.classification.rules ?? []) {
     if (!labelAtMost(rule.label, label)) continue;
     if (rule.zero_retention) c.zeroRetention = true;
