@@ -119,6 +119,33 @@ export class BudgetService implements ReservationOwner {
     return new Reservation(this, r.reservationId, at, worstCase, charges);
   }
 
+  /**
+   * Charges spend that was incurred without a reservation (a Batch API batch, metered when it
+   * completes, hours after it was admitted): never refused, since the money is already spent
+   * upstream. Returns `budget_id:period_id` of every budget charged, for the ledger rows.
+   */
+  async charge(subject: BudgetSubject, amount: Nanos, at: number = this.now()): Promise<string[]> {
+    if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`charge must be a non-negative integer of nano-dollars, got ${amount}`);
+    const budgets = this.index.forSubject(subject);
+    if (budgets.length === 0) return [];
+    // A lease id no reservation holds: settling it adds the spend and releases nothing.
+    const r = new Reservation(this, `charge_${randomBytes(12).toString('hex')}`, at, amount, budgets.map((b) => this.chargeFor(b, at)));
+    let usage: CounterUsage[] | undefined;
+    try {
+      usage = (await this.counters.settle(r.id!, amount, r.charges.map((c) => c.entry))).usage;
+    } catch (err) {
+      this.log.error({ err }, 'counters charge failed; spend is still stored');
+    }
+    r.charges.forEach((c, i) => {
+      const current = this.index.get(c.budget.id);
+      if (!current) return;
+      this.spend.add(c.budget.id, c.period.id, amount, false);
+      const spent = usage?.[i]?.spent;
+      if (spent !== undefined) this.alertsOut.afterSettle(current, c.period, spent, amount);
+    });
+    return r.periods;
+  }
+
   /** `budget_id:period_id` of every budget a reservation charges, for the ledger row. */
   periodsOf(reservation: Reservation): string[] {
     return reservation.periods;
