@@ -38,4 +38,7 @@ export interface UpstreamBatchTable {
   metering_at: number | null;
   metered_lines: number;
   cost_nanos: number;
+  /** The budget reservation holding the batch's worst case since admission (null: no budget applied). */
+  reservation_id: string | null;
+  reserved_nanos: number;
 }

@@ -126,6 +126,7 @@ for (const kind of storeKinds()) {
       await gw.tg.budgets.flush();
       const budget = (await (await gw.call(`/api/budgets/${budgetId}`)).json()) as Json;
       assert.equal(usdToNanos(budget['spent_usd']), expectedTotal, "the budget was charged the batch's cost");
+      assert.equal(budget['reserved_usd'], '0.00', "the worst case held since admission was released when the batch was metered");
 
       const cancelled = await a.batches.cancel((await a.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
       assert.equal(cancelled.status, 'cancelling');
@@ -134,6 +135,29 @@ for (const kind of storeKinds()) {
 
       await a.files.delete(file.id);
       await assert.rejects(a.files.retrieve(file.id), (e: unknown) => e instanceof OpenAI.NotFoundError);
+    });
+
+    test("a batch whose worst case at batch prices does not fit the caller's budget is refused; one that fits is held until metered", async () => {
+      const key = await gw.createKey({ name: 'small budget' });
+      const c = client(gw, key);
+      const keyId = (await gw.tg.keys.authenticate(`Bearer ${key}`)).keyId;
+      const res = await gw.call('/api/budgets', { body: { scope: 'key', scope_id: keyId, period: 'total', limit_usd: '0.0001' } });
+      assert.equal(res.status, 201);
+      const budgetId = ((await res.json()) as Json)['id'];
+      // No output cap: the worst case is the model's whole output limit (16,384 tokens at $0.30/M ≈ $0.005).
+      const uncapped = await upload(c, jsonl([{ custom_id: 'u', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } }]));
+      const seen = gw.sim.requests.length;
+      const e = await errorOf(await gw.call('/v1/batches', { key, body: { input_file_id: uncapped.id, endpoint: '/v1/chat/completions', completion_window: '24h' } }));
+      assert.deepEqual([e.status, e.error['code']], [429, 'budget_exceeded']);
+      assert.ok(gw.sim.requests.slice(seen).every((r) => r.path !== '/v1/batches'), 'nothing was created upstream');
+      const capped = await upload(c, jsonl([chatLine('c', 'hi')]));
+      const batch = await c.batches.create({ input_file_id: capped.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      const row = await gw.tg.store.db.selectFrom('upstream_batches').selectAll().where('id', '=', batch.id).executeTakeFirstOrThrow();
+      assert.ok(row.reservation_id && Number(row.reserved_nanos) > 0, 'the worst case is held');
+      await untilDone(c, batch.id);
+      const budget = (await (await gw.call(`/api/budgets/${budgetId}`)).json()) as Json;
+      assert.equal(budget['reserved_usd'], '0.00');
+      assert.ok(usdToNanos(budget['spent_usd']) > 0 && usdToNanos(budget['spent_usd']) <= Number(row.reserved_nanos), 'spent what it cost, within what was held');
     });
 
     test('metering happens exactly once when several retrievals (and the poller) notice completion together', async () => {

@@ -1,6 +1,8 @@
 import { admitKeyUse, endpointScopeOf, type Principal } from '../../access/index.ts';
 import { fail, TollgateError } from '../../errors/index.ts';
 import type { BudgetService } from '../../metering/budgets/index.ts';
+import { estimatePromptTokens, maxOutputTokensOf, type EstimateEndpoint } from '../../metering/index.ts';
+import { estimateWorstCase, type PriceCatalog } from '../../metering/prices/index.ts';
 import { jsonlLines, LineLimitError } from './jsonl-lines.ts';
 
 /** Endpoints a batch may target through Tollgate (those the gateway itself serves and meters). */
@@ -37,8 +39,16 @@ export interface InputLimits {
  * check the request: a JSON object with a custom_id, for the batch's endpoint, with a model the
  * key may use. The first bad line refuses the batch with a 400 that names it.
  */
-export async function checkInputLines(content: AsyncIterable<Buffer>, batch: BatchCreate, principal: Principal, limits: InputLimits): Promise<{ lines: number; models: Set<string> }> {
+export async function checkInputLines(
+  content: AsyncIterable<Buffer>,
+  batch: BatchCreate,
+  principal: Principal,
+  limits: InputLimits,
+  /** The line's worst-case cost, when budgets apply (else not called). */
+  worstCase?: (line: number, model: string, body: Record<string, unknown>) => number,
+): Promise<{ lines: number; models: Set<string>; worstCase: number }> {
   let lines = 0;
+  let worst = 0;
   const models = new Set<string>();
   const bad = (n: number, reason: string) => fail('batch_input_invalid', { line: n, reason }, { param: `line ${n}` });
   try {
@@ -59,6 +69,7 @@ export async function checkInputLines(content: AsyncIterable<Buffer>, batch: Bat
       if (typeof model !== 'string' || model === '') throw bad(n, 'has no model');
       if (principal.allowedModels && !principal.allowedModels.allows(model)) throw fail('batch_line_model_not_allowed', { line: n, model }, { param: `line ${n}` });
       models.add(model);
+      if (worstCase) worst += worstCase(n, model, body as Record<string, unknown>);
       lines++;
     }
   } catch (err) {
@@ -69,18 +80,32 @@ export async function checkInputLines(content: AsyncIterable<Buffer>, batch: Bat
     throw fail('upstream_interrupted', {}, { cause: err });
   }
   if (lines === 0) throw fail('invalid_parameter', { param: 'input_file_id', reason: 'the input file has no requests' });
-  return { lines, models };
+  return { lines, models, worstCase: worst };
+}
+
+/** How long a batch's budget reservation is held: its 24 h window and some time to finish and be seen. */
+export const BATCH_HOLD_MS = 26 * 3_600_000;
+
+/** The budgets of a principal's requests; undefined when none applies. */
+export function budgetSubjectOf(budgets: BudgetService | undefined, principal: Principal) {
+  if (!budgets) return undefined;
+  const subject = { keyId: principal.keyId, userId: principal.userId, teamId: principal.teamId, orgId: principal.orgId };
+  return budgets.budgetsFor(subject).length === 0 ? undefined : subject;
 }
 
 /**
- * The batch's admission under the caller's budgets: refused (429 budget_exceeded) when a budget that
- * applies is already spent. Nothing is held: a budget reservation is a lease of minutes, and a
- * batch runs for up to a day; its cost is charged when it completes.
+ * A line's worst case at its model's batch price (the prompt counted locally, the output cap it
+ * asks for or the model's limit). A model without a price cannot be counted against a budget: it
+ * is refused (403 model_not_priced, naming the line) unless the organization allows unpriced models.
  */
-export async function admitUnderBudgets(budgets: BudgetService | undefined, principal: Principal, at: number): Promise<void> {
-  if (!budgets) return;
-  const subject = { keyId: principal.keyId, userId: principal.userId, teamId: principal.teamId, orgId: principal.orgId };
-  if (budgets.budgetsFor(subject).length === 0) return;
-  const r = await budgets.reserve(subject, 0, at);
-  await r.release();
+export function lineWorstCase(catalog: PriceCatalog, principal: Principal, endpoint: string, at: number) {
+  return (line: number, model: string, body: Record<string, unknown>): number => {
+    const price = catalog.priceFor(model, at);
+    if (!price) {
+      if (!principal.allowUnpricedModels) throw fail('model_not_priced', { model, org: principal.orgId }, { param: `line ${line}` });
+      return 0;
+    }
+    const e = endpoint as EstimateEndpoint;
+    return estimateWorstCase(estimatePromptTokens(e, body, model), maxOutputTokensOf(e, body), price, 'batch') ?? 0;
+  };
 }

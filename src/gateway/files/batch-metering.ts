@@ -51,6 +51,7 @@ export class BatchMeter {
     if (!(await d.registry.claimMetering(row.id, now))) return;
     const finishedAt = (snapshot.completed_at ?? snapshot.cancelled_at ?? snapshot.expired_at ?? snapshot.failed_at ?? Math.floor(now / 1000)) * 1000;
     if (!snapshot.output_file_id) {
+      if (row.reservation_id) await d.budgets?.releaseHeld(row.reservation_id);
       await d.registry.meteringDone(row.id, 'none', 0, 0, now);
       return;
     }
@@ -65,7 +66,8 @@ export class BatchMeter {
     let total = 0;
     for (const r of rows) total += r.cost_nanos ?? 0;
     const subject = { keyId: row.key_id, userId: row.user_id, teamId: row.team_id, orgId: row.org_id };
-    const periods = d.budgets ? await d.budgets.charge(subject, total, finishedAt) : [];
+    // Ends the hold made at admission (its worst case) and charges what the batch cost.
+    const periods = d.budgets ? await d.budgets.charge(subject, total, finishedAt, row.reservation_id ?? undefined) : [];
     const budgetPeriods = periods.join(',') || null;
     for (const r of rows) d.ledger.record({ ...r, budget_periods: budgetPeriods });
     await d.ledger.flush();

@@ -13,7 +13,8 @@ import { readBuffer } from '../pipeline/call.ts';
 import { readRequestBody } from '../pipeline/request-body.ts';
 import type { Stage } from '../pipeline/stage.ts';
 import { upstreamError } from '../upstream-error.ts';
-import { admitUnderBudgets, checkBatchCreate, checkInputLines, type InputLimits } from './batch-admission.ts';
+import { BATCH_HOLD_MS, budgetSubjectOf, checkBatchCreate, checkInputLines, lineWorstCase, type InputLimits } from './batch-admission.ts';
+import type { PriceCatalog } from '../../metering/prices/index.ts';
 import type { BatchMeter } from './batch-metering.ts';
 import { matchResource, type ResourceAction } from './files-batches-endpoints.ts';
 import { FINAL_STATUSES, ownerOf, type ObjectRegistry, type Owner } from './object-registry.ts';
@@ -30,6 +31,7 @@ export interface FilesBatchesDeps {
   upstream: UpstreamClient;
   meter: BatchMeter;
   budgets: BudgetService | undefined;
+  catalog: PriceCatalog;
   /** The gateway's record stage: the ledger row, audit record and log line of every call. */
   record: Stage;
   log: Logger;
@@ -197,20 +199,31 @@ export class FilesBatchesGateway {
     const file = await d.registry.file(batch.input_file_id, ctx.owner);
     if (!file) throw fail('file_not_found', { id: batch.input_file_id }, { param: 'input_file_id' });
     if (file.purpose !== 'batch') throw fail('invalid_parameter', { param: 'input_file_id', reason: `the file has purpose '${file.purpose}'; a batch needs a file with purpose 'batch'` });
-    await admitUnderBudgets(d.budgets, ctx.principal, Date.now());
+    const at = Date.now();
+    const subject = budgetSubjectOf(d.budgets, ctx.principal);
     const content = await d.upstream.send({ method: 'GET', path: `/files/${enc(file.id)}/content`, signal: ctx.signal }).catch(unreachable);
     if (content.statusCode >= 400) await okText(content, d.upstream);
+    let checked: Awaited<ReturnType<typeof checkInputLines>>;
     try {
-      await checkInputLines(content.body as AsyncIterable<Buffer>, batch, ctx.principal, d.batchInput);
+      checked = await checkInputLines(content.body as AsyncIterable<Buffer>, batch, ctx.principal, d.batchInput, subject && lineWorstCase(d.catalog, ctx.principal, batch.endpoint, at));
     } finally {
       if (!content.body.readableEnded) content.body.destroy();
     }
-    const res = await d.upstream.send({ method: 'POST', path: '/batches', headers: { 'content-type': 'application/json' }, body: raw, signal: ctx.signal }).catch(unreachable);
-    const text = await okText(res, d.upstream);
-    const created = parseObject(text) as { id?: unknown; status?: unknown };
-    if (typeof created.id !== 'string') throw fail('upstream_invalid_response');
-    await d.registry.addBatch(created.id, ctx.owner, batch.endpoint, batch.input_file_id, typeof created.status === 'string' ? created.status : 'validating', text, Date.now());
-    return json(res.statusCode, text);
+    // The worst case at batch prices is held on every budget that applies until the batch is metered
+    // (429 budget_exceeded when it does not fit); the hold is kept by id, so any instance settles it.
+    const hold = subject && (await d.budgets!.reserve(subject, checked.worstCase, at, { ttlMs: BATCH_HOLD_MS }));
+    try {
+      const res = await d.upstream.send({ method: 'POST', path: '/batches', headers: { 'content-type': 'application/json' }, body: raw, signal: ctx.signal }).catch(unreachable);
+      const text = await okText(res, d.upstream);
+      const created = parseObject(text) as { id?: unknown; status?: unknown };
+      if (typeof created.id !== 'string') throw fail('upstream_invalid_response');
+      const held = hold?.id ? { id: hold.id, nanos: checked.worstCase } : undefined;
+      await d.registry.addBatch(created.id, ctx.owner, batch.endpoint, batch.input_file_id, typeof created.status === 'string' ? created.status : 'validating', text, Date.now(), held);
+      return json(res.statusCode, text);
+    } catch (err) {
+      await hold?.release();
+      throw err;
+    }
   }
 
   private async listBatches(ctx: Ctx): Promise<Reply> {

@@ -64,6 +64,7 @@ export function createFilesBatchesGateway(s: FilesBatchesSetup): { handle: (req:
     upstream: s.upstream,
     meter,
     budgets: s.budgets,
+    catalog: s.catalog,
     record: recordStage(s.ledger, s.log, s.requestAudit),
     log: s.log,
     uploadLimitBytes: s.uploadLimitBytes,

@@ -69,10 +69,11 @@ export class ObjectRegistry {
     return query.orderBy('created_at', q.order).orderBy('id', q.order).limit(q.limit).execute();
   }
 
-  async addBatch(id: string, owner: Owner, endpoint: string, inputFileId: string, status: string, object: string, at: number): Promise<void> {
+  /** Records a batch; `hold` is the budget reservation of its worst case, if a budget applies. */
+  async addBatch(id: string, owner: Owner, endpoint: string, inputFileId: string, status: string, object: string, at: number, hold?: { id: string; nanos: number }): Promise<void> {
     await this.store.db
       .insertInto('upstream_batches')
-      .values({ id, org_id: owner.orgId, team_id: owner.teamId, key_id: owner.keyId, user_id: owner.userId, endpoint, input_file_id: inputFileId, created_at: at, status, object, metering: 'pending', metering_at: null, metered_lines: 0, cost_nanos: 0 })
+      .values({ id, org_id: owner.orgId, team_id: owner.teamId, key_id: owner.keyId, user_id: owner.userId, endpoint, input_file_id: inputFileId, created_at: at, status, object, metering: 'pending', metering_at: null, metered_lines: 0, cost_nanos: 0, reservation_id: hold?.id ?? null, reserved_nanos: hold?.nanos ?? 0 })
       .execute();
   }
 

@@ -31,6 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('metering_at', 'bigint')
     .addColumn('metered_lines', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('cost_nanos', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('reservation_id', 'text')
+    .addColumn('reserved_nanos', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema.createIndex('upstream_batches_org_created').on('upstream_batches').columns(['org_id', 'created_at']).execute();
   await db.schema.createIndex('upstream_batches_metering').on('upstream_batches').columns(['metering', 'status']).execute();
