@@ -230,6 +230,14 @@ for (const kind of storeKinds()) {
       assert.equal((await errorOf(await asB(`/v1/files/${done.output_file_id}/content`))).status, 404);
       // Another key of the same organization (and team) sees the organization's objects.
       assert.equal((await client(gw, keyA2).files.retrieve(fileA.id)).id, fileA.id);
+      // A key of another team in the same organization does not.
+      const home = gw.tg.home.org.id;
+      const ctx = { actorId: 'system', orgId: home };
+      const otherTeam = await gw.tg.directory.createTeam(home, 'Other team', ctx);
+      const teamKey = (await gw.tg.keys.create({ name: 'other team', orgId: home, teamId: otherTeam.id, role: 'member' }, ctx)).secret;
+      assert.notEqual((await gw.tg.keys.authenticate(`Bearer ${teamKey}`)).teamId, (await gw.tg.keys.authenticate(`Bearer ${keyA}`)).teamId);
+      assert.equal((await errorOf(await gw.call(`/v1/files/${fileA.id}`, { key: teamKey }))).status, 404);
+      assert.deepEqual((await client(gw, teamKey).batches.list()).data, []);
     });
 
     test('bad inputs get clear errors in OpenAI shape', async () => {
