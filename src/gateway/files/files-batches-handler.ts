@@ -213,7 +213,9 @@ export class FilesBatchesGateway {
     // (429 budget_exceeded when it does not fit); the hold is kept by id, so any instance settles it.
     const hold = subject && (await d.budgets!.reserve(subject, checked.worstCase, at, { ttlMs: BATCH_HOLD_MS }));
     try {
-      const res = await d.upstream.send({ method: 'POST', path: '/batches', headers: { 'content-type': 'application/json' }, body: raw, signal: ctx.signal }).catch(unreachable);
+      // What was checked is what is sent: the parsed body again, not the raw text (a duplicated
+      // "input_file_id" could otherwise name one file to Tollgate and another to an upstream that reads the first).
+      const res = await d.upstream.send({ method: 'POST', path: '/batches', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: ctx.signal }).catch(unreachable);
       const text = await okText(res, d.upstream);
       const created = parseObject(text) as { id?: unknown; status?: unknown };
       if (typeof created.id !== 'string') throw fail('upstream_invalid_response');
