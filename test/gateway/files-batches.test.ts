@@ -173,6 +173,7 @@ for (const kind of storeKinds()) {
       await Promise.all(Array.from({ length: 8 }, () => a.batches.retrieve(batch.id)));
       await new Promise((r) => setTimeout(r, 300)); // a poller round as well
       assert.equal((await ledgerRowsOf(batch.id)).length, 2);
+      assert.equal(gw.logs.filter((l) => l.includes('"batch metered"') && l.includes(batch.id)).length, 1, 'metered (and charged) once');
     });
 
     test('the store decides who meters: of concurrent claims exactly one wins', async () => {
@@ -306,6 +307,49 @@ for (const kind of storeKinds()) {
       assert.equal(e.status, 401);
       e = await errorOf(await gw.call('/v1/batches/x/y/z', { key: keyA }));
       assert.equal(e.status, 404);
+    });
+  });
+}
+
+for (const kind of storeKinds().filter((k) => k.name === 'postgres')) {
+  describe('two gateway instances on one PostgreSQL store meter a finished batch once', () => {
+    let store: TestStore;
+    let one: TestGateway;
+    let two: TestGateway;
+
+    before(async () => {
+      store = await kind.create();
+      one = await startGateway({ store, env: { TOLLGATE_BATCH_POLL_MS: '50' } });
+      // The second instance uses the first one's upstream, as two instances behind a load balancer share one account.
+      two = await startGateway({ store, env: { OPENAI_BASE_URL: `${one.sim.url}/v1`, TOLLGATE_BATCH_POLL_MS: '50' } });
+    });
+    after(async () => {
+      await two.close();
+      await one.close();
+      await store.dispose();
+    });
+
+    test('retrievals on both instances and both pollers race; every output line has exactly one ledger row', async () => {
+      const key = await one.createKey({ name: 'shared' });
+      const a = client(one, key);
+      const b = client(two, key);
+      for (let round = 0; round < 3; round++) {
+        const file = await upload(a, jsonl([chatLine('x', `one ${round}`), chatLine('y', `two ${round}`), chatLine('z', `three ${round}`)]));
+        const batch = await a.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+        for (;;) {
+          const up = (await (await fetch(`${one.sim.url}/v1/batches/${batch.id}`, { headers: { authorization: `Bearer ${UPSTREAM_KEY}` } })).json()) as Json;
+          if (up['status'] === 'completed') break;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        await Promise.all([...Array.from({ length: 4 }, () => a.batches.retrieve(batch.id)), ...Array.from({ length: 4 }, () => b.batches.retrieve(batch.id))]);
+        await new Promise((r) => setTimeout(r, 150));
+        await Promise.all([one.tg.ledger.flush(), two.tg.ledger.flush()]);
+        const rows = await store.store.db.selectFrom('usage_records').select('request_id').where('request_id', 'like', `${batch.id}:%`).execute();
+        assert.equal(rows.length, 3, `round ${round}: one row per output line`);
+        // The request ids alone would hide a second metering (the ledger's key refuses the copy): the batch is metered, and charged, once.
+        const metered = [...one.logs, ...two.logs].filter((l) => l.includes('"batch metered"') && l.includes(batch.id));
+        assert.equal(metered.length, 1, `round ${round}: metered once across both instances`);
+      }
     });
   });
 }
