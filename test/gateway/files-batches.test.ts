@@ -104,6 +104,14 @@ for (const kind of storeKinds()) {
       assert.equal(output.length, 3);
       assert.ok((await a.files.list()).data.some((f) => f.id === done.output_file_id), 'the output file is listed to its owner');
       assert.deepEqual((await a.batches.list()).data.map((b) => b.id), [batch.id]);
+      const second = await a.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      await untilDone(a, second.id);
+      const page1 = await a.batches.list({ limit: 1 });
+      assert.deepEqual([page1.data.map((b) => b.id), page1.has_more], [[second.id], true], 'newest first, one per page');
+      const page2 = await a.batches.list({ limit: 1, after: second.id });
+      assert.deepEqual([page2.data.map((b) => b.id), page2.has_more], [[batch.id], false]);
+      assert.deepEqual((await a.files.list({ purpose: 'batch' })).data.map((f) => f.id), [file.id], 'purpose filter');
+      assert.equal((await ledgerRowsOf(second.id)).length, 3);
 
       const rows = await ledgerRowsOf(batch.id);
       assert.equal(rows.length, 3, 'one ledger row per output line');
@@ -125,7 +133,8 @@ for (const kind of storeKinds()) {
       assert.ok(expectedTotal > 0);
       await gw.tg.budgets.flush();
       const budget = (await (await gw.call(`/api/budgets/${budgetId}`)).json()) as Json;
-      assert.equal(usdToNanos(budget['spent_usd']), expectedTotal, "the budget was charged the batch's cost");
+      const secondTotal = (await ledgerRowsOf(second.id)).reduce((sum, r) => sum + Number(r['cost_nanos']), 0);
+      assert.equal(usdToNanos(budget['spent_usd']), expectedTotal + secondTotal, "the budget was charged the batches' cost");
       assert.equal(budget['reserved_usd'], '0.00', "the worst case held since admission was released when the batch was metered");
 
       const cancelled = await a.batches.cancel((await a.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);

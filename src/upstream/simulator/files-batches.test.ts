@@ -30,6 +30,8 @@ test('files: upload, retrieve, list, content, delete, in the official shapes', a
   spec?.assertValid('OpenAIFile', await c.files.retrieve(file.id));
   const list = await c.files.list();
   assert.ok(list.data.some((f) => f.id === file.id));
+  const raw = (await (await fetch(`${ctx.sim.url}/v1/files?limit=1`, { headers: { authorization: 'Bearer sk-test' } })).json()) as Record<string, unknown>;
+  spec?.assertValid('ListFilesResponse', raw);
   assert.equal(await (await c.files.content(file.id)).text(), text);
   const deleted = await c.files.delete(file.id);
   spec?.assertValid('DeleteFileResponse', deleted);
