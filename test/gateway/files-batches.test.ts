@@ -225,6 +225,12 @@ for (const kind of storeKinds()) {
         assert.ok(error['code'] === 'file_not_found' || error['code'] === 'batch_not_found');
         assert.equal(error['message'].includes('org'), false);
       }
+      // Each refused call has its ledger row, naming the caller and the route (not the id asked for).
+      await gw.tg.ledger.flush();
+      const keyBId = (await gw.tg.keys.authenticate(`Bearer ${keyB}`)).keyId;
+      const refused = await gw.tg.store.db.selectFrom('usage_records').select(['endpoint', 'status', 'error_code']).where('key_id', '=', keyBId).where('status', '=', 404).execute();
+      assert.ok(refused.some((r) => r.endpoint === '/v1/files/:id/content' && r.error_code === 'file_not_found'));
+      assert.ok(refused.some((r) => r.endpoint === '/v1/batches/:id/cancel' && r.error_code === 'batch_not_found'));
       const stolen = await errorOf(await asB('/v1/batches', { body: { input_file_id: fileA.id, endpoint: '/v1/chat/completions', completion_window: '24h' } }));
       assert.equal(stolen.status, 404);
       assert.equal(stolen.error['param'], 'input_file_id');
