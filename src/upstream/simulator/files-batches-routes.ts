@@ -42,7 +42,7 @@ export class FilesAndBatches {
       if (parts.length === 1 && method === 'GET') {
         const order = query.get('order') ?? 'desc';
         if (order !== 'asc' && order !== 'desc') throw invalidValue('order', order, ['asc', 'desc']);
-        const list = this.files.list({ purpose: query.get('purpose') ?? undefined, after: query.get('after') ?? undefined, limit: limitOf(query, 10_000), order });
+        const list = this.files.list({ purpose: query.get('purpose') ?? undefined, after: query.get('after') ?? undefined, limit: limitOf(query, 10_000, 10_000), order });
         return json(listBody(list));
       }
       if (parts.length === 2 && method === 'GET') return json(this.files.get(id!));
@@ -52,7 +52,7 @@ export class FilesAndBatches {
       }
     } else if (kind === 'batches') {
       if (parts.length === 1 && method === 'POST') return json(this.batches.create(expectObjectBody(requireJson(parseJsonText(await readBodyText(req))) ?? {})));
-      if (parts.length === 1 && method === 'GET') return json(listBody(this.batches.list(query.get('after') ?? undefined, limitOf(query, 100))));
+      if (parts.length === 1 && method === 'GET') return json(listBody(this.batches.list(query.get('after') ?? undefined, limitOf(query, 100, 20))));
       if (parts.length === 2 && method === 'GET') return json(this.batches.get(id!));
       if (parts.length === 3 && action === 'cancel' && method === 'POST') return json(this.batches.cancel(id!));
     }
@@ -95,9 +95,9 @@ function decode(s: string): string {
   }
 }
 
-function limitOf(query: URLSearchParams, max: number): number {
+function limitOf(query: URLSearchParams, max: number, fallback: number): number {
   const raw = query.get('limit');
-  if (raw === null) return Math.min(max, 10_000);
+  if (raw === null) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new SimulatorHttpError(400, `Invalid 'limit': expected an integer between 1 and ${max}.`, 'invalid_request_error', 'limit', 'invalid_value');
   return n;
