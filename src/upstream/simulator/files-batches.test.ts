@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import OpenAI, { toFile } from 'openai';
 import { specOrSkip, useSimulator } from './simulator-test-support.ts';
 
-const ctx = useSimulator({ batchStepMs: 5, fileLimits: { maxFileBytes: 64 * 1024, maxTotalBytes: 1024 * 1024 } });
+const ctx = useSimulator({ batchStepMs: 60, fileLimits: { maxFileBytes: 64 * 1024, maxTotalBytes: 1024 * 1024 } });
 const client = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${ctx.sim.url}/v1`, maxRetries: 0 });
 
 const jsonl = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 
 async function untilDone(c: OpenAI, id: string) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     const b = await c.batches.retrieve(id);
     if (['completed', 'failed', 'cancelled', 'expired'].includes(b.status)) return b;
     await new Promise((r) => setTimeout(r, 5));
