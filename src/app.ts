@@ -19,6 +19,7 @@ import { webApp } from './http/index.ts';
 import { sealPlaintextSecrets } from './access/index.ts';
 import { accessDocs, accessRoutes, BackgroundTasks, installAccessControl, pruneExpiredAccessRows, publicRateLimit, type AccessRouteDeps } from './access/index.ts';
 import { clientAddress } from './http/index.ts';
+import { createFilesBatchesGateway, filesBatchesRouteDocs, isFilesOrBatchesPath } from './gateway/index.ts';
 import { createGatewayHandler, createPipeline, createStages, gatewayRouteDocs, inProcessChatCaller, StageProfile, type Stage } from './gateway/index.ts';
 import { defaultGuardPolicy, GUARD_TOPIC, GuardPolicies, GuardPolicyStore, guardPolicyRoutes } from './guard/index.ts';
 import { usageRoutes } from './metering/index.ts';
@@ -242,6 +243,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),
     }),
     ...gatewayRouteDocs(),
+    ...filesBatchesRouteDocs(),
     ...usageRoutes({ ledger, unpriced, directory }),
     ...accessRoutes(access),
     ...priceRoutes({ catalog, directory }),
@@ -281,6 +283,17 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     profile: stageProfile && ((call) => stageProfile.add(call)),
   });
   gatewayChat = inProcessChatCaller(runCall, newRequestId);
+  // /v1/files and /v1/batches: passed through to the default deployment, isolated per organization, batches metered when they finish.
+  const filesBatches = createFilesBatchesGateway({
+    store, keys, ledger, catalog, requestAudit, log, newRequestId,
+    upstream: router ? router.client(router.deployments[0]!.id) : upstream,
+    budgets: meter ? budgets : undefined,
+    uploadLimitBytes: config.http.upload_limit_bytes,
+    bodyLimitBytes: config.http.body_limit_bytes,
+    pollIntervalMs: config.metering.batch_poll_interval_ms,
+    clientAddress: clientAddress(config.server.trust_proxy),
+  });
+  const gatewayHandler = createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.server.trust_proxy) });
   const app = await buildServer({
     log,
     bodyLimitBytes: config.http.body_limit_bytes,
@@ -309,7 +322,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     // /v1 bypasses Fastify: the gateway's pipeline serves it (and logs and records every request).
     raw: {
       matches: (url) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'),
-      handler: createGatewayHandler({ run: runCall, newRequestId, clientAddress: clientAddress(config.server.trust_proxy) }),
+      handler: (req, res) => (isFilesOrBatchesPath((req.url ?? '/').split('?', 1)[0]!) ? filesBatches.handle : gatewayHandler)(req, res),
     },
   });
   const tollgate: Tollgate = {
@@ -338,6 +351,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
       // Every step runs even if an earlier one fails, so the store is always closed last.
       const steps: (() => Promise<void> | void)[] = [
         () => app.close(),
+        () => filesBatches.close(),
         // The bench reads this line (TOLLGATE_PROFILE=on): CPU µs per request by gateway stage.
         () => void (stageProfile && log.info({ stageProfile: stageProfile.summary() }, 'gateway stage profile')),
         // Mails a route started after answering (password resets) go out before the mailer and the store close.

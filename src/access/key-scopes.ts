@@ -2,7 +2,7 @@
  * Endpoint scopes a key can be limited to. A key with `endpoints: null` may call every endpoint its
  * role allows; otherwise only the listed ones. `api` is the admin API under /api.
  */
-export const ENDPOINT_SCOPES = ['chat.completions', 'responses', 'completions', 'embeddings', 'moderations', 'models', 'api'] as const;
+export const ENDPOINT_SCOPES = ['chat.completions', 'responses', 'completions', 'embeddings', 'moderations', 'models', 'files', 'batches', 'api'] as const;
 
 export type EndpointScope = (typeof ENDPOINT_SCOPES)[number];
 
@@ -15,6 +15,9 @@ export function endpointScopeOf(url: string): EndpointScope | undefined {
   if (!url.startsWith('/v1/')) return undefined;
   const rest = url.slice(4);
   if (rest.startsWith('models')) return 'models';
+  // /v1/files/:id/content, /v1/batches/:id/cancel: one scope per API.
+  if (rest === 'files' || rest.startsWith('files/')) return 'files';
+  if (rest === 'batches' || rest.startsWith('batches/')) return 'batches';
   const name = rest.replaceAll('/', '.');
   return (ENDPOINT_SCOPES as readonly string[]).includes(name) ? (name as EndpointScope) : undefined;
 }

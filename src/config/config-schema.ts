@@ -56,6 +56,8 @@ const server = z.strictObject({
 const http = z
   .strictObject({
     body_limit_bytes: setting(positiveInt(10 * 1024 * 1024), { env: 'TOLLGATE_BODY_LIMIT_BYTES' }),
+    /** Largest file upload to /v1/files (streamed to the upstream, never held whole); OpenAI's own limit is 512 MB. */
+    upload_limit_bytes: setting(positiveInt(512 * 1024 * 1024), { env: 'TOLLGATE_UPLOAD_LIMIT_BYTES' }),
     /** Largest total size of request headers node accepts before answering 431. */
     max_header_bytes: setting(positiveInt(16 * 1024), { env: 'TOLLGATE_MAX_HEADER_BYTES' }),
     /** A request's headers must arrive within this (slow or silent connections are cut). */
@@ -197,6 +199,8 @@ const metering = z.strictObject({
   ledger_retention_days: setting(intBetween(0, 36_500).default(400), { env: 'TOLLGATE_LEDGER_RETENTION_DAYS' }),
   /** How often price overrides and budgets made on other instances are picked up. */
   reload_interval_ms: setting(positiveInt(10_000), { env: 'TOLLGATE_RELOAD_INTERVAL_MS' }),
+  /** How often unfinished batches made through /v1/batches are looked at, so a finished one is metered even if nobody retrieves it. */
+  batch_poll_interval_ms: setting(positiveInt(60_000), { env: 'TOLLGATE_BATCH_POLL_MS' }),
   budget_alerts: budgetAlerts.prefault({}),
 });
 

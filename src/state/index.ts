@@ -8,5 +8,6 @@ export { ACCESS_TOPIC, BUDGETS_TOPIC, createChangeFeed, publishChange, type Chan
 export { type BucketAdjust, type BucketState, type BucketTake, type CounterEntry, type Counters, type CounterUsage, MemoryCounters, type ReserveOptions, type SettleResult } from './counters/index.ts';
 export type { InvitationTable, MembershipTable, OneTimeTokenTable, OrgTable, RoleName, SessionTable, TeamTable, UserTable } from './schema-access.ts';
 export type { BudgetAlertTable, BudgetSpendTable, BudgetTable } from './schema-budgets.ts';
+export type { FilesTables, UpstreamBatchTable, UpstreamFileTable } from './schema-files.ts';
 export type { ConversationMessageTable, ConversationShareTable, ConversationTable, TemplateTable } from './schema-workspace.ts';
 export { InstanceRegistry, type InstancesView } from './instances/instance-registry.ts';

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 
 export interface UpstreamOptions {
@@ -29,6 +30,7 @@ export class UpstreamClient {
   private readonly basePath: string;
   private readonly getHeaders: Record<string, string>;
   private readonly postHeaders: Record<string, string>;
+  private readonly authHeaders: Record<string, string>;
 
   constructor(private readonly options: UpstreamOptions) {
     const url = new URL(options.baseUrl);
@@ -42,6 +44,7 @@ export class UpstreamClient {
     });
     // Built once: the hot path reuses these objects instead of building headers per request.
     const auth: Record<string, string> = options.authHeaders ?? (options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {});
+    this.authHeaders = auth;
     this.getHeaders = { ...auth, accept: 'application/json' };
     this.postHeaders = { ...auth, 'content-type': 'application/json' };
   }
@@ -51,6 +54,20 @@ export class UpstreamClient {
       method: req.method,
       path: this.basePath + req.path,
       headers: req.method === 'POST' ? this.postHeaders : this.getHeaders,
+      body: req.body ?? null,
+      signal: req.signal ?? null,
+    });
+  }
+
+  /**
+   * A request with its own headers and any body (a stream is sent as it is read): the Files and
+   * Batch API pass-through (multipart uploads, DELETE). The upstream's credentials are added here.
+   */
+  send(req: { method: 'GET' | 'POST' | 'DELETE'; path: string; headers?: Record<string, string>; body?: string | Buffer | Readable | null; signal?: AbortSignal }): Promise<Dispatcher.ResponseData> {
+    return this.pool.request({
+      method: req.method,
+      path: this.basePath + req.path,
+      headers: { accept: 'application/json', ...req.headers, ...this.authHeaders },
       body: req.body ?? null,
       signal: req.signal ?? null,
     });

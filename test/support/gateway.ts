@@ -47,6 +47,8 @@ export interface GatewayOptions {
    * model); like OpenAI, it answers 404 model_not_found to any other id.
    */
   simulatorModels?: readonly (string | ExtraModel)[];
+  /** Time between the simulator's batch steps (validating → in_progress → finalizing → completed); default 30 ms. */
+  simulatorBatchStepMs?: number;
   /** Changes the gateway's stage list (a test adds a stage to see where it runs). */
   stages?: StartOptions['stages'];
 }
@@ -62,7 +64,11 @@ export async function freePort(): Promise<number> {
 
 /** Starts a simulator that requires UPSTREAM_KEY and a Tollgate in front of it, both on loopback ports. */
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
-  const sim = createSimulator({ apiKey: UPSTREAM_KEY, ...(options.simulatorModels ? { models: options.simulatorModels } : {}) });
+  const sim = createSimulator({
+    apiKey: UPSTREAM_KEY,
+    ...(options.simulatorModels ? { models: options.simulatorModels } : {}),
+    ...(options.simulatorBatchStepMs !== undefined ? { batchStepMs: options.simulatorBatchStepMs } : {}),
+  });
   await sim.listen(0, '127.0.0.1');
   const store = options.store ?? (await createSqliteStore());
   const port = options.publicUrl ? await freePort() : 0;

@@ -30,6 +30,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   admin_alerts: 'metering',
   audit_events: 'compliance',
   guard_policies: 'guard',
+  upstream_files: 'gateway',
+  upstream_batches: 'gateway',
   audit_chain_head: 'compliance',
   audit_checkpoints: 'compliance',
   data_keys: 'compliance',

@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.ts';
 import { startTollgate } from '../../app.ts';
-import { ENDPOINTS } from '../../gateway/index.ts';
+import { ENDPOINTS, FILES_BATCHES_ROUTES } from '../../gateway/index.ts';
 import { checkRouteCoverage, trackNewFastifyInstances, trackRoutes } from './route-coverage.ts';
 import { isRouteRule } from './route-permissions.ts';
 
@@ -32,7 +32,7 @@ describe('route permissions', () => {
           if (r.method !== 'HEAD') assert.ok(tg.app.hasRoute({ method: r.method as 'GET', url: r.url }), `${r.method} ${r.url} is served`);
         }
         // The /v1 endpoints are declared too, and served by the gateway pipeline outside Fastify.
-        const gatewayRoutes = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
+        const gatewayRoutes = [...ENDPOINTS, ...FILES_BATCHES_ROUTES].map((e) => `${e.method} ${e.route}`);
         const coverage = checkRouteCoverage(routes, tg.routes, gatewayRoutes);
         assert.deepEqual(coverage.undeclared, [], 'every served route is declared');
         assert.deepEqual(coverage.notServed, [], 'every declaration is served');

@@ -8,4 +8,14 @@ import type { ErrorSpec } from '../error-spec.ts';
 export const TRAFFIC_CODES = {
   rate_limiter_unavailable: { status: 503, type: 'server_error', message: 'Rate limits cannot be checked right now; try again shortly.', retry: true },
   counters_unavailable: { status: 503, type: 'server_error', message: 'Budgets cannot be checked right now; try again shortly.', retry: true },
+
+  // Files and batches passed through the gateway (docs/traffic.md, "Files and batches").
+  file_upload_not_multipart: { status: 400, type: 'invalid_request_error', message: "A file upload must be sent as 'multipart/form-data' with the fields 'purpose' and 'file'.", retry: false },
+  file_purpose_not_allowed: { status: 400, type: 'invalid_request_error', message: "Files with purpose '{purpose}' cannot be uploaded through Tollgate; use one of: {allowed}.", param: 'purpose', retry: false },
+  file_too_large: { status: 413, type: 'invalid_request_error', message: 'The file is larger than this gateway accepts ({limit} bytes).', param: 'file', retry: false },
+  file_not_found: { status: 404, type: 'invalid_request_error', message: 'No such File object: {id}', param: 'id', retry: false },
+  batch_not_found: { status: 404, type: 'invalid_request_error', message: "No batch found with id '{id}'.", param: 'id', retry: false },
+  batch_input_invalid: { status: 400, type: 'invalid_request_error', message: 'Line {line} of the input file {reason}.', retry: false },
+  batch_line_model_not_allowed: { status: 400, type: 'invalid_request_error', message: "Line {line} of the input file asks for the model '{model}', which this key may not use.", retry: false },
+  batch_input_too_large: { status: 400, type: 'invalid_request_error', message: 'The input file is larger than this gateway checks ({limit} bytes); split the batch.', param: 'input_file_id', retry: false },
 } as const satisfies Record<string, ErrorSpec>;

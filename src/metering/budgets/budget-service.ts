@@ -101,7 +101,7 @@ export class BudgetService implements ReservationOwner {
    * the worst case is unknown: the request is admitted unless a budget is already exhausted.
    * No database round trip: budgets are in memory, the check is one counters call.
    */
-  async reserve(subject: BudgetSubject, worstCase: Nanos, at: number = this.now()): Promise<Reservation> {
+  async reserve(subject: BudgetSubject, worstCase: Nanos, at: number = this.now(), options: { ttlMs?: number } = {}): Promise<Reservation> {
     if (!Number.isSafeInteger(worstCase) || worstCase < 0) throw new RangeError(`worst-case cost must be a non-negative integer of nano-dollars, got ${worstCase}`);
     const budgets = this.index.forSubject(subject);
     if (budgets.length === 0) return new Reservation(this, null, at, worstCase, []);
@@ -109,7 +109,8 @@ export class BudgetService implements ReservationOwner {
     const r = await this.counters.reserve(
       charges.map((c) => c.entry),
       worstCase,
-      this.options.leaseTtlMs === undefined ? {} : { ttlMs: this.options.leaseTtlMs },
+      // A caller may hold longer than a request does (a Batch API batch: up to a day).
+      options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : this.options.leaseTtlMs === undefined ? {} : { ttlMs: this.options.leaseTtlMs },
     );
     if (!r.ok) {
       const c = charges.find((x) => x.entry.key === r.key)!;
@@ -117,6 +118,47 @@ export class BudgetService implements ReservationOwner {
       throw new BudgetExceededError(c.budget, c.period, { spent: r.spent, reserved: r.reserved, limit: r.limit, requested: worstCase }, at);
     }
     return new Reservation(this, r.reservationId, at, worstCase, charges);
+  }
+
+  /**
+   * Charges spend that was incurred without a reservation (a Batch API batch, metered when it
+   * completes, hours after it was admitted): never refused, since the money is already spent
+   * upstream. With `heldId` (a reservation made by `reserve` and kept by id, e.g. in the store, since
+   * the batch's admission), that hold ends too, on any instance. Returns `budget_id:period_id` of
+   * every budget charged, for the ledger rows.
+   */
+  async charge(subject: BudgetSubject, amount: Nanos, at: number = this.now(), heldId?: string): Promise<string[]> {
+    if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`charge must be a non-negative integer of nano-dollars, got ${amount}`);
+    const budgets = this.index.forSubject(subject);
+    if (budgets.length === 0) {
+      if (heldId !== undefined) await this.releaseHeld(heldId);
+      return [];
+    }
+    // Without a held reservation: a lease id nobody holds, so settling adds the spend and releases nothing.
+    const r = new Reservation(this, heldId ?? `charge_${randomBytes(12).toString('hex')}`, at, amount, budgets.map((b) => this.chargeFor(b, at)));
+    let usage: CounterUsage[] | undefined;
+    try {
+      usage = (await this.counters.settle(r.id!, amount, r.charges.map((c) => c.entry))).usage;
+    } catch (err) {
+      this.log.error({ err }, 'counters charge failed; spend is still stored');
+    }
+    r.charges.forEach((c, i) => {
+      const current = this.index.get(c.budget.id);
+      if (!current) return;
+      this.spend.add(c.budget.id, c.period.id, amount, false);
+      const spent = usage?.[i]?.spent;
+      if (spent !== undefined) this.alertsOut.afterSettle(current, c.period, spent, amount);
+    });
+    return r.periods;
+  }
+
+  /** Ends a reservation kept by id (see `charge`) without charging anything. */
+  async releaseHeld(reservationId: string): Promise<void> {
+    try {
+      await this.counters.release(reservationId);
+    } catch (err) {
+      this.log.error({ err, reservation: reservationId }, 'counters release failed; the lease will expire');
+    }
   }
 
   /** `budget_id:period_id` of every budget a reservation charges, for the ledger row. */

@@ -14,6 +14,7 @@ import * as rateLimitsAndInstances from './0012-rate-limits-and-instances.ts';
 import * as ledgerCache from './0013-ledger-cache.ts';
 import * as guardPolicies from './0014-guard-policies.ts';
 import * as retention from './0015-retention.ts';
+import * as filesAndBatches from './0016-files-and-batches.ts';
 import * as teamRetention from './0019-team-retention.ts';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
   '0013-ledger-cache': ledgerCache,
   '0014-guard-policies': guardPolicies,
   '0015-retention': retention,
+  '0016-files-and-batches': filesAndBatches,
   '0019-team-retention': teamRetention,
 };

@@ -11,6 +11,7 @@ import { parseJsonText, readBodyText, requireJson, type ParsedBody } from './bod
 import { CONTROL_PREFIX, handleControl, parseFaultHeader } from './control-api.ts';
 import type { EndpointResult } from './endpoint-types.ts';
 import { FaultQueue, applyFaultList, type AppliedFaults } from './fault-queue.ts';
+import { FilesAndBatches, isFilesOrBatchesPath } from './files-batches-routes.ts';
 import { statusFaultError } from './fault-response.ts';
 import type { StreamFault } from './fault-types.ts';
 import { hexId } from './id-generator.ts';
@@ -94,6 +95,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const requests: RecordedRequest[] = [];
   const rateLimits = new RateLimitTracker();
   const routes = createRouteTable(createModelCatalog(options.models));
+  const filesAndBatches = new FilesAndBatches(routes, { limits: options.fileLimits, batchStepMs: options.batchStepMs });
   let url = '';
 
   const record = (entry: RecordedRequest): void => {
@@ -122,6 +124,21 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const queryAt = rawUrl.indexOf('?');
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     try {
+      if (isFilesOrBatchesPath(path)) {
+        // These routes read their own body (an upload is multipart) and may answer raw bytes.
+        const query = queryAt === -1 ? '' : rawUrl.slice(queryAt + 1);
+        record({ method, path, query, headers: flattenHeaders(req.headers), body: null, requestId: ctx.requestId, receivedAt: Date.now() });
+        if (options.apiKey !== undefined) checkAuthorization(req.headers.authorization, options.apiKey);
+        const result = await filesAndBatches.handle(method, path, new URLSearchParams(query), req);
+        ctx.rateLimitHeaders = rateLimits.record(0);
+        if (result.type === 'json') {
+          sendJson(res, result.status, result.body, baseHeaders(ctx, JSON_TYPE));
+        } else if (!res.destroyed) {
+          res.writeHead(result.status, { ...baseHeaders(ctx, result.contentType), 'content-length': String(result.body.length) });
+          res.end(result.body);
+        }
+        return;
+      }
       const rawBody = await readBodyText(req);
       const parsed = parseJsonText(rawBody);
 
@@ -195,6 +212,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       });
     },
     close() {
+      filesAndBatches.close();
       return new Promise<void>((resolve, reject) => {
         if (!server.listening) {
           resolve();

@@ -3,6 +3,7 @@
  */
 import type { FaultQueue } from './fault-queue.ts';
 import type { ExtraModel } from './model-catalog.ts';
+import type { FileStoreLimits } from './file-store.ts';
 
 /** Options for {@link createSimulator}. */
 export interface SimulatorOptions {
@@ -14,6 +15,10 @@ export interface SimulatorOptions {
    * name: `['acme-llama-70b']`, or `{ id, snapshot, kind, encoding, reasoningEfforts }`.
    */
   models?: readonly (string | ExtraModel)[];
+  /** Bounds of the Files API's in-memory store (default 64 MB per file, 256 MB in total). */
+  fileLimits?: FileStoreLimits;
+  /** Time between a batch's steps (validating → in_progress → finalizing → completed). Default 30 ms. */
+  batchStepMs?: number;
 }
 
 /** One request the simulator received (control-API calls are not recorded). */

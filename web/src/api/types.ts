@@ -149,7 +149,7 @@ export interface ApiKeyWithSecret extends ApiKey {
   key: string;
 }
 
-export const ENDPOINT_SCOPES = ['chat.completions', 'responses', 'completions', 'embeddings', 'moderations', 'models', 'api'] as const;
+export const ENDPOINT_SCOPES = ['chat.completions', 'responses', 'completions', 'embeddings', 'moderations', 'models', 'files', 'batches', 'api'] as const;
 
 export type BudgetScope = 'key' | 'user' | 'team' | 'org';
 export type BudgetPeriod = 'daily' | 'weekly' | 'monthly' | 'total';
