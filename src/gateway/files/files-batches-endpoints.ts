@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/index.ts';
 
 /** What a files or batches request asks for. */
@@ -57,7 +58,19 @@ export function matchResource(method: string, path: string): { route: ResourceRo
   return route && { route, id };
 }
 
+// What the document shows of the two request bodies (the handlers check them field by field, with OpenAI's errors).
+const UploadFields = z.object({ purpose: z.enum(['batch', 'user_data']), file: z.string().describe('The file itself (binary); a batch file is JSONL in the batch input format') });
+const BatchBody = z.object({
+  input_file_id: z.string().describe("A file of the caller's, uploaded with purpose batch"),
+  endpoint: z.enum(['/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/completions', '/v1/moderations']),
+  completion_window: z.literal('24h'),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+
 /** The routes as declarations: for the permission list and the OpenAPI document. */
 export function filesBatchesRouteDocs(): AnyRoute[] {
-  return FILES_BATCHES_ROUTES.map((r) => defineRoute({ method: r.method, path: r.route, permission: 'gateway.call', summary: r.summary, gateway: true }));
+  return FILES_BATCHES_ROUTES.map((r) => {
+    const body: { body?: z.ZodType; bodyMediaType?: string } = r.action === 'file.create' ? { body: UploadFields, bodyMediaType: 'multipart/form-data' } : r.action === 'batch.create' ? { body: BatchBody } : {};
+    return defineRoute({ method: r.method, path: r.route, permission: 'gateway.call', summary: r.summary, gateway: true, ...body });
+  });
 }

@@ -72,7 +72,7 @@ function operation(route: AnyRoute, options: DocumentOptions): Json {
     responses: { [String(route.status ?? 200)]: success(route), '4XX': ERROR_RESPONSE, '5XX': ERROR_RESPONSE },
   };
   if (route.gateway) op['externalDocs'] = { description: 'Same request and response as the OpenAI API', url: 'https://platform.openai.com/docs/api-reference' };
-  if (route.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
+  if (route.body) op['requestBody'] = { required: true, content: { [route.bodyMediaType ?? 'application/json']: { schema: jsonSchema(route.body, 'input') } } };
   return op;
 }
 

@@ -35,6 +35,8 @@ export interface RouteSpec<PS extends Schema | undefined = Schema | undefined, Q
   params?: PS;
   query?: QS;
   body?: BS;
+  /** The body's media type in the document when it is not JSON (a multipart upload): `body` then describes its fields. */
+  bodyMediaType?: string;
   /** The success body's schema (documented; checked in tests with TOLLGATE_CHECK_RESPONSES=on). */
   response?: z.ZodType<R>;
   /** The success status: 200 unless said. */
