@@ -9,4 +9,4 @@ export { type BucketAdjust, type BucketState, type BucketTake, type CounterEntry
 export type { InvitationTable, MembershipTable, OneTimeTokenTable, OrgTable, RoleName, SessionTable, TeamTable, UserTable } from './schema-access.ts';
 export type { BudgetAlertTable, BudgetSpendTable, BudgetTable } from './schema-budgets.ts';
 export type { ConversationMessageTable, ConversationShareTable, ConversationTable, TemplateTable } from './schema-workspace.ts';
-export { InstanceRegistry, type InstancesView } from './instances/instance-registry.ts';
+export { InstanceRefusedError, InstanceRegistry, type InstancesView } from './instances/instance-registry.ts';
