@@ -57,14 +57,15 @@ class AnnouncingConnection implements DatabaseConnection {
     private readonly committed: CommittedChanges,
   ) {}
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.inner.executeQuery<R>(compiled);
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const topic = changedTopic(compiled);
-    if (topic !== undefined) {
+    // Every other query goes straight through (no extra promise on the hot path).
+    if (topic === undefined) return this.inner.executeQuery<R>(compiled);
+    return this.inner.executeQuery<R>(compiled).then((result) => {
       if (this.inTransaction) this.pending.add(topic);
       else this.committed.announce([topic]);
-    }
-    return result;
+      return result;
+    });
   }
 
   streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
