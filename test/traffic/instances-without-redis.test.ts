@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { cleanEnv, runTollgate, serve, stop, type Served } from '../cli/cli-process.ts';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { createPostgresStore } from '../support/stores.ts';
@@ -96,5 +100,24 @@ test('store.multi_instance_without_redis: refuse lets a second instance start wh
   } finally {
     await Promise.all(running.map((g) => g.close()));
     await store.dispose();
+  }
+});
+
+test('`tollgate serve` with multi_instance_without_redis refuse: the second process exits 2 and says which setting', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL', timeout: 120_000 }, async () => {
+  const store = await createPostgresStore(pgUrl!);
+  let first: Served | undefined;
+  const secondDir = mkdtempSync(join(tmpdir(), 'tollgate-second-'));
+  try {
+    const env = (dir: string) => cleanEnv({ PORT: '0', TOLLGATE_DATA_DIR: dir, DATABASE_URL: store.databaseUrl!, TOLLGATE_MULTI_INSTANCE_WITHOUT_REDIS: 'refuse' });
+    first = await serve(env(store.dataDir));
+    const second = runTollgate(['serve'], env(secondDir));
+    assert.equal(second.status, 2, second.stdout + second.stderr);
+    assert.match(second.stderr, new RegExp(`another gateway instance \\(.+, pid ${first.proc.pid}\\) is running on this store without Redis`));
+    assert.match(second.stderr, /store\.multi_instance_without_redis \(TOLLGATE_MULTI_INSTANCE_WITHOUT_REDIS\) is refuse/);
+    assert.doesNotMatch(second.stdout, /listening/);
+  } finally {
+    await stop(first?.proc);
+    await store.dispose();
+    rmSync(secondDir, { recursive: true, force: true });
   }
 });
