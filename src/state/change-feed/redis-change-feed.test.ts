@@ -20,6 +20,7 @@ describe('change notifications over Redis pub/sub', { skip: redisSkip() }, () =>
   let t: TestStore;
   let writer: Store;
   const open: RedisChangeFeed[] = [];
+  const subscribers = new Map<RedisChangeFeed, Redis>();
   const channel = () => `tollgate-test:changes:${randomBytes(6).toString('hex')}`;
   before(async () => {
     t = await createSqliteStore();
@@ -37,6 +38,7 @@ describe('change notifications over Redis pub/sub', { skip: redisSkip() }, () =>
     const f = new RedisChangeFeed({ subscriber, publisher, committed: store.committedChanges, fallback: new SqlitePollChangeFeed(store.db, { intervalMs: pollMs }), db: store.db, channel: ch, ...extra });
     await f.start();
     open.push(f);
+    subscribers.set(f, subscriber);
     return f;
   }
   const commit = (store: Store, topic: string) => store.db.transaction().execute((trx) => publishChange(trx, store.dialect, topic));
@@ -124,6 +126,12 @@ describe('change notifications over Redis pub/sub', { skip: redisSkip() }, () =>
       for (let i = 0; i < 100 && !b.connected; i++) await sleep(50);
       assert.deepEqual(states, [false, true]);
       assert.equal(b.connected, true);
+      // Subscribed again on the new connection: a message on the channel reaches it.
+      const message = new Promise<string>((resolve) => subscribers.get(b)!.once('message', (_ch: string, m: string) => resolve(m)));
+      const raw = new Redis(testRedisUrl()!);
+      await raw.publish(ch, 'after-outage');
+      raw.disconnect();
+      assert.equal(await Promise.race([message, sleep(1_000).then(() => 'nothing')]), 'after-outage');
     } finally {
       proxy.close();
     }
