@@ -95,7 +95,8 @@ export class RedisChangeFeed implements ChangeFeed {
     await subscriber.subscribe(this.channel);
     this.offs.push(
       committed.subscribe((topic) => {
-        publisher.publish(this.channel, topic).catch((err: unknown) => this.redisState(false, err));
+        // Not published: the other instances hear the change through the store's feed instead.
+        publisher.publish(this.channel, topic).catch((err: unknown) => this.onError(new Error(`change ${topic} not published on Redis: ${(err as Error).message}`, { cause: err })));
       }),
     );
   }
