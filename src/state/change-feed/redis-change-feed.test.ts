@@ -107,6 +107,15 @@ describe('change notifications over Redis pub/sub', { skip: redisSkip() }, () =>
     assert.ok(ms >= 0, 'not heard within a second');
   });
 
+  test('a change neither Redis nor the store feed signals is still heard, by the periodic read of the counters', async () => {
+    const b = await feed(t.store, channel(), 60_000, { catchUpMs: 200 });
+    const heard: string[] = [];
+    b.subscribe((topic) => heard.push(topic));
+    await commit(writer, 'unsignalled'); // no Redis publisher, and the store feed polls once a minute
+    for (let i = 0; i < 40 && heard.length === 0; i++) await sleep(25);
+    assert.deepEqual(heard, ['unsignalled']);
+  });
+
   test('Redis down: told once, changes still arrive through the store feed; Redis back: told again', async () => {
     const ch = channel();
     const proxy = await redisProxy(new URL(testRedisUrl()!));

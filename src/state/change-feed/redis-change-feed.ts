@@ -22,6 +22,11 @@ export interface RedisChangeFeedOptions {
   channel?: string | undefined;
   /** After a failed read of the counters, read again this much later. Default 1 s. */
   retryMs?: number | undefined;
+  /**
+   * The counters are also read this often whatever is heard: the catch-up when neither Redis nor
+   * the store's feed signals (LISTEN behind a transaction pooler hears nothing). Default 2 s.
+   */
+  catchUpMs?: number | undefined;
   /** Redis became unreachable (`up: false`, once per outage) or reachable again (`up: true`). */
   onRedisState?: ((up: boolean, err?: unknown) => void) | undefined;
   onError?: ((err: unknown) => void) | undefined;
@@ -35,7 +40,8 @@ export interface RedisChangeFeedOptions {
  * hear the topics whose counter moved, once. So a message lost while Redis is down, a change made
  * by a process without Redis (`tollgate keys revoke`), or a message from another deployment on the
  * same Redis changes nothing about correctness: the fallback feed still signals the change, and a
- * stray message reads the counters and finds nothing new.
+ * stray message reads the counters and finds nothing new. The counters are read every couple of
+ * seconds as well, in case neither signal comes.
  * @example
  * const feed = new RedisChangeFeed({ subscriber, publisher, committed: store.committedChanges, fallback, db: store.db });
  * await feed.start();
@@ -93,6 +99,9 @@ export class RedisChangeFeed implements ChangeFeed {
       subscriber.off('close', onDown);
     });
     await subscriber.subscribe(this.channel);
+    const catchUp = setInterval(() => this.poke(), this.options.catchUpMs ?? 2_000);
+    catchUp.unref();
+    this.offs.push(() => clearInterval(catchUp));
     this.offs.push(
       committed.subscribe((topic) => {
         // Not published: the other instances hear the change through the store's feed instead.
