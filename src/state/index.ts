@@ -4,7 +4,7 @@ export type { BudgetTables, AuditEventTable } from './schema-budgets.ts';
 export { lockDataDir, DataDirInUseError, type DataDirLock, type DataDirHolder } from './data-dir-lock.ts';
 export { openConfiguredStore, type StoreChoice } from './configured-store.ts';
 export type { ComplianceTables, AuditChainHeadTable, AuditCheckpointTable, DataKeyTable } from './schema-compliance.ts';
-export { ACCESS_TOPIC, BUDGETS_TOPIC, createChangeFeed, publishChange, startChangeFeed, type ChangeFeed, type StartedChangeFeed } from './change-feed/index.ts';
+export { ACCESS_TOPIC, BUDGETS_TOPIC, collectCommittedChanges, createChangeFeed, publishChange, startChangeFeed, type ChangeFeed, type StartedChangeFeed } from './change-feed/index.ts';
 export { type BucketAdjust, type BucketState, type BucketTake, type CounterEntry, type Counters, type CounterUsage, MemoryCounters, type ReserveOptions, type SettleResult } from './counters/index.ts';
 export type { InvitationTable, MembershipTable, OneTimeTokenTable, OrgTable, RoleName, SessionTable, TeamTable, UserTable } from './schema-access.ts';
 export type { BudgetAlertTable, BudgetSpendTable, BudgetTable } from './schema-budgets.ts';

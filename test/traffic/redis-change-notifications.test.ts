@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { REDIS_CHANGES_CHANNEL } from '../../src/state/redis/index.ts';
+import { cleanEnv, runTollgate } from '../cli/cli-process.ts';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { redisProxy } from '../support/redis-proxy.ts';
 import { redisSkip, testRedisUrl } from '../support/redis.ts';
@@ -98,6 +99,19 @@ describe('change notifications between two gateways over Redis pub/sub', { skip:
     const ms = await until(() => chat(b, key.key), 429, 1_000);
     assert.ok(ms >= 0, 'B did not refuse within a second');
     assert.ok(published.includes('budgets'), JSON.stringify(published));
+  });
+
+  test('`tollgate keys revoke` with REDIS_URL publishes the revocation, and the running instances refuse the key', async () => {
+    const [a, b] = running as [TestGateway, TestGateway];
+    const created = (await (await a.call('/api/keys', { body: { name: 'revoked from the shell' } })).json()) as { id: string; key: string };
+    assert.equal(await chat(b, created.key), 200);
+    published.length = 0;
+    const cli = runTollgate(['keys', 'revoke', created.id], cleanEnv({ TOLLGATE_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl!, REDIS_URL: testRedisUrl()! }));
+    assert.equal(cli.status, 0, cli.stderr);
+    // spawnSync held this process's event loop: let the listener read what arrived meanwhile.
+    for (let i = 0; i < 40 && !published.includes('access'); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(published.includes('access'), `the command published on ${REDIS_CHANGES_CHANNEL}: ${JSON.stringify(published)}`);
+    assert.ok((await until(() => chat(b, created.key), 401, 1_000)) >= 0);
   });
 
   test('Redis unreachable: said in the log and /ready, and a revocation still reaches the instance through the store feed', async () => {

@@ -4,3 +4,4 @@ export { PgNotifyChangeFeed, type PgNotifyOptions } from './pg-notify-change-fee
 export { SqlitePollChangeFeed, type PollOptions } from './sqlite-poll-change-feed.ts';
 export { CommittedChanges } from './committed-changes-dialect.ts';
 export { startChangeFeed, type StartChangeFeedOptions, type StartedChangeFeed } from './start-change-feed.ts';
+export { collectCommittedChanges } from './publish-on-redis.ts';
