@@ -29,7 +29,7 @@ import { Meter } from './metering/index.ts';
 import { refuseMeteringOffWithBudgets } from './metering/index.ts';
 import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
-import { ACCESS_TOPIC, BUDGETS_TOPIC, DataDirInUseError, startChangeFeed, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, BUDGETS_TOPIC, DataDirInUseError, lockDataDir, openConfiguredStore, startChangeFeed, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
