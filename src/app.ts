@@ -30,7 +30,7 @@ import { Meter } from './metering/index.ts';
 import { refuseMeteringOffWithBudgets } from './metering/index.ts';
 import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/prices/index.ts';
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
-import { ACCESS_TOPIC, BUDGETS_TOPIC, createChangeFeed, DataDirInUseError, lockDataDir, openConfiguredStore, type DataDirLock, type Store } from './state/index.ts';
+import { ACCESS_TOPIC, BUDGETS_TOPIC, DataDirInUseError, lockDataDir, openConfiguredStore, startChangeFeed, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
 import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
@@ -146,9 +146,11 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
   const directory = new Directory(store, { cipher: encryption.cipher });
   const keys = new KeyService(store, directory, { cacheTtlMs: config.access.key_cache_ttl_ms });
   directory.onAccessChange = () => keys.invalidateAll();
-  // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL.
-  const changes = createChangeFeed(store, { databaseUrl: config.store.database_url, onError: (err) => log.warn({ err }, 'change feed') });
-  await changes.start();
+  // Changes made by other processes on the same store (instances, `tollgate keys revoke`): within ~250 ms on SQLite, at commit on PostgreSQL,
+  // and over Redis pub/sub in milliseconds when REDIS_URL is set (the store's feed still catches what Redis misses).
+  const changes = await startChangeFeed(store, { databaseUrl: config.store.database_url, redisUrl: config.store.redis_url, log }).catch((err: unknown) =>
+    store.close().then(() => Promise.reject(/cannot reach Redis/.test((err as Error).message) ? new ConfigError(`${(err as Error).message}: start Redis or unset REDIS_URL`) : err)),
+  );
   const guardPolicyStore = new GuardPolicyStore(store);
   const guardPolicies = new GuardPolicies({ store: guardPolicyStore, defaultPolicy: defaultGuardPolicy(config.guardrails), log });
   await guardPolicies.reload();
@@ -237,7 +239,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
         const shared = await limits.readiness();
         return {
           ready: storeStatus === 'ok' && shared.ok,
-          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router), encryption: encryption.status, ...shared.details },
+          details: { store: { dialect: store.dialect, status: storeStatus }, upstream: upstreamReadiness(upstreamMode, router), encryption: encryption.status, ...shared.details, changes: changes.status() },
         };
       },
       openApi: () => (openApi ??= JSON.stringify(buildOpenApiDocument(routes, { version: VERSION, ...accessDocs }))),

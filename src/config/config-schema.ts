@@ -92,6 +92,11 @@ const store = z.strictObject({
     z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL (leave it unset for in-process counters)' }).optional(),
     { env: 'REDIS_URL', secret: 'url' },
   ),
+  /**
+   * Several instances on one PostgreSQL store while any of them has no Redis count limits and
+   * budgets per instance: `warn` says so in `/ready` and the logs; `refuse` stops the later instance at start.
+   */
+  multi_instance_without_redis: setting(z.enum(['warn', 'refuse']).default('warn'), { env: 'TOLLGATE_MULTI_INSTANCE_WITHOUT_REDIS' }),
 });
 
 

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
+import { announcingCommits, CommittedChanges } from './change-feed/committed-changes-dialect.ts';
 import { migrations } from './migrations/index.ts';
 import { ensurePrivateDatabaseFiles, ensurePrivateDir } from './private-files.ts';
 import type { Database } from './schema.ts';
@@ -19,6 +20,8 @@ export interface Store {
    * directly (the ledger's inserts). Statements run on it take part in a Kysely transaction open on it.
    */
   readonly sqlite?: SQLite.Database | undefined;
+  /** The change topics this process's own writes commit (`publishChange`), told at commit. */
+  readonly committedChanges: CommittedChanges;
   /** Applies pending migrations; throws if one fails. */
   migrate(): Promise<string[]>;
   /** Cheap round trip, for readiness checks. */
@@ -56,7 +59,8 @@ export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     pool.on('error', options.onConnectionError ?? (() => {}));
-    return makeStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+    const committed = new CommittedChanges();
+    return makeStore(new Kysely<Database>({ dialect: announcingCommits(new PostgresDialect({ pool }), committed) }), 'postgres', committed);
   }
   const path = options.sqlitePath ?? ':memory:';
   if (path !== ':memory:') ensurePrivateDatabaseFiles(path);
@@ -69,7 +73,8 @@ export function openStore(options: StoreOptions): Store {
   const interval = options.checkpointIntervalMs ?? 1_000;
   const checkpointer = path !== ':memory:' && interval > 0 ? startCheckpointer(path, interval) : undefined;
   if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
-  const store = { ...makeStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite'), sqlite };
+  const committed = new CommittedChanges();
+  const store = { ...makeStore(new Kysely<Database>({ dialect: announcingCommits(new SqliteDialect({ database: sqlite }), committed) }), 'sqlite', committed), sqlite };
   if (!checkpointer) return store;
   return {
     ...store,
@@ -120,10 +125,11 @@ export function sqlitePathIn(dataDir: string): string {
   return join(dataDir, 'tollgate.db');
 }
 
-function makeStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+function makeStore(db: Kysely<Database>, dialect: StoreDialect, committedChanges: CommittedChanges): Store {
   return {
     db,
     dialect,
+    committedChanges,
     async migrate() {
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
       const { error, results } = await migrator.migrateToLatest();

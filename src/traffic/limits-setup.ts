@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { storedRateLimits } from '../access/index.ts';
 import { ConfigError, type Config } from '../config/index.ts';
-import { InstanceRegistry, MemoryCounters, type Counters, type Store } from '../state/index.ts';
+import { InstanceRefusedError, InstanceRegistry, MemoryCounters, type Counters, type Store } from '../state/index.ts';
 import { CountersGuard } from './counters-guard.ts';
 import { combineRateLimits, parseRateLimitRules, RateLimiter, RateLimitRules, type RateLimitRule } from './rate-limit/index.ts';
 
@@ -58,7 +58,13 @@ export async function setUpLimits(config: Config, store: Store, log: Logger, con
     limiter.setRules(combineRateLimits(configured, own, (id, err) => log.warn({ id, err }, 'stored rate limits skipped: not valid')));
   };
   await reload();
-  const registry = await InstanceRegistry.start(store, { sharedCounters: redisUrl !== undefined, log });
+  const withoutRedis = config.store.multi_instance_without_redis;
+  const registry = await InstanceRegistry.start(store, { sharedCounters: redisUrl !== undefined, log, withoutRedis }).catch(async (err: unknown) => {
+    await counters.close();
+    if (!(err instanceof InstanceRefusedError)) throw err;
+    const fix = redisUrl ? 'set REDIS_URL on the other instance too' : 'set REDIS_URL (store.redis_url) on every instance';
+    throw new ConfigError(`${err.message}: limits and budgets would be enforced per instance, and store.multi_instance_without_redis (TOLLGATE_MULTI_INSTANCE_WITHOUT_REDIS) is refuse. Stop the other instance, ${fix}, or set it to warn`);
+  });
   return {
     budgetCounters,
     limiter,

@@ -10,6 +10,19 @@ export interface InstanceRegistryOptions {
   /** How often the heartbeat is written. Default 5 s. */
   heartbeatMs?: number | undefined;
   now?: (() => number) | undefined;
+  /**
+   * `refuse`: `start` throws an {@link InstanceRefusedError} (and leaves no row behind) when an
+   * instance that started earlier is alive on this store and limits would be per instance. Default `warn`.
+   */
+  withoutRedis?: 'warn' | 'refuse' | undefined;
+}
+
+/** The other instance that made `withoutRedis: 'refuse'` stop this one. */
+export class InstanceRefusedError extends Error {
+  override name = 'InstanceRefusedError';
+  constructor(readonly other: { host: string; pid: number; sharedCounters: boolean }) {
+    super(`another gateway instance (${other.host}, pid ${other.pid}) is running on this store${other.sharedCounters ? '' : ' without Redis'}`);
+  }
 }
 
 /** What `/ready` says about the instances sharing this store. */
@@ -55,8 +68,26 @@ export class InstanceRegistry {
       .insertInto('gateway_instances')
       .values({ id: r.id, host: hostname(), pid: process.pid, started_at: at, heartbeat_at: at, shared_counters: options.sharedCounters ? 1 : 0 })
       .execute();
+    if (options.withoutRedis === 'refuse') await r.refuseIfUnshared(at);
     await r.refresh();
     return r;
+  }
+
+  /** Throws when an earlier instance is alive and one of the two counts limits in its own memory. */
+  private async refuseIfUnshared(startedAt: number): Promise<void> {
+    const earlier = await this.store.db
+      .selectFrom('gateway_instances')
+      .select(['id', 'host', 'pid', 'started_at', 'shared_counters'])
+      .where('heartbeat_at', '>=', this.now() - 3 * this.heartbeatMs)
+      .where('id', '!=', this.id)
+      .execute();
+    // Two starting at once: the later (or, at the same millisecond, the greater id) gives way.
+    const before = earlier.filter((r) => Number(r.started_at) < startedAt || (Number(r.started_at) === startedAt && r.id < this.id));
+    const blocking = before.find((r) => !this.options.sharedCounters || Number(r.shared_counters) === 0);
+    if (!blocking) return;
+    clearInterval(this.timer);
+    await this.store.db.deleteFrom('gateway_instances').where('id', '=', this.id).execute();
+    throw new InstanceRefusedError({ host: blocking.host, pid: Number(blocking.pid), sharedCounters: Number(blocking.shared_counters) === 1 });
   }
 
   /** The instances as of the last heartbeat. */

@@ -8,6 +8,11 @@ export interface RedisConnectionOptions {
   commandTimeoutMs?: number | undefined;
   /** Connection errors (the client reconnects by itself; calls made meanwhile reject). */
   onError?: ((err: Error) => void) | undefined;
+  /**
+   * A connection for SUBSCRIBE: ioredis does not subscribe again by itself after a reconnect (its own
+   * attempt's failure would be an unhandled rejection); the owner does, on `ready`.
+   */
+  subscriber?: boolean | undefined;
 }
 
 /** Client options for Tollgate's Redis connections: fail fast instead of queueing while disconnected. */
@@ -28,7 +33,7 @@ export function redisClientOptions(commandTimeoutMs = 2_000): RedisOptions {
  * @example const redis = await connectRedis(process.env.REDIS_URL!, { onError: (err) => log.warn({ err }, 'redis') });
  */
 export async function connectRedis(url: string, options: RedisConnectionOptions = {}): Promise<Redis> {
-  const redis = new Redis(url, redisClientOptions(options.commandTimeoutMs));
+  const redis = new Redis(url, { ...redisClientOptions(options.commandTimeoutMs), ...(options.subscriber ? { autoResubscribe: false } : {}) });
   redis.on('error', options.onError ?? (() => {}));
   try {
     await redis.connect();
