@@ -2,8 +2,9 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 import { scanRegex, type Detector, type Finding } from './finding.ts';
 
 // An optional +country, an optional (area), then digits with single spaces, dots or dashes. The
-// second digit is spelled out so V8 can skip through prose two characters at a time (a third faster).
-export const PHONE_CANDIDATE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[ .-]?\d(?:[ .-]?\d){4,14}(?![\w]|[.-]\d)/g;
+// first three digits are spelled out so V8 can skip through prose several characters at a time
+// (twice as fast on prose as the plain `\d(?:[ .-]?\d){5,15}`).
+export const PHONE_CANDIDATE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[ .-]?\d[ .-]?\d(?:[ .-]?\d){3,13}(?![\w]|[.-]\d)/g;
 // Checked by hand rather than by a look-behind (see credit-card-detector): part of a word, a path, a
 // version or an order number (`#`).
 const BEFORE = /[\w+.#/:-]/;
@@ -26,6 +27,16 @@ function check(raw: string, region: CountryCode): string | null {
   return verdict;
 }
 
+/** How many ASCII digits `s` holds (a loop: `replace(/\D/g, '')` costs several times as much per candidate). */
+function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
 /**
  * Phone numbers, checked against the numbering plans by libphonenumber-js (full metadata): a number
  * with `+country` is checked as international, one without as a number of `defaultRegion` (US by
@@ -45,7 +56,7 @@ export function phoneDetector(defaultRegion: CountryCode = 'US'): Detector {
         (m) => {
           const raw = m[0];
           if (m.index > 0 && BEFORE.test(text[m.index - 1]!)) return undefined;
-          const digits = raw.replace(/\D/g, '').length;
+          const digits = countDigits(raw);
           if (digits < 7 || digits > 15 || IPV4_LIKE.test(raw) || DATE_LIKE.test(raw)) return undefined;
           const kind = budget-- > 0 ? check(raw, defaultRegion) : 'unchecked';
           return kind !== null ? { detector: 'phone', kind, start: m.index, end: m.index + raw.length } : undefined;

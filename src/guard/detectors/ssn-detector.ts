@@ -1,9 +1,10 @@
 import { scanRegex, type Detector, type Finding } from './finding.ts';
 
-const GROUPED = /(\d{3})([- ])(\d{2})\2(\d{4})(?![\d]|-\d)/g;
+// Digits spelled out rather than counted (`\d\d\d`, not `\d{3}`): V8 skips through prose faster.
+const GROUPED = /(\d\d\d)([- ])(\d\d)\2(\d\d\d\d)(?![\d]|-\d)/g;
 // Look-behinds are checked by hand (see credit-card-detector).
 const GROUPED_NOT_AFTER = /[\d-]/;
-const BARE = /(?<!\d)(\d{3})(\d{2})(\d{4})(?!\d)/g;
+const BARE = /(?<!\d)(\d\d\d)(\d\d)(\d\d\d\d)(?!\d)/g;
 // Nine bare digits are an SSN only when one is named just before them.
 const CONTEXT = /\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|soc\.?\s*sec\.?)\b[^\n]{0,24}$/i;
 
