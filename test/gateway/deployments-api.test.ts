@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
 import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
-import { storeBytes } from '../compliance/support.ts';
+import { newMasterKeyText, storeBytes } from '../compliance/support.ts';
 import { expectError } from '../support/errors.ts';
 import { startGateway, UPSTREAM_KEY, type TestGateway } from '../support/gateway.ts';
-import { createSqliteStore, type TestStore } from '../support/stores.ts';
+import { createPostgresStore, createSqliteStore, type TestStore } from '../support/stores.ts';
 
 // Deployments written through /api/deployments (issue 11 point 1): a key given inline is sealed
 // under the home organization's data key, routes requests at once, survives a restart, and is in
@@ -218,4 +218,55 @@ describe('deployments written through the API: outbound policy without allow_pri
     const list = (await (await gw.call('/api/deployments')).json()) as { data: Item[] };
     assert.deepEqual(list.data.map((d) => d.id), ['sim-a']);
   });
+});
+
+const pgUrl = process.env.TOLLGATE_TEST_DATABASE_URL;
+
+test('two instances on one PostgreSQL: a deployment written through one routes on the other within a second, and its removal too', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, async () => {
+  const store = await createPostgresStore(pgUrl!);
+  const a = createSimulator({ apiKey: UPSTREAM_KEY });
+  const b = createSimulator({ apiKey: INLINE_KEY });
+  await a.listen(0, '127.0.0.1');
+  await b.listen(0, '127.0.0.1');
+  const env = {
+    SIM_KEY: UPSTREAM_KEY,
+    TOLLGATE_MASTER_KEY: newMasterKeyText(),
+    TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on',
+    TOLLGATE_DEPLOYMENTS: JSON.stringify([{ id: 'sim-a', provider: 'openai-compatible', base_url: `${a.url}/v1`, api_key: { env: 'SIM_KEY' }, models: ['gpt-4o-mini'] }]),
+  };
+  const running: TestGateway[] = [];
+  /** Asks `gw` for gpt-4o until it answers `status`, for at most a second. */
+  const within = async (gw: TestGateway, status: number) => {
+    const started = performance.now();
+    let last = 0;
+    while (performance.now() - started < 1_000) {
+      last = (await gw.call('/v1/chat/completions', { body: hello('gpt-4o') })).status;
+      if (last === status) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.fail(`expected ${status} within a second, last ${last}`);
+  };
+  try {
+    const one = await startGateway({ store, env });
+    running.push(one);
+    const two = await startGateway({ store, env });
+    running.push(two);
+    await expectError(two.call('/v1/chat/completions', { body: hello('gpt-4o') }), 404, 'model_not_found');
+    const res = await one.call('/api/deployments', { body: { id: 'sim-b', provider: 'openai-compatible', base_url: `${b.url}/v1`, api_key: INLINE_KEY, models: ['gpt-4o'] } });
+    assert.equal(res.status, 201, await res.clone().text());
+    await within(two, 200);
+    const sealed = await store.store.db.selectFrom('upstream_deployments').select('api_key').executeTakeFirstOrThrow();
+    assert.match(sealed.api_key!, /^tge1\./, 'sealed on PostgreSQL too');
+    assert.equal(chatCalls(b).at(-1)!.headers['authorization'], `Bearer ${INLINE_KEY}`);
+    assert.equal((await one.call('/api/deployments/sim-b', { method: 'DELETE' })).status, 200);
+    await within(two, 404);
+    for (const gw of running) assert.ok(!gw.logs.join('').includes(INLINE_KEY));
+    const rows = await store.store.db.selectFrom('audit_events').selectAll().where('action', 'like', 'deployment.%').execute();
+    assert.equal(rows.length, 2);
+    assert.ok(!JSON.stringify(rows).includes(INLINE_KEY));
+  } finally {
+    await Promise.all(running.map((g) => g.close()));
+    await Promise.all([a.close(), b.close()]);
+    await store.dispose();
+  }
 });
