@@ -172,6 +172,21 @@ describe('deployments written through the API', () => {
     assert.equal(chatCalls(b).at(-1)!.headers['authorization'], `Bearer ${INLINE_KEY}`);
   });
 
+  test('PATCH api_key: null sends no key; a new inline key is sealed and used', async () => {
+    const off = (await (await call(gw, '/api/deployments/sim-b', { method: 'PATCH', body: { api_key: null } })).json()) as Item;
+    assert.equal(off.api_key, null);
+    const before = chatCalls(b).length;
+    await call(gw, '/v1/chat/completions', { body: hello('gpt-4o') });
+    assert.ok(chatCalls(b).length > before);
+    assert.equal(chatCalls(b).at(-1)!.headers['authorization'], undefined, 'no key sent');
+    const on = (await (await call(gw, '/api/deployments/sim-b', { method: 'PATCH', body: { api_key: INLINE_KEY } })).json()) as Item;
+    assert.equal(on.api_key, 'inline');
+    assert.equal((await call(gw, '/v1/chat/completions', { body: hello('gpt-4o') })).status, 200);
+    assert.equal(chatCalls(b).at(-1)!.headers['authorization'], `Bearer ${INLINE_KEY}`);
+    const audits = await gw.tg.store.db.selectFrom('audit_events').select(['after', 'details']).where('action', '=', 'deployment.updated').orderBy('at', 'desc').limit(2).execute();
+    assert.deepEqual(audits.map((r) => [(JSON.parse(r.after!) as { api_key_inline: boolean }).api_key_inline, (JSON.parse(r.details) as { key_changed: boolean }).key_changed]), [[true, true], [false, false]]);
+  });
+
   test('DELETE removes it: its models are no longer served and nothing more reaches it, after a restart too', async () => {
     const res = await call(gw, '/api/deployments/sim-b', { method: 'DELETE' });
     assert.equal(res.status, 200, await res.clone().text());
@@ -220,7 +235,41 @@ describe('deployments written through the API: outbound policy without allow_pri
   });
 });
 
+test('a Tollgate running one upstream refuses API deployments with a clear 409 (nothing would route to them)', async () => {
+  const gw = await startGateway({ env: { TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on' } });
+  try {
+    await expectError(gw.call('/api/deployments', { body: { id: 'sim-b', provider: 'openai', base_url: `${gw.sim.url}/v1`, api_key: INLINE_KEY, models: ['gpt-4o'] } }), 409, 'deployments_not_routed');
+    assert.deepEqual(((await (await gw.call('/api/deployments')).json()) as { data: unknown[] }).data, []);
+    assert.equal(await gw.tg.store.db.selectFrom('upstream_deployments').select('id').executeTakeFirst(), undefined);
+  } finally {
+    await gw.close();
+  }
+});
+
 const pgUrl = process.env.TOLLGATE_TEST_DATABASE_URL;
+
+test('encryption at rest off (PostgreSQL without a master key): an inline key is refused, a keyless deployment is not', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, async () => {
+  const store = await createPostgresStore(pgUrl!);
+  const a = createSimulator({ apiKey: UPSTREAM_KEY });
+  await a.listen(0, '127.0.0.1');
+  const env = {
+    SIM_KEY: UPSTREAM_KEY,
+    TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on',
+    TOLLGATE_DEPLOYMENTS: JSON.stringify([{ id: 'sim-a', provider: 'openai-compatible', base_url: `${a.url}/v1`, api_key: { env: 'SIM_KEY' }, models: ['gpt-4o-mini'] }]),
+  };
+  const gw = await startGateway({ store, env });
+  try {
+    const body = { id: 'local', provider: 'openai-compatible', base_url: `${a.url}/v1`, models: ['gpt-4o'] };
+    await expectError(gw.call('/api/deployments', { body: { ...body, api_key: INLINE_KEY } }), 400, 'inline_key_needs_encryption', 'api_key');
+    assert.equal((await gw.call('/api/deployments', { body })).status, 201);
+    assert.ok(!(await storeBytes(store)).includes(INLINE_KEY));
+    assert.equal((await store.store.db.selectFrom('upstream_deployments').select('api_key').executeTakeFirstOrThrow()).api_key, null);
+  } finally {
+    await gw.close();
+    await a.close();
+    await store.dispose();
+  }
+});
 
 test('two instances on one PostgreSQL: a deployment written through one routes on the other within a second, and its removal too', { skip: pgUrl ? false : 'needs TOLLGATE_TEST_DATABASE_URL' }, async () => {
   const store = await createPostgresStore(pgUrl!);
