@@ -64,13 +64,19 @@ export class DeploymentStore {
   /** Writes a new deployment; false when the id is taken. `inlineKey` is sealed first. */
   async create(d: Deployment, inlineKey: string | undefined, ctx: ChangeContext, now: number): Promise<boolean> {
     const sealed = inlineKey === undefined ? null : await this.cipher.seal(this.homeOrgId, inlineKey, keyAad(d.id));
-    return this.store.db.transaction().execute(async (trx) => {
-      if (await trx.selectFrom('upstream_deployments').select('id').where('id', '=', d.id).executeTakeFirst()) return false;
-      await trx.insertInto('upstream_deployments').values({ id: d.id, settings: JSON.stringify(d), api_key: sealed, created_at: now, updated_at: now, updated_by: ctx.actorId }).execute();
-      await appendAuditEvent(trx, changeRecord(ctx, { action: 'deployment.created', target: d.id, before: null, after: audited(d, sealed !== null) }, now));
-      await publishChange(trx, this.store.dialect, DEPLOYMENTS_TOPIC);
-      return true;
-    });
+    try {
+      return await this.store.db.transaction().execute(async (trx) => {
+        if (await trx.selectFrom('upstream_deployments').select('id').where('id', '=', d.id).executeTakeFirst()) return false;
+        await trx.insertInto('upstream_deployments').values({ id: d.id, settings: JSON.stringify(d), api_key: sealed, created_at: now, updated_at: now, updated_by: ctx.actorId }).execute();
+        await appendAuditEvent(trx, changeRecord(ctx, { action: 'deployment.created', target: d.id, before: null, after: audited(d, sealed !== null) }, now));
+        await publishChange(trx, this.store.dialect, DEPLOYMENTS_TOPIC);
+        return true;
+      });
+    } catch (err) {
+      // Two creates of one id at once: the second meets the primary key (PostgreSQL), and is a conflict, not a failure.
+      if (await this.has(d.id)) return false;
+      throw err;
+    }
   }
 
   /**

@@ -319,3 +319,30 @@ test('two instances on one PostgreSQL: a deployment written through one routes o
     await store.dispose();
   }
 });
+
+test('ten concurrent creates of one id: one 201, the others 409 deployment_exists, one row and one audit record (on PostgreSQL when set)', async () => {
+  const a = createSimulator({ apiKey: UPSTREAM_KEY });
+  await a.listen(0, '127.0.0.1');
+  const store = pgUrl ? await createPostgresStore(pgUrl) : undefined;
+  const gw = await startGateway({
+    ...(store ? { store } : {}),
+    env: {
+      ...(store ? { TOLLGATE_MASTER_KEY: newMasterKeyText() } : {}),
+      SIM_KEY: UPSTREAM_KEY,
+      TOLLGATE_OUTBOUND_ALLOW_PRIVATE: 'on',
+      TOLLGATE_DEPLOYMENTS: JSON.stringify([{ id: 'sim-a', provider: 'openai-compatible', base_url: `${a.url}/v1`, api_key: { env: 'SIM_KEY' }, models: ['gpt-4o-mini'] }]),
+    },
+  });
+  try {
+    const body = { id: 'twin', provider: 'openai-compatible', base_url: `${a.url}/v1`, api_key: INLINE_KEY, models: ['gpt-4o'] };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => gw.call('/api/deployments', { body })));
+    const statuses = answers.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, ...Array<number>(9).fill(409)]);
+    assert.equal((await gw.tg.store.db.selectFrom('upstream_deployments').selectAll().execute()).length, 1);
+    assert.equal((await gw.tg.store.db.selectFrom('audit_events').select('id').where('action', '=', 'deployment.created').execute()).length, 1);
+  } finally {
+    await gw.close();
+    await a.close();
+    await store?.dispose();
+  }
+});
