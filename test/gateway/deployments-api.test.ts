@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChangeContext } from '../../src/access/change-record.ts';
+import { PLAINTEXT } from '../../src/compliance/index.ts';
+import { deploymentSchema } from '../../src/upstream/deployment.ts';
+import { DeploymentStore } from '../../src/upstream/deployment-store.ts';
 import { createSimulator, type Simulator } from '../../src/upstream/simulator/index.ts';
 import { newMasterKeyText, storeBytes } from '../compliance/support.ts';
 import { expectError } from '../support/errors.ts';
@@ -344,5 +347,39 @@ test('ten concurrent creates of one id: one 201, the others 409 deployment_exist
     await gw.close();
     await a.close();
     await store?.dispose();
+  }
+});
+
+test('a stored deployment that names a loopback address (written around the API) is refused at connect time without allow_private', async () => {
+  const a = createSimulator({ apiKey: UPSTREAM_KEY });
+  const inside = createSimulator();
+  await a.listen(0, '127.0.0.1');
+  await inside.listen(0, '127.0.0.1');
+  const gw = await startGateway({
+    env: {
+      SIM_KEY: UPSTREAM_KEY,
+      TOLLGATE_RETRY_BASE_DELAY_MS: '10',
+      TOLLGATE_RETRY_MAX_DELAY_MS: '20',
+      TOLLGATE_DEPLOYMENTS: JSON.stringify([{ id: 'sim-a', provider: 'openai-compatible', base_url: `${a.url}/v1`, api_key: { env: 'SIM_KEY' }, models: ['gpt-4o-mini'] }]),
+    },
+  });
+  try {
+    const ctx: ChangeContext = { actorId: 'system', orgId: gw.tg.home.org.id };
+    const settings = deploymentSchema.parse({ id: 'inside', provider: 'openai-compatible', base_url: `${inside.url}/v1`, models: ['gpt-4o'] });
+    assert.ok(await new DeploymentStore(gw.tg.store, PLAINTEXT, gw.tg.home.org.id).create(settings, undefined, ctx, Date.now()));
+    // The change feed brings it to the router.
+    const started = performance.now();
+    let ids: string[] = [];
+    while (performance.now() - started < 2_000 && !ids.includes('inside')) {
+      ids = ((await (await gw.call('/api/deployments')).json()) as { data: Item[] }).data.map((d) => d.id);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(ids.includes('inside'), 'the stored deployment reached the router');
+    const res = await gw.call('/v1/chat/completions', { body: hello('gpt-4o') });
+    assert.ok(res.status >= 500, `refused, not served: ${res.status}`);
+    assert.equal(chatCalls(inside).length, 0, 'no request reached the loopback address');
+  } finally {
+    await gw.close();
+    await Promise.all([a.close(), inside.close()]);
   }
 });
