@@ -100,6 +100,11 @@ export function deploymentWriteRoutes(deps: DeploymentWriteDeps): AnyRoute[] {
         const changes = Object.fromEntries(Object.entries(body).filter(([k]) => sent.has(k) && k !== 'api_key'));
         const merged: Deployment = deploymentSchema.parse({ ...stored.deployment, ...changes });
         if (sent.has('base_url')) await checkUrl(merged.base_url);
+        // The stored key goes only where it was given for: a new origin needs the key again, or the
+        // caller could read a key it was never shown by pointing the deployment at its own server.
+        if (stored.inline && !sent.has('api_key') && new URL(merged.base_url).origin !== new URL(stored.deployment.base_url).origin) {
+          throw fail('invalid_parameter', { param: 'api_key', reason: 'base_url now names another server: give the key for it again (or null for none); the stored key is not sent to a new origin' });
+        }
         const key = sent.has('api_key') ? (body.api_key ?? null) : undefined;
         if (!(await deps.store.update(merged, key, changeContextOf(req), now()))) throw fail('deployment_not_found', { id });
         await deps.reload();

@@ -124,6 +124,8 @@ describe('deployments written through the API', () => {
     await expectError(addB(), 409, 'deployment_exists', 'id');
     await expectError(call(gw, '/api/deployments/sim-b', { method: 'PATCH', body: { base_url: 'http://169.254.169.254/v1' } }), 400, 'invalid_parameter', 'base_url');
     await expectError(call(gw, '/api/deployments/sim-b', { method: 'PATCH', body: { id: 'other' } }), 400, 'invalid_parameter', 'id');
+    // The stored key is never sent to a new origin: pointing sim-b at another server needs the key again.
+    await expectError(call(gw, '/api/deployments/sim-b', { method: 'PATCH', body: { base_url: `${a.url}/v1` } }), 400, 'invalid_parameter', 'api_key');
     await expectError(call(gw, '/api/deployments/nope', { method: 'PATCH', body: { weight: 1 } }), 404, 'deployment_not_found');
     const list = (await (await call(gw, '/api/deployments')).json()) as { data: Item[] };
     assert.deepEqual(list.data.map((d) => d.id), ['sim-a', 'sim-b'], 'nothing refused was stored');
