@@ -32,7 +32,7 @@ import { loadPriceCatalog, priceRoutes, type PriceCatalog } from './metering/pri
 import { placeUnplacedRows, UnpricedModels } from './metering/index.ts';
 import { ACCESS_TOPIC, BUDGETS_TOPIC, DataDirInUseError, lockDataDir, openConfiguredStore, startChangeFeed, type DataDirLock, type Store } from './state/index.ts';
 import { createSimulator, type Simulator } from './upstream/simulator/index.ts';
-import { deploymentRoutes, resolveSecret, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
+import { deploymentRoutes, resolveSecret, setUpApiDeployments, UpstreamClient, UpstreamRouter, type Deployment } from './upstream/index.ts';
 import { openResponseCache } from './traffic/cache/index.ts';
 import { configuredRateLimits, setUpLimits, type Limits } from './traffic/index.ts';
 import { ConversationStore, erasePersonWorkspace, personWorkspaceData, pruneOrgConversations, prunePeopleConversations, sealPlaintextMessages, sealPlaintextTemplates, sealPlaintextTitles } from './workspace/index.ts';
@@ -224,6 +224,9 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   };
 
+  // Deployments written through /api/deployments: merged after tollgate.yaml's, kept in step through the change feed.
+  const deploymentWrites = await setUpApiDeployments({ store, cipher: encryption.cipher, homeOrgId: home.org.id, router, allowPrivate: config.outbound.allow_private, log, subscribe: (fn) => changes.subscribe(fn) });
+
   let openApi: string | undefined;
   // The web app's pages and files: served at /, declared like every route, but not part of the API document.
   const web = webApp();
@@ -250,6 +253,7 @@ async function startWithDataDir(config: Config, options: StartOptions, lock: Dat
     ...accessRoutes(access),
     ...priceRoutes({ catalog, directory }),
     ...deploymentRoutes({ router, homeOrgId: home.org.id }),
+    ...deploymentWrites,
     ...budgetRoutes({ budgets, directory, otherAlerts: (limit, reader) => unpriced.alerts(limit, reader) }),
     ...guardPolicyRoutes({ store, policies: guardPolicies, policyStore: guardPolicyStore, directory }),
     ...workspaceRoutes({ store, directory, catalog, budgets, runner: chatRunner, log, publicUrl: config.server.public_url, cipher: encryption.cipher }),

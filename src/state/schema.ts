@@ -5,10 +5,11 @@ import type { ComplianceTables } from './schema-compliance.ts';
 import type { FilesTables } from './schema-files.ts';
 import type { GuardTables } from './schema-guard.ts';
 import type { PriceTables } from './schema-prices.ts';
+import type { UpstreamTables } from './schema-upstream.ts';
 import type { WorkspaceTables } from './schema-workspace.ts';
 
 /** Tables of the Store. Times are epoch milliseconds; booleans are 0/1 so both dialects agree. */
-export interface Database extends PriceTables, BudgetTables, AccessTables, WorkspaceTables, ComplianceTables, GuardTables, FilesTables {
+export interface Database extends PriceTables, BudgetTables, AccessTables, WorkspaceTables, ComplianceTables, GuardTables, FilesTables, UpstreamTables {
   api_keys: ApiKeyTable;
   usage_records: UsageRecordTable;
   usage_daily: UsageDailyTable;

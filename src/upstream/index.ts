@@ -13,3 +13,5 @@ export { createSimulator, serveSimulator, type Simulator } from './simulator/ind
 export { UpstreamClient } from './upstream-client.ts';
 export { UpstreamRouter, type DeploymentView, type UpstreamRouterOptions } from './upstream-router.ts';
 export { deploymentRoutes, type DeploymentRouteDeps } from './deployment-routes.ts';
+export { setUpApiDeployments, type ApiDeploymentSetup } from './api-deployment-setup.ts';
+export { DEPLOYMENTS_TOPIC } from './deployment-store.ts';

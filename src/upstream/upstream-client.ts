@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, type buildConnector, type Dispatcher } from 'undici';
+
+/** How a pool opens its connections (undici's connector): the outbound address check for API-set deployments. */
+export type UpstreamConnector = buildConnector.connector;
 
 export interface UpstreamOptions {
   /** e.g. `https://api.openai.com/v1`; request paths are appended to its path. */
@@ -13,6 +16,8 @@ export interface UpstreamOptions {
   connections?: number;
   /** The authentication headers to send instead of `Authorization: Bearer <apiKey>` (Azure's `api-key`). */
   authHeaders?: Record<string, string> | undefined;
+  /** Opens the connections (e.g. the outbound address check); undici's own connector when undefined. */
+  connect?: UpstreamConnector | undefined;
 }
 
 export interface UpstreamRequest {
@@ -41,6 +46,7 @@ export class UpstreamClient {
       keepAliveTimeout: 30_000,
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyIdleTimeoutMs,
+      ...(options.connect ? { connect: options.connect } : {}),
     });
     // Built once: the hot path reuses these objects instead of building headers per request.
     const auth: Record<string, string> = options.authHeaders ?? (options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {});

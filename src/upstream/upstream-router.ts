@@ -6,7 +6,7 @@ import type { FallbackStep } from './fallback-chain.ts';
 import { parseFallbackChains } from './fallback-chain.ts';
 import { ModelAliases } from './model-aliases.ts';
 import { RetryPolicy } from './retry-policy.ts';
-import { UpstreamClient } from './upstream-client.ts';
+import { UpstreamClient, type UpstreamConnector } from './upstream-client.ts';
 
 const NO_STEPS: readonly FallbackStep[] = [];
 
@@ -24,13 +24,28 @@ export interface UpstreamRouterOptions {
   connections: number;
 }
 
+/** A deployment written through the API, with its secret (opened, or resolved from its reference). */
+export interface ApiDeployment {
+  deployment: Deployment;
+  secret: string | undefined;
+  /** Whether the key was given inline (shown as `inline`, never the value). */
+  inline: boolean;
+}
+
 /** One deployment as `GET /api/deployments` shows it: its settings, the reference of its secret (never the value), its circuit. */
 export interface DeploymentView {
   id: string;
   provider: Deployment['provider'];
   base_url: string;
   api_key_ref: string | null;
+  /** `config` (tollgate.yaml: read-only through the API) or `api`. */
+  source: 'config' | 'api';
+  /** Whether a key is set and how: `env`, `file`, `inline` (written through the API, stored sealed), or null. */
+  api_key: 'env' | 'file' | 'inline' | null;
   models: string[];
+  model_map: Record<string, string>;
+  limits: Deployment['limits'];
+  attributes: Deployment['attributes'];
   weight: number;
   priority: number;
   in_flight: number;
@@ -46,9 +61,13 @@ export interface DeploymentView {
  * @example const router = new UpstreamRouter({ deployments, secrets, aliases: {}, fallbacks: {}, … });
  */
 export class UpstreamRouter {
-  readonly deployments: readonly Deployment[];
+  /** tollgate.yaml's deployments, then those written through the API (replaced whole by `setApiDeployments`). */
+  deployments: readonly Deployment[];
   /** The same deployments, each taking any model (for model-less requests: `GET /v1/models`). */
-  readonly anyModel: readonly Deployment[];
+  anyModel: readonly Deployment[];
+  /** tollgate.yaml's deployments (fixed at start). */
+  readonly configured: readonly Deployment[];
+  private api: readonly ApiDeployment[] = [];
   readonly aliases: ModelAliases;
   readonly stats = new DeploymentStats();
   readonly breakers: CircuitBreakers;
@@ -57,9 +76,15 @@ export class UpstreamRouter {
   readonly fallbackAfter: number;
   readonly attemptTimeoutMs: number;
   private readonly chains: Map<string, FallbackStep[]>;
-  private readonly clients = new Map<string, UpstreamClient>();
+  private clients = new Map<string, UpstreamClient>();
+  /** Pools of deployments removed or replaced through the API: a request that picked one still finds it while it drains. */
+  private readonly retired = new Map<string, UpstreamClient>();
+  private readonly options: UpstreamRouterOptions;
+  private readonly poolSize: number;
 
   constructor(o: UpstreamRouterOptions) {
+    this.options = o;
+    this.configured = o.deployments;
     this.deployments = o.deployments;
     this.anyModel = o.deployments.map((d) => ({ ...d, models: ['*'] }));
     this.aliases = new ModelAliases(o.aliases);
@@ -71,19 +96,44 @@ export class UpstreamRouter {
     this.fallbackAfter = o.fallbackAfter;
     this.attemptTimeoutMs = o.retry.attemptTimeoutMs;
     // Connections are shared out so that the deployments together hold no more than the setting.
-    const connections = Math.max(16, Math.floor(o.connections / Math.max(1, o.deployments.length)));
-    for (const d of o.deployments) {
-      const secret = o.secrets.get(d.id);
-      this.clients.set(
-        d.id,
-        new UpstreamClient({ baseUrl: d.base_url, apiKey: secret, authHeaders: authHeaders(d, secret), headersTimeoutMs: o.headersTimeoutMs, bodyIdleTimeoutMs: o.bodyIdleTimeoutMs, connections }),
-      );
-    }
+    this.poolSize = Math.max(16, Math.floor(o.connections / Math.max(1, o.deployments.length)));
+    for (const d of o.deployments) this.clients.set(d.id, this.newClient(d, o.secrets.get(d.id), undefined));
+  }
+
+  private newClient(d: Deployment, secret: string | undefined, connect: UpstreamConnector | undefined): UpstreamClient {
+    const o = this.options;
+    return new UpstreamClient({ baseUrl: d.base_url, apiKey: secret, authHeaders: authHeaders(d, secret), headersTimeoutMs: o.headersTimeoutMs, bodyIdleTimeoutMs: o.bodyIdleTimeoutMs, connections: this.poolSize, connect });
   }
 
   /** The connection pool of a deployment. */
   client(id: string): UpstreamClient {
-    return this.clients.get(id)!;
+    return (this.clients.get(id) ?? this.retired.get(id))!;
+  }
+
+  /**
+   * Replaces the deployments written through the API (they follow tollgate.yaml's). Their pools are
+   * new, built with `connect` (the outbound address check, at connect time); the pools they replace
+   * drain: requests in flight finish, then the pool closes. Circuit and latency statistics are kept
+   * by id.
+   * @example router.setApiDeployments([{ deployment, secret: 'sk-…', inline: true }], connector);
+   */
+  setApiDeployments(list: readonly ApiDeployment[], connect: UpstreamConnector | undefined): void {
+    const clients = new Map<string, UpstreamClient>();
+    for (const d of this.configured) clients.set(d.id, this.clients.get(d.id)!);
+    for (const a of list) clients.set(a.deployment.id, this.newClient(a.deployment, a.secret, connect));
+    const old = [...this.clients].filter(([id]) => !this.configured.some((d) => d.id === id));
+    this.api = list;
+    this.deployments = [...this.configured, ...list.map((a) => a.deployment)];
+    this.anyModel = this.deployments.map((d) => ({ ...d, models: ['*'] }));
+    this.clients = clients;
+    for (const [id, c] of old) {
+      this.retired.set(id, c);
+      c.close()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.retired.get(id) === c) this.retired.delete(id);
+        });
+    }
   }
 
   /** The fallback steps after `model` (asked as `asked`, an alias or the model itself). */
@@ -120,7 +170,12 @@ export class UpstreamRouter {
       provider: d.provider,
       base_url: d.base_url,
       api_key_ref: d.api_key ? ('env' in d.api_key ? `env:${d.api_key.env}` : `file:${d.api_key.file}`) : null,
+      source: this.configured.includes(d) ? ('config' as const) : ('api' as const),
+      api_key: d.api_key ? ('env' in d.api_key ? ('env' as const) : ('file' as const)) : this.api.some((a) => a.deployment === d && a.inline) ? ('inline' as const) : null,
       models: [...d.models],
+      model_map: { ...d.model_map },
+      limits: { ...d.limits },
+      attributes: { ...d.attributes, tags: [...d.attributes.tags] },
       weight: d.weight,
       priority: d.priority,
       in_flight: this.stats.inFlight(d.id),
@@ -130,6 +185,6 @@ export class UpstreamRouter {
   }
 
   async destroy(): Promise<void> {
-    await Promise.all([...this.clients.values()].map((c) => c.destroy()));
+    await Promise.all([...this.clients.values(), ...this.retired.values()].map((c) => c.destroy()));
   }
 }

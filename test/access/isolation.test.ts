@@ -99,6 +99,8 @@ const NOT_TEAM_OWNED: Record<string, string> = {
   'GET /api/prices/:model': 'the price catalog is the organization\'s, readable by everyone in it',
   'PUT /api/prices/:model': 'org-level; covered by the escalation tests (owners only)',
   'DELETE /api/prices/:model': 'org-level; covered by the escalation tests (owners only)',
+  'PATCH /api/deployments/:id': 'installation-level: home-organization owners only (test/gateway/deployments-api.test.ts)',
+  'DELETE /api/deployments/:id': 'installation-level: home-organization owners only (test/gateway/deployments-api.test.ts)',
   'DELETE /api/me/sessions/:id': 'only the caller\'s own sessions (tested in test/access/auth)',
   'GET /api/auth/sso/:orgId/start': 'public sign-in start',
   'GET /v1/models/:id': 'the gateway: a key reaches only its own team',

@@ -32,6 +32,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   guard_policies: 'guard',
   upstream_files: 'gateway',
   upstream_batches: 'gateway',
+  upstream_deployments: 'upstream',
   audit_chain_head: 'compliance',
   audit_checkpoints: 'compliance',
   data_keys: 'compliance',

@@ -18,4 +18,22 @@ export const TRAFFIC_CODES = {
   batch_input_invalid: { status: 400, type: 'invalid_request_error', message: 'Line {line} of the input file {reason}.', retry: false },
   batch_line_model_not_allowed: { status: 400, type: 'invalid_request_error', message: "Line {line} of the input file asks for the model '{model}', which this key may not use.", retry: false },
   batch_input_too_large: { status: 400, type: 'invalid_request_error', message: 'The input file is larger than this gateway checks ({limit} bytes); split the batch.', param: 'input_file_id', retry: false },
+
+  // Deployments written through /api/deployments (docs/traffic.md, "Deployments through the API").
+  deployment_not_found: { status: 404, type: 'invalid_request_error', message: "No deployment with id '{id}' was written through the API.", param: 'id', retry: false },
+  deployment_exists: { status: 409, type: 'invalid_request_error', message: "A deployment with id '{id}' already exists; change it with PATCH /api/deployments/{id}.", param: 'id', retry: false },
+  deployment_in_config: { status: 409, type: 'invalid_request_error', message: "The deployment '{id}' is set in tollgate.yaml: change it there (the file wins over the API).", param: 'id', retry: false },
+  deployments_not_routed: {
+    status: 409,
+    type: 'invalid_request_error',
+    message: 'This Tollgate runs one upstream (tollgate.yaml sets no upstream.deployments, aliases or fallbacks): set at least one deployment there before adding more through the API.',
+    retry: false,
+  },
+  inline_key_needs_encryption: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: "Invalid 'api_key': an inline key is stored sealed, and encryption at rest is off (docs/compliance.md); turn it on, or set this deployment in tollgate.yaml with a key reference.",
+    param: 'api_key',
+    retry: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;

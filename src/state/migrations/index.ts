@@ -16,6 +16,7 @@ import * as guardPolicies from './0014-guard-policies.ts';
 import * as retention from './0015-retention.ts';
 import * as filesAndBatches from './0016-files-and-batches.ts';
 import * as teamRetention from './0019-team-retention.ts';
+import * as upstreamDeployments from './0020-upstream-deployments.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-retention': retention,
   '0016-files-and-batches': filesAndBatches,
   '0019-team-retention': teamRetention,
+  '0020-upstream-deployments': upstreamDeployments,
 };
