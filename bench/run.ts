@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   const estimate = measureEstimate();
   log('guard stages with the default PII policy, and the audit log at 1,000 records/s (their own scripts)');
   const scripts = [
-    ['Guard stages (issue 13)', 'bench/guard-stages-micro.ts', ['--iterations', quick ? '1000' : '3000']],
+    ['Guard stages (issue 13)', 'bench/guard-stages-micro.ts', ['--iterations', quick ? '2000' : '10000']],
     ['Audit log at 1,000 records/s (issue 13)', 'bench/audit.ts', ['--seconds', quick ? '2' : '4']],
   ].map(([title, script, args]) => ({ title: title as string, script: script as string, args: args as string[], out: runScript(script as string, args as string[]).trim() }));
   const guardAndAudit = scripts.map((r) => `\n## ${r.title}\n\n\`node --import tsx ${r.script} ${r.args.join(' ')}\`:\n\n\`\`\`\n${r.out}\n\`\`\`\n`).join('');
