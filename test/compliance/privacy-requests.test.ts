@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
-import { auditCommand } from '../../src/cli/audit-command.ts';
 import { linkPending } from '../../src/compliance/audit/index.ts';
-import { loadConfig } from '../../src/config/index.ts';
 import { withSession } from '../access/auth/support.ts';
 import { storeKinds } from '../support/stores.ts';
 import { as, fails, newConversation, ok, startWorkspace, turn } from '../workspace/support.ts';
-import { newMasterKeyText, storeBytes } from './support.ts';
+import { newMasterKeyText, storeBytes, runAuditVerify } from './support.ts';
 
 const SECRET_TEXT = 'Okapiwombat5512 layoffs planned in the Lisbon office';
 const TITLE = 'Narwhal8810 plans';
@@ -90,12 +88,7 @@ for (const kind of storeKinds()) {
 
         // tollgate audit verify passes: the redactions are recorded, the chain is intact.
         await linkPending(w.gw.tg.store);
-        let printed = '';
-        const config = loadConfig({ TOLLGATE_DATA_DIR: w.store.dataDir, TOLLGATE_LOG_LEVEL: 'silent', ...(w.store.databaseUrl ? { DATABASE_URL: w.store.databaseUrl } : {}) }, { findFile: false });
-        const exitBefore = process.exitCode;
-        await auditCommand(config, ['verify'], { write: (s: string | Uint8Array) => ((printed += String(s)), true) });
-        const exitCode = Number(process.exitCode ?? 0);
-        process.exitCode = exitBefore;
+        const { exitCode, printed } = await runAuditVerify(w.store);
         assert.equal(exitCode, 0, printed);
         assert.match(printed, /audit chain intact/);
         // Ben is untouched.

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { auditCommand } from '../../src/cli/audit-command.ts';
 import { linkPending, loadSigningKey } from '../../src/compliance/audit/index.ts';
 import { purgeExpired } from '../../src/compliance/retention/index.ts';
-import { loadConfig } from '../../src/config/index.ts';
 import { storeKinds } from '../support/stores.ts';
 import { as, fails, newConversation, ok, startWorkspace, turn } from '../workspace/support.ts';
+import { runAuditVerify } from './support.ts';
 
 const DAY = 86_400_000;
 
@@ -50,12 +49,7 @@ for (const kind of storeKinds()) {
         assert.ok((await ok(as(w.gw, w.ben, `/api/orgs/${orgId}/retention`))).last_purge_at);
 
         await linkPending(store, { signer, forceCheckpoint: true });
-        let printed = '';
-        const config = loadConfig({ TOLLGATE_DATA_DIR: w.store.dataDir, TOLLGATE_LOG_LEVEL: 'silent', ...(w.store.databaseUrl ? { DATABASE_URL: w.store.databaseUrl } : {}) }, { findFile: false });
-        const exitBefore = process.exitCode;
-        await auditCommand(config, ['verify'], { write: (s: string | Uint8Array) => ((printed += String(s)), true) });
-        const exitCode = Number(process.exitCode ?? 0);
-        process.exitCode = exitBefore;
+        const { exitCode, printed } = await runAuditVerify(w.store);
         assert.equal(exitCode, 0, printed);
       } finally {
         await w.close();

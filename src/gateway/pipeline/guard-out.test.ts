@@ -28,7 +28,7 @@ async function answer(reply: Record<string, unknown>): Promise<{ body: Buffer; s
   return { body: (call.reply as { body: Buffer }).body, sent };
 }
 
-const chat = (message: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+const chat = (message: Record<string, unknown>, extra: Record<string, unknown> = {}): { choices: Record<string, unknown>[] } & Record<string, unknown> => ({
   id: 'chatcmpl-1',
   object: 'chat.completion',
   created: 1,
