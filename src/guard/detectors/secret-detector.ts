@@ -44,8 +44,8 @@ type FormatName = keyof typeof SECRET_FORMATS;
 const F: Record<FormatName, SecretFormat> = SECRET_FORMATS;
 // The kind a finding reports (both GitHub formats are `github_token`).
 const KIND: Record<FormatName, string> = { ...(Object.fromEntries(Object.keys(F).map((k) => [k, k])) as Record<FormatName, string>), github_pat: 'github_token' };
-// Prefixes with no `-` or `_` to jump to; one pattern finds them all.
-const A_PREFIX = /A(?:KIA|SIA|IDA|ROA|Iza)/g;
+// Prefixes with no `-` or `_` to jump to, by the three characters after their `A`.
+const A_PREFIX: Readonly<Record<string, FormatName>> = Object.assign(Object.create(null) as object, { KIA: 'aws_access_key', SIA: 'aws_access_key', IDA: 'aws_access_key', ROA: 'aws_access_key', Iza: 'google_api_key' } as const);
 
 /**
  * API keys, tokens and private keys in the formats of OpenAI, Tollgate, AWS, GitHub, Slack, Google,
@@ -63,19 +63,19 @@ export const secretDetector: Detector = {
       if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */ && text.charCodeAt(i - 2) === 115 /* s */) tryFormat('openai_key', i - 2, text, out, after);
       if (i >= 2 && text.charCodeAt(i - 1) === 103 /* g */ && text.charCodeAt(i - 2) === 116 /* t */) tryFormat('tollgate_key', i - 2, text, out, after);
       if (i >= 4 && text.startsWith('xox', i - 4)) tryFormat('slack_token', i - 4, text, out, after);
-      if (text.startsWith('-----BEGIN ', i)) {
-        tryFormat('private_key', i, text, out, after);
-        i = Math.max(i, (after.get('private_key') ?? 0) - 1, i + 4);
-      }
+      // (Inside a key already found, tryFormat skips the BEGIN lines: a run of them stays linear.)
+      if (text.startsWith('-----BEGIN ', i)) tryFormat('private_key', i, text, out, after);
     }
     for (let i = text.indexOf('_'); i >= 0; i = text.indexOf('_', i + 1)) {
       if (i >= 3 && text.startsWith('gh', i - 3)) tryFormat('github_token', i - 3, text, out, after);
       if (i >= 6 && text.startsWith('github', i - 6)) tryFormat('github_pat', i - 6, text, out, after);
       if (i >= 2 && text.charCodeAt(i - 1) === 107 /* k */) tryFormat('stripe_key', i - 2, text, out, after);
     }
-    A_PREFIX.lastIndex = 0;
-    // (A key starting inside a prefix just found would follow a letter, which these formats refuse.)
-    for (let m = A_PREFIX.exec(text); m !== null; m = A_PREFIX.exec(text)) tryFormat(m[0] === 'AIza' ? 'google_api_key' : 'aws_access_key', m.index, text, out, after);
+    // The AWS and Google prefixes start with a capital A: jumped to like the dashes (capital As are rare).
+    for (let i = text.indexOf('A'); i >= 0; i = text.indexOf('A', i + 1)) {
+      const next = A_PREFIX[text.substr(i + 1, 3)];
+      if (next !== undefined) tryFormat(next, i, text, out, after);
+    }
     scanRegex(F.aws_secret_key.re, text, acceptAwsSecret, out);
     // A JWT's payload starts with `.eyJ`: without one there is nothing to look for (a fast search).
     if (text.includes('.eyJ')) scanRegex(F.jwt.re, text, acceptJwt, out);
