@@ -4,6 +4,7 @@ import { randomTexts } from '../../../test/support/random-texts.ts';
 import { CARD_CANDIDATE, cardKind, creditCardDetector } from './credit-card-detector.ts';
 import type { Detector, Finding } from './finding.ts';
 import { PHONE_CANDIDATE } from './phone-detector.ts';
+import { ssnDetector, ssnValid } from './ssn-detector.ts';
 
 const spans = (d: Detector, text: string) => {
   const out: Finding[] = [];
@@ -42,3 +43,25 @@ test('credit card: every card the plain candidate pattern found is still found (
 function scanWith(candidate: RegExp, text: string): string[] {
   return [...text.matchAll(candidate)].filter((m) => !(m.index > 0 && /[\d-]/.test(text[m.index - 1]!)) && cardKind(m[0]) !== undefined).map((m) => `${m.index}-${m.index + m[0].length}`);
 }
+
+// The SSN scan as it was before its two patterns became one: grouped numbers, then bare ones after a name.
+const SSN_GROUPED_BEFORE = /(\d\d\d)([- ])(\d\d)\2(\d\d\d\d)(?![\d]|-\d)/g;
+const SSN_BARE_BEFORE = /(?<!\d)(\d\d\d)(\d\d)(\d\d\d\d)(?!\d)/g;
+const SSN_CONTEXT = /\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|soc\.?\s*sec\.?)\b[^\n]{0,24}$/i;
+
+function ssnBefore(text: string): string[] {
+  const grouped = [...text.matchAll(SSN_GROUPED_BEFORE)].filter((m) => !(m.index > 0 && /[\d-]/.test(text[m.index - 1]!)) && ssnValid(m[1]!, m[3]!, m[4]!));
+  const bare = [...text.matchAll(SSN_BARE_BEFORE)].filter((m) => ssnValid(m[1]!, m[2]!, m[3]!) && SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 48), m.index)));
+  return [...grouped, ...bare].map((m) => `${m.index}-${m.index + m[0].length}`).sort();
+}
+
+test('ssn: one pattern for grouped and bare numbers finds exactly what the two patterns found (4,000 random strings of number pieces)', () => {
+  const pieces = ['SSN ', 'ssn: ', '123', '45', '6789', '078', '05', '1120', '-', ' ', '0', '9', 'x', '219-09-9999', '536-22-1234', '536221234', 'social security number '];
+  let found = 0;
+  for (const text of randomTexts(pieces, 4_000, 12, 11)) {
+    const before = ssnBefore(text);
+    found += before.length;
+    assert.deepEqual(spans(ssnDetector, text).sort(), before, JSON.stringify(text));
+  }
+  assert.ok(found > 200, `the random strings hold SSNs (${found})`);
+});

@@ -1,10 +1,10 @@
 import { scanRegex, type Detector, type Finding } from './finding.ts';
 
-// Digits spelled out rather than counted (`\d\d\d`, not `\d{3}`): V8 skips through prose faster.
-const GROUPED = /(\d\d\d)([- ])(\d\d)\2(\d\d\d\d)(?![\d]|-\d)/g;
-// Look-behinds are checked by hand (see credit-card-detector).
-const GROUPED_NOT_AFTER = /[\d-]/;
-const BARE = /(?<!\d)(\d\d\d)(\d\d)(\d\d\d\d)(?!\d)/g;
+// Grouped (123-45-6789, 123 45 6789: groups 1, 3, 4) or nine bare digits (groups 5, 6, 7), in one
+// pass. Digits spelled out rather than counted (`\d\d\d`, not `\d{3}`): V8 skips through prose
+// faster. What may come before is checked by hand (see credit-card-detector): not a digit or `-`
+// before a grouped number, not a digit before a bare one.
+const CANDIDATE = /(\d\d\d)(?:([- ])(\d\d)\2(\d\d\d\d)(?![\d]|-\d)|(\d\d)(\d\d\d\d)(?!\d))/g;
 // Nine bare digits are an SSN only when one is named just before them.
 const CONTEXT = /\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|soc\.?\s*sec\.?)\b[^\n]{0,24}$/i;
 
@@ -18,21 +18,21 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
   return !VOID.has(area + group + serial);
 }
 
-// (Module-level, not closures made per scan: the match carries its text in `input`.)
-function acceptGrouped(m: RegExpExecArray): Finding | undefined {
-  if (m.index > 0 && GROUPED_NOT_AFTER.test(m.input[m.index - 1]!)) return undefined;
-  return ssnValid(m[1]!, m[3]!, m[4]!) ? { detector: 'ssn', start: m.index, end: m.index + m[0].length } : undefined;
-}
-
-function acceptBare(m: RegExpExecArray): Finding | undefined {
-  return ssnValid(m[1]!, m[2]!, m[3]!) && CONTEXT.test(m.input.slice(Math.max(0, m.index - 48), m.index)) ? { detector: 'ssn', start: m.index, end: m.index + 9 } : undefined;
+// (Module-level, not a closure made per scan: the match carries its text in `input`.)
+function accept(m: RegExpExecArray): Finding | undefined {
+  const before = m.index > 0 ? m.input.charCodeAt(m.index - 1) : 0;
+  if (before >= 48 && before <= 57) return undefined;
+  if (m[2] !== undefined) {
+    if (before === 45 /* - */) return undefined;
+    return ssnValid(m[1]!, m[3]!, m[4]!) ? { detector: 'ssn', start: m.index, end: m.index + m[0].length } : undefined;
+  }
+  return ssnValid(m[1]!, m[5]!, m[6]!) && CONTEXT.test(m.input.slice(Math.max(0, m.index - 48), m.index)) ? { detector: 'ssn', start: m.index, end: m.index + 9 } : undefined;
 }
 
 /** US Social Security numbers: grouped (123-45-6789, 123 45 6789), or nine digits right after "SSN" or "social security". */
 export const ssnDetector: Detector = {
   id: 'ssn',
   scan(text: string, out: Finding[]) {
-    scanRegex(GROUPED, text, acceptGrouped, out);
-    scanRegex(BARE, text, acceptBare, out);
+    scanRegex(CANDIDATE, text, accept, out);
   },
 };
