@@ -10,6 +10,7 @@ export { builtInDetectors, resolveOverlaps, scanText } from './detectors/pii-sca
 export { secretDetector } from './detectors/secret-detector.ts';
 export { ssnDetector, ssnValid } from './detectors/ssn-detector.ts';
 export { evaluateInput, evaluateOutput, type EvaluateContext, type GuardAction, type GuardFinding, type GuardVerdict, type OutputContext } from './evaluate/evaluate.ts';
+export { jsonTextIsClean } from './evaluate/json-text.ts';
 export { forEachText, type GuardInput, type GuardMessage, type GuardPart } from './evaluate/message-text.ts';
 export { placeholderTag, redactedMark, restorePlaceholders } from './evaluate/placeholders.ts';
 export { judgeModeration, type ModerationHit, type ModerationScores, type ModerationThresholds, type Moderator } from './moderation/moderator.ts';

@@ -59,3 +59,34 @@ test('guard-out: log-probabilities of a clean answer are still emptied (they spe
   const { body } = await answer(chat({ content: 'see the tokens' }, { logprobs: { content: tokens } }));
   assert.ok(!body.toString().includes('4111'), body.toString());
 });
+
+test('guard-out: what JSON escapes hide is still found (a card or key after \\n, \\t, \\" or \\/, digits written as \\u escapes)', async () => {
+  const key = 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z';
+  const cases = [`line one\n${CARD}`, `tab\t${CARD}`, `quote "${CARD}"`, `path a/${CARD}/b`, `key:\n${key}`, `\n\n${key}\n`];
+  for (const content of cases) {
+    const { body } = await answer(chat({ content }));
+    const text = (JSON.parse(body.toString()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+    assert.ok(!text.includes('4111') && !text.includes(key), `${JSON.stringify(content)} → ${JSON.stringify(text)}`);
+  }
+  // The same card with its digits as \u escapes: an upstream may write JSON that way.
+  const escaped = Buffer.from(JSON.stringify(chat({ content: `card ${CARD}` })).replace(/4111/g, '\\u0034\\u0031\\u0031\\u0031'));
+  const raw = Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }));
+  const call = newCall({ requestId: 'r', method: 'POST', target, path: target.route, ip: '127.0.0.1', headers: {}, sink: undefined as never, rawBody: raw, principal });
+  call.body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  await guardInStage(deps).run(call);
+  call.reply = { kind: 'json', status: 200, headers: {}, body: escaped };
+  await guardOutStage(deps).run(call);
+  const text = (JSON.parse((call.reply as { body: Buffer }).body.toString()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+  assert.ok(!text.includes('4111') && text.includes('[CREDIT_CARD_REDACTED]'), text);
+});
+
+test('guard-out: a clean answer pretty-printed as OpenAI sends it (spaces, newlines, "logprobs": null) goes out as the same bytes', async () => {
+  const raw = Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }));
+  const call = newCall({ requestId: 'r', method: 'POST', target, path: target.route, ip: '127.0.0.1', headers: {}, sink: undefined as never, rawBody: raw, principal });
+  call.body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  await guardInStage(deps).run(call);
+  const sent = Buffer.from(JSON.stringify(chat({ content: 'Two paragraphs.\n\nThe second one, with "quotes" and a/b path.' }), null, 2));
+  call.reply = { kind: 'json', status: 200, headers: {}, body: sent };
+  await guardOutStage(deps).run(call);
+  assert.equal((call.reply as { body: Buffer }).body, sent, 'the very same bytes');
+});

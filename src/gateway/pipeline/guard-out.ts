@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { fail } from '../../errors/index.ts';
-import { blockingLayer, evaluateOutput, judgeModeration, OutputStreamScanner, type GuardFinding, type ModerationThresholds, type Moderator } from '../../guard/index.ts';
+import { blockingLayer, evaluateOutput, jsonTextIsClean, judgeModeration, OutputStreamScanner, type GuardFinding, type ModerationThresholds, type Moderator } from '../../guard/index.ts';
 import { eventBounds, payloadOf } from '../reply/sse-events.ts';
 import type { StreamKind } from '../reply/sse-relay.ts';
 import type { GatewayCall } from './call-context.ts';
@@ -54,17 +54,21 @@ export function guardOutStage(deps: GuardStageDeps): Stage {
 async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKind, moderator: Moderator | undefined): Promise<void> {
   const reply = call.reply as Extract<GatewayCall['reply'], { kind: 'json' }>;
   const { resolved, restore } = call.guard!;
+  const json = reply.body.toString('utf8');
+  const output = resolved.compiled.output;
+  // The common case, a reply with nothing to redact, is told without parsing it (jsonTextIsClean).
+  if (!restore && !LOGPROBS_WITH_TOKENS.test(json) && jsonTextIsClean(output, json)) return;
   let obj: Record<string, unknown>;
   try {
-    obj = JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
+    obj = JSON.parse(json) as Record<string, unknown>;
   } catch {
     return; // call checked it is JSON; nothing we could read
   }
   const findings: GuardFinding[] = [];
   const flags: string[] = [];
-  const thresholds = resolved.compiled.output.moderation;
+  const thresholds = output.moderation;
   const texts: string[] = []; // what output moderation reads, as it would be sent
-  let changed = resolved.compiled.output.active && dropLogprobs(obj);
+  let changed = output.active && dropLogprobs(obj);
   let blocked: string | undefined;
   forEachReplyText(obj, kind, (text, set) => {
     if (blocked) return;
@@ -132,6 +136,9 @@ function forEachReplyText(obj: Record<string, unknown>, kind: StreamKind, visit:
     if (kind === 'completions' && typeof c.text === 'string') visit(c.text, (t) => (c.text = t));
   }
 }
+
+// A `logprobs` or `top_logprobs` that is not null or an empty list: dropLogprobs has something to drop.
+const LOGPROBS_WITH_TOKENS = /"(?:top_)?logprobs"\s*:(?!\s*(?:null\b|\[\s*\]))/;
 
 /**
  * Token log-probabilities spell the reply out token by token (`token`, `bytes`, `top_logprobs`): with

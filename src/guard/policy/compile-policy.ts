@@ -21,6 +21,8 @@ export interface CompiledDirection {
   readonly phrases: 'off' | 'flag' | 'block';
   readonly invisible: 'off' | 'flag' | 'strip' | 'block';
   readonly moderation: ModerationThresholds | undefined;
+  /** Whether a JSON document can be checked as one text (jsonTextIsClean): built-in detectors only, and none that keeps state across a text. */
+  readonly jsonWhole: boolean;
 }
 
 /** A policy compiled once (at load or on change) and then evaluated per request. */
@@ -97,5 +99,6 @@ function compileDirection(d: DirectionPolicy, builtIn: Record<DetectorId, Detect
   }
   const moderation = Object.keys(d.moderation).length > 0 ? d.moderation : undefined;
   const active = detectors.length > 0 || d.injection.phrases !== 'off' || d.injection.invisible_characters !== 'off';
-  return { active, detectors, actions, ruleLabels, phrases: d.injection.phrases, invisible: d.injection.invisible_characters, moderation };
+  const jsonWhole = d.custom.length === 0 && d.injection.phrases === 'off' && d.injection.invisible_characters === 'off' && !moderation && detectors.every((det) => det.id !== 'phone');
+  return { active, detectors, actions, ruleLabels, phrases: d.injection.phrases, invisible: d.injection.invisible_characters, moderation, jsonWhole };
 }
