@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { fail } from '../../errors/index.ts';
-import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
+import { auditGuardBlock, blockingLayer, evaluateInput, forEachText, judgeModeration, maxLabel, parseLabel, type Label, type GuardFinding, type GuardInput, type GuardMessage, type GuardPolicies, type GuardVerdict, type Moderator, type ModerationThresholds, type ResolvedPolicy } from '../../guard/index.ts';
 import type { Store } from '../../state/index.ts';
 import type { DeploymentRequirements } from '../../upstream/index.ts';
 import type { GatewayCall } from './call-context.ts';
@@ -58,14 +58,14 @@ export function guardInStage(deps: GuardStageDeps): Stage {
       const value = call.body[field];
       const input = asGuardInput(value);
       if (input === undefined) return;
-      const verdict = evaluateInput(resolved.compiled, input.value, { label });
+      const verdict = evaluateInput(resolved.compiled, input, { label });
       call.guard.label = verdict.label;
       call.classification = verdict.label;
       if (verdict.action === 'block') return refuse(deps, call, resolved, verdict);
       const flagged = verdict.findings.length > 0 || verdict.flags.length > 0 ? flaggedRules('input', resolved.compiled.input, verdict.findings, verdict.flags) : NO_RULES;
-      if (verdict.redacted !== input.value) {
+      if (verdict.redacted !== input) {
         call.guard.restore = verdict.restore;
-        const redacted = input.back(verdict.redacted);
+        const redacted = typeof value === 'string' || input === value ? verdict.redacted : (verdict.redacted as readonly GuardMessage[]).map((m) => m.content);
         call.body = { ...call.body, [field]: redacted };
         call.upstreamBody = JSON.stringify(call.stripUsageChunk ? { ...call.body, stream_options: { ...(call.body.stream_options as object | undefined), include_usage: true } } : call.body);
       }
@@ -117,16 +117,21 @@ function callerLabel(header: string | string[]): Label {
   return label;
 }
 
-/** The prompt as the guard reads it (a string, or messages), and how to put a redacted one back. */
-function asGuardInput(value: unknown): { value: GuardInput; back: (v: GuardInput) => unknown } | undefined {
-  if (typeof value === 'string') return { value, back: (v) => v };
+/**
+ * The prompt as the guard reads it: a string, or messages; a list of prompts (completions,
+ * embeddings) is read as one message each (the caller puts the redacted strings back). Token arrays
+ * have nothing to read.
+ */
+function asGuardInput(value: unknown): GuardInput | undefined {
+  if (typeof value === 'string') return value;
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  if (value.every((v) => typeof v === 'string')) {
-    // A list of prompts (completions, embeddings): each one a message.
-    return { value: value.map((content: string) => ({ content })), back: (v) => (v as { content: string }[]).map((m) => m.content) };
+  let strings = 0;
+  for (const v of value) {
+    if (typeof v === 'string') strings++;
+    else if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   }
-  if (value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) return { value: value as GuardInput, back: (v) => v };
-  return undefined; // token arrays: nothing to read
+  if (strings === 0) return value as GuardInput;
+  return strings === value.length ? value.map((content: string) => ({ content })) : undefined;
 }
 
 async function refuse(deps: GuardStageDeps, call: GatewayCall, resolved: ResolvedPolicy, verdict: GuardVerdict<GuardInput>): Promise<never> {

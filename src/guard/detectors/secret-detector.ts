@@ -77,10 +77,16 @@ export const secretDetector: Detector = {
       if (next !== undefined) tryFormat(next, i, text, out, after);
     }
     scanRegex(F.aws_secret_key.re, text, acceptAwsSecret, out);
-    // A JWT's payload starts with `.eyJ`: without one there is nothing to look for (a fast search).
-    if (text.includes('.eyJ')) scanRegex(F.jwt.re, text, acceptJwt, out);
+    // A JWT's payload starts with `.eyJ`: without one there is nothing to look for. Found from its
+    // `J` (rare in prose; a search for `.eyJ` stops at every full stop).
+    if (hasJwtPayload(text)) scanRegex(F.jwt.re, text, acceptJwt, out);
   },
 };
+
+function hasJwtPayload(text: string): boolean {
+  for (let j = text.indexOf('J', 3); j >= 0; j = text.indexOf('J', j + 1)) if (text.startsWith('.ey', j - 3)) return true;
+  return false;
+}
 
 /** Tries format `name` at `at` (where its prefix is), unless a match of it already covers that place. */
 function tryFormat(name: FormatName, at: number, text: string, out: Finding[], after: Map<FormatName, number>): void {

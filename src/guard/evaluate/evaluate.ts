@@ -58,7 +58,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
 export function evaluateInput<T extends GuardInput>(policy: CompiledPolicy | undefined, input: T, ctx?: EvaluateContext): GuardVerdict<T> {
   const base = maxLabel(policy?.classification.default_label ?? 'internal', ctx?.label);
   if (!policy || !policy.input.active) return allow(input, base);
-  return run(policy, policy.input, input, base, new Placeholders(policy.restorePlaceholders), 'input');
+  return run(policy, policy.input, input, base, 'input');
 }
 
 /**
@@ -71,7 +71,7 @@ export function evaluateOutput(policy: CompiledPolicy | undefined, text: string,
   if (!policy || !policy.output.active) {
     return ctx?.restore ? { ...allow(text, base), redacted: restorePlaceholders(text, ctx.restore) } : allow(text, base);
   }
-  const v = run(policy, policy.output, text, base, undefined, 'output');
+  const v = run(policy, policy.output, text, base, 'output');
   return v.action === 'block' || !ctx?.restore ? v : { ...v, redacted: restorePlaceholders(v.redacted, ctx.restore) };
 }
 
@@ -79,7 +79,12 @@ function allow<T>(input: T, label: Label): GuardVerdict<T> {
   return { action: 'allow', findings: EMPTY, flags: EMPTY, redacted: input, label, blockedBy: undefined, restore: undefined };
 }
 
-function run<T extends GuardInput>(policy: CompiledPolicy, dir: CompiledDirection, input: T, base: Label, placeholders: Placeholders | undefined, side: 'input' | 'output'): GuardVerdict<T> {
+/**
+ * On input a redacted value becomes a numbered placeholder (`[EMAIL_1]`, made when the first one is
+ * needed); on output a plain mark (`[EMAIL_REDACTED]`).
+ */
+function run<T extends GuardInput>(policy: CompiledPolicy, dir: CompiledDirection, input: T, base: Label, side: 'input' | 'output'): GuardVerdict<T> {
+  let placeholders: Placeholders | undefined;
   const findings: GuardFinding[] = [];
   const flags: string[] = [];
   const replaced = new Map<string, string>();
@@ -119,6 +124,7 @@ function run<T extends GuardInput>(policy: CompiledPolicy, dir: CompiledDirectio
       if (action === 'block') {
         blockedBy ??= f.detector.startsWith('custom:') ? `custom.${f.detector.slice(7)}` : `pii.${f.detector}`;
       } else if (action === 'redact') {
+        if (side === 'input') placeholders ??= new Placeholders(policy.restorePlaceholders);
         out += text.slice(last, f.start) + (placeholders ? placeholders.for(f.detector, text.slice(f.start, f.end)) : redactedMark(f.detector));
         last = f.end;
       } else if (action === 'flag') flagged = true;
