@@ -79,6 +79,7 @@ function acceptCard(m: RegExpExecArray): Finding | undefined {
 /** Payment card numbers: known network prefix and length, Luhn-valid, plausibly grouped. */
 export const creditCardDetector: Detector = {
   id: 'credit_card',
+  needsDigit: true,
   scan(text: string, out: Finding[]) {
     scanRegex(CARD_CANDIDATE, text, acceptCard, out);
   },

@@ -19,6 +19,8 @@ export interface Finding {
 /** A detector: appends what it finds in `text` to `out` (in any order; overlaps are resolved later). */
 export interface Detector {
   readonly id: string;
+  /** Finds nothing in a text without an ASCII digit: scanText then skips it (one check for all such detectors). */
+  readonly needsDigit?: true;
   scan(text: string, out: Finding[]): void;
 }
 

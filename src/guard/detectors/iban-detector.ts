@@ -7,6 +7,7 @@ const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{
 /** IBANs: country format and length, and the mod-97 check, by ibantools. */
 export const ibanDetector: Detector = {
   id: 'iban',
+  needsDigit: true,
   scan(text: string, out: Finding[]) {
     scanRegex(
       CANDIDATE,

@@ -17,6 +17,7 @@ function acceptIpv4(m: RegExpExecArray): Finding | undefined {
 /** IPv4 (dotted quad, no leading zeros) and IPv6 addresses; version numbers are told apart by the word before them. */
 export const ipAddressDetector: Detector = {
   id: 'ip_address',
+  needsDigit: true,
   scan(text: string, out: Finding[]) {
     if (text.includes('.')) {
       scanRegex(IPV4, text, acceptIpv4, out);

@@ -6,10 +6,10 @@ import { scanRegex, type Detector, type Finding } from './finding.ts';
 // (twice as fast on prose as the plain `\d(?:[ .-]?\d){5,15}`).
 export const PHONE_CANDIDATE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[ .-]?\d[ .-]?\d(?:[ .-]?\d){3,13}(?![\w]|[.-]\d)/g;
 // Checked by hand rather than by a look-behind (see credit-card-detector): part of a word, a path, a
-// version or an order number (`#`).
-const BEFORE = /[\w+.#/:-]/;
-const IPV4_LIKE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
+// version or an order number (`#`). By character code: a table lookup, not a pattern per candidate.
+const NOT_AFTER = new Uint8Array(128).map((_, c) => (/[\w+.#/:-]/.test(String.fromCharCode(c)) ? 1 : 0));
+// Not phone numbers: a dotted quad (an address or a version) or a date.
+const IPV4_OR_DATE = /^(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
 
 // Checking a number against the numbering plans costs tens of µs. A conversation resends its history
 // every turn, so the verdicts are remembered (bounded; oldest forgotten first).
@@ -48,6 +48,7 @@ function countDigits(s: string): number {
 export function phoneDetector(defaultRegion: CountryCode = 'US'): Detector {
   return {
     id: 'phone',
+    needsDigit: true,
     scan(text: string, out: Finding[]) {
       let budget = 32 + (text.length >> 7);
       scanRegex(
@@ -55,9 +56,10 @@ export function phoneDetector(defaultRegion: CountryCode = 'US'): Detector {
         text,
         (m) => {
           const raw = m[0];
-          if (m.index > 0 && BEFORE.test(text[m.index - 1]!)) return undefined;
+          const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 128;
+          if (before < 128 && NOT_AFTER[before] === 1) return undefined;
           const digits = countDigits(raw);
-          if (digits < 7 || digits > 15 || IPV4_LIKE.test(raw) || DATE_LIKE.test(raw)) return undefined;
+          if (digits < 7 || digits > 15 || IPV4_OR_DATE.test(raw)) return undefined;
           const kind = budget-- > 0 ? check(raw, defaultRegion) : 'unchecked';
           return kind !== null ? { detector: 'phone', kind, start: m.index, end: m.index + raw.length } : undefined;
         },

@@ -33,9 +33,15 @@ const rank = (f: Finding) => PRIORITY[f.detector] ?? 8;
  */
 export function scanText(text: string, detectors: readonly Detector[]): Finding[] {
   const found: Finding[] = [];
-  for (const d of detectors) d.scan(text, found);
+  let digits: boolean | undefined;
+  for (const d of detectors) {
+    if (d.needsDigit && !(digits ??= DIGIT.test(text))) continue;
+    d.scan(text, found);
+  }
   return resolveOverlaps(found);
 }
+
+const DIGIT = /\d/;
 
 /**
  * Keeps, of overlapping findings, the higher-priority (then the longer); sorted by start. One pass

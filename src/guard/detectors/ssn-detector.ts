@@ -32,6 +32,7 @@ function accept(m: RegExpExecArray): Finding | undefined {
 /** US Social Security numbers: grouped (123-45-6789, 123 45 6789), or nine digits right after "SSN" or "social security". */
 export const ssnDetector: Detector = {
   id: 'ssn',
+  needsDigit: true,
   scan(text: string, out: Finding[]) {
     scanRegex(CANDIDATE, text, accept, out);
   },
