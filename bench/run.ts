@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   log('1,000 open streams');
   const openStreams = await measureOpenStreams(setup, STREAM, 1_000);
   const traffic = await measureTrafficFeatures(setup, CHAT, { connections: settings.connections, seconds: quick ? 2 : 5 }, log);
-  const guardEndToEnd = await measureGuardEndToEnd(setup, { rate: 2_000, seconds: quick ? 2 : 4, rounds: quick ? 2 : 5 }, log);
+  const guardEndToEnd = await measureGuardEndToEnd(setup, { rate: 2_000, seconds: quick ? 2 : 3, rounds: quick ? 2 : 8, saturatedRounds: quick ? 1 : 3 }, log);
 
   await stopAll();
   log('in-process meter cost (reserve + complete), 20,000 requests');
