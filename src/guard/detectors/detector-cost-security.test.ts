@@ -15,6 +15,8 @@ const HOSTILE: Record<string, string> = {
   'PEM headers without end': '-----BEGIN PRIVATE KEY-----'.repeat(N / 27),
   'JWT prefixes': 'eyJabcde.'.repeat(N / 9),
   'key prefixes': ' sk-'.repeat(N / 4),
+  'capital As and AWS prefixes': 'AKIAA'.repeat(N / 5),
+  'JWT payload starts': '.eyJ'.repeat(N / 4),
   'IBAN-like groups': 'DE89 '.repeat(N / 5),
   'dotted quads': '1.2.3.4.'.repeat(N / 8),
   'injection words': 'ignore your previous '.repeat(N / 21),

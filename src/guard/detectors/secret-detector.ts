@@ -73,7 +73,7 @@ export const secretDetector: Detector = {
     }
     // The AWS and Google prefixes start with a capital A: jumped to like the dashes (capital As are rare).
     for (let i = text.indexOf('A'); i >= 0; i = text.indexOf('A', i + 1)) {
-      const next = A_PREFIX[text.substr(i + 1, 3)];
+      const next = A_PREFIX[text.slice(i + 1, i + 4)];
       if (next !== undefined) tryFormat(next, i, text, out, after);
     }
     scanRegex(F.aws_secret_key.re, text, acceptAwsSecret, out);
