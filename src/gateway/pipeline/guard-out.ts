@@ -46,18 +46,19 @@ export function guardOutStage(deps: GuardStageDeps): Stage {
         reply.body = Readable.from(guardStream(deps, call, reply.body, kind, moderator));
         return;
       }
-      return guardJson(deps, call, kind, moderator);
+      const json = reply.body.toString('utf8');
+      // The common case, a reply with nothing to redact, is told without parsing it (jsonTextIsClean),
+      // and synchronously: the pipeline then does not wait on a promise for it.
+      if (!guard.restore && !LOGPROBS_WITH_TOKENS.test(json) && jsonTextIsClean(output, json)) return;
+      return guardJson(deps, call, kind, moderator, json);
     },
   };
 }
 
-async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKind, moderator: Moderator | undefined): Promise<void> {
+async function guardJson(deps: GuardStageDeps, call: GatewayCall, kind: StreamKind, moderator: Moderator | undefined, json: string): Promise<void> {
   const reply = call.reply as Extract<GatewayCall['reply'], { kind: 'json' }>;
   const { resolved, restore } = call.guard!;
-  const json = reply.body.toString('utf8');
   const output = resolved.compiled.output;
-  // The common case, a reply with nothing to redact, is told without parsing it (jsonTextIsClean).
-  if (!restore && !LOGPROBS_WITH_TOKENS.test(json) && jsonTextIsClean(output, json)) return;
   let obj: Record<string, unknown>;
   try {
     obj = JSON.parse(json) as Record<string, unknown>;
