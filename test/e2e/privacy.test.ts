@@ -216,6 +216,7 @@ describe('web app: privacy requests and retention (Chromium)', () => {
       await page.getByText(new RegExp(`${member.email.replace(/[.+]/g, '\\$&')} is erased`)).waitFor();
       await dialog.waitFor({ state: 'detached' });
       assert.equal(await page.getByRole('row', { name: new RegExp(member.email) }).count(), 0, 'the list no longer shows their email');
+      assert.ok(!(await page.content()).includes('@erased.invalid'), 'nor the pseudonym their usage is now filed under');
       await cannotSignIn(member);
       const s = await signIn(e2e.gw, owner.email, owner.password);
       const again = await withSession(e2e.gw, s, `/api/users/${member.user.id}/data-export`);

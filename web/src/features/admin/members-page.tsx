@@ -38,9 +38,10 @@ export function MembersPage() {
   const exportData = (u: User, format: ExportFormat) =>
     downloadDataExport(format, u.id).then(() => toast(`The data of ${u.email} is downloaded (${format.toUpperCase()}).`), (e: unknown) => toast(describeError(e), 'danger'));
   const erase = async (u: User) => {
-    const r = await eraseUser(u.id);
+    await eraseUser(u.id);
     setErasing(null);
-    toast(`${u.email} is erased; their usage now shows as ${r.pseudonym}.`);
+    // The pseudonym is not shown: noting it beside the email would undo the pseudonymization.
+    toast(`${u.email} is erased.`);
     await qc.invalidateQueries({ queryKey: userKeys.all });
   };
   const act = (id: string, body: Parameters<typeof updateUser>[1], done: string) =>
@@ -65,7 +66,7 @@ export function MembersPage() {
           rows={rows}
           rowKey={(u) => u.id}
           columns={[
-            { header: 'Name', cell: (u) => (<div><div className="font-medium">{u.name}</div><div className="text-xs text-fg-muted">{u.email}</div></div>) },
+            { header: 'Name', cell: (u) => (<div><div className="font-medium">{u.name}</div><div className="text-xs text-fg-muted">{isErased(u) ? 'account erased' : u.email}</div></div>) },
             { header: 'Teams', cell: (u) => <div className="flex flex-wrap gap-1">{(u.memberships ?? []).map((m) => <Badge key={m.team_id}>{names.team(m.team_id)}: {m.role}</Badge>)}</div> },
             { header: 'Org role', cell: (u) => (u.org_role ? <Badge tone="accent">{u.org_role}</Badge> : '—') },
             { header: 'Sign-in', cell: (u) => isErased(u) ? '—' : (<div className="flex flex-wrap gap-1">{u.sso && <Badge>SSO</Badge>}{u.has_password && <Badge>password</Badge>}{u.totp_enabled ? <Badge tone="ok">2FA</Badge> : !u.sso && <Badge tone="warn">no 2FA</Badge>}</div>) },
