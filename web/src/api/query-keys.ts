@@ -67,3 +67,8 @@ export const templateKeys = {
 };
 export const modelKeys = { all: ['models'] as const, catalog: () => ['models', 'catalog'] as const };
 export const sharedKeys = { all: ['shared'] as const, detail: (token: string) => ['shared', token] as const };
+export const retentionKeys = {
+  all: ['retention'] as const,
+  org: (id: string) => [...retentionKeys.all, 'org', id] as const,
+  team: (id: string) => [...retentionKeys.all, 'team', id] as const,
+};

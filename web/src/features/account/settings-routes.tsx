@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { SideNavLayout } from '../../app/app-header.tsx';
 import { MyKeysPage } from './my-keys-page.tsx';
+import { PrivacyPage } from './privacy-page.tsx';
 import { ProfilePage } from './profile-page.tsx';
 import { SecurityPage } from './security-page.tsx';
 import { SessionsPage } from './sessions-page.tsx';
@@ -10,6 +11,7 @@ const NAV = [
   { to: '/settings/security', label: 'Security' },
   { to: '/settings/sessions', label: 'Sessions' },
   { to: '/settings/keys', label: 'API keys' },
+  { to: '/settings/privacy', label: 'Privacy' },
 ];
 
 /** /settings/…: the person's own account (loaded on demand). */
@@ -21,6 +23,7 @@ export default function SettingsRoutes() {
         <Route path="security" element={<SecurityPage />} />
         <Route path="sessions" element={<SessionsPage />} />
         <Route path="keys" element={<MyKeysPage />} />
+        <Route path="privacy" element={<PrivacyPage />} />
         <Route path="*" element={<Navigate to="/settings/profile" replace />} />
       </Routes>
     </SideNavLayout>

@@ -64,6 +64,7 @@ export function SignInPage() {
   return (
     <AuthLayout title="Sign in to Tollgate" subtitle="Chat with your organization's models, with the cost in view.">
       {params.get('ended') && !error && <Notice tone="info" className="mb-4">Your session has ended. Sign in again to continue.</Notice>}
+      {params.get('erased') && !error && <Notice tone="ok" className="mb-4">Your account was erased and you are signed out. Your conversations are gone; your usage stays in your organization's reports under a pseudonym.</Notice>}
       <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
         <Field label="Email">
           {(p) => <Input {...p} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />}
