@@ -11,19 +11,19 @@ export async function assertMayErase(directory: Directory, userId: string): Prom
 
 /**
  * Removes what access holds about a person (erasure): the user row keeps its id (other rows refer
- * to it) but loses every personal field (email becomes `<pseudonym>@erased.invalid`, name
+ * to it) but loses every personal field (email becomes `<token>@erased.invalid`, name
  * "Erased user", no password, second factor or SSO link) and is disabled; memberships, sessions and
  * pending invitations to the address go; their keys are revoked. Every instance drops the person's
  * cached principals (access change published with the transaction).
  * @example await eraseAccount(directory, user.id, 'erased_3f…', Date.now());
  */
-export async function eraseAccount(directory: Directory, userId: string, pseudonym: string, at: number): Promise<{ keysRevoked: number }> {
+export async function eraseAccount(directory: Directory, userId: string, token: string, at: number): Promise<{ keysRevoked: number }> {
   const revoked = await directory.db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
     await trx
       .updateTable('users')
       .set({
-        email: `${pseudonym}@erased.invalid`,
+        email: `${token}@erased.invalid`,
         name: 'Erased user',
         org_role: null,
         status: 'disabled',

@@ -85,6 +85,9 @@ for (const kind of storeKinds()) {
         assert.deepEqual(audit.filter((a) => JSON.stringify(a).includes(w.ana.id)), [], 'no audit record names her');
         assert.ok(audit.some((a) => a.action === 'privacy.erased' && a.target === report.pseudonym && a.actor === w.olga.id));
         assert.ok(audit.some((a) => a.action === 'privacy.exported'));
+        // Her stripped account does not name the pseudonym: the users list cannot say whose rows they were.
+        const account = await w.gw.tg.store.db.selectFrom('users').select(['email', 'name']).where('id', '=', w.ana.id).executeTakeFirstOrThrow();
+        assert.ok(account.email.endsWith('@erased.invalid') && !account.email.includes(report.pseudonym), account.email);
 
         // tollgate audit verify passes: the redactions are recorded, the chain is intact.
         await linkPending(w.gw.tg.store);

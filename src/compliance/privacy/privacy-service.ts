@@ -97,7 +97,9 @@ export async function erasePerson(deps: PrivacyDeps, user: UserRow, ctx: ChangeC
   const destroyed = deps.envelope ? await deps.envelope.destroyUserKey(user.id) : false;
   const ws = await deps.ports.eraseWorkspace(user.id, pseudonym);
   const usage = await deps.ports.pseudonymizeUsage(user.id, pseudonym);
-  const { keysRevoked } = await eraseAccount(deps.directory, user.id, pseudonym, now());
+  // The stripped account gets a token of its own, not the pseudonym: the users list would otherwise
+  // show which account the pseudonymized rows belonged to.
+  const { keysRevoked } = await eraseAccount(deps.directory, user.id, `erased_${randomBytes(12).toString('hex')}`, now());
   const audit = await redactAuditAbout(deps.store, { userId: user.id, email: user.email }, pseudonym);
   const report: ErasureReport = {
     pseudonym,
