@@ -13,7 +13,7 @@ export async function assertMayErase(directory: Directory, userId: string): Prom
  * Removes what access holds about a person (erasure): the user row keeps its id (other rows refer
  * to it) but loses every personal field (email becomes `<token>@erased.invalid`, name
  * "Erased user", no password, second factor or SSO link) and is disabled; memberships, sessions and
- * pending invitations to the address go; their keys are revoked. Every instance drops the person's
+ * pending invitations to the address go; their keys are revoked and no longer name them. Every instance drops the person's
  * cached principals (access change published with the transaction).
  * @example await eraseAccount(directory, user.id, 'erased_3f…', Date.now());
  */
@@ -45,7 +45,9 @@ export async function eraseAccount(directory: Directory, userId: string, token: 
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await trx.deleteFrom('invitations').where('email', '=', user.email).execute();
     const keys = await trx.updateTable('api_keys').set({ revoked_at: at, name: 'erased', last_used_ip: null }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
-    await trx.updateTable('api_keys').set({ name: 'erased', last_used_ip: null }).where('user_id', '=', userId).execute();
+    // The keys stay (ledger rows and audit records name them) but no longer say whose they were: the
+    // ledger rows now carry a pseudonym, and a key → user link would tell which account it stands for.
+    await trx.updateTable('api_keys').set({ name: 'erased', last_used_ip: null, user_id: null }).where('user_id', '=', userId).execute();
     await directory.accessChanged(trx);
     return Number(keys.numUpdatedRows);
   });

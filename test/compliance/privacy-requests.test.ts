@@ -88,6 +88,8 @@ for (const kind of storeKinds()) {
         // Her stripped account does not name the pseudonym: the users list cannot say whose rows they were.
         const account = await w.gw.tg.store.db.selectFrom('users').select(['email', 'name']).where('id', '=', w.ana.id).executeTakeFirstOrThrow();
         assert.ok(account.email.endsWith('@erased.invalid') && !account.email.includes(report.pseudonym), account.email);
+        // Nor do her (revoked) keys, which her pseudonymized ledger rows still name.
+        assert.deepEqual(await w.gw.tg.store.db.selectFrom('api_keys').select('id').where('user_id', '=', w.ana.id).execute(), [], 'no key names her');
 
         // tollgate audit verify passes: the redactions are recorded, the chain is intact.
         await linkPending(w.gw.tg.store);
