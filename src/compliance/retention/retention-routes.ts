@@ -6,7 +6,13 @@ import type { Store } from '../../state/index.ts';
 import { appendAuditEvent } from '../audit/index.ts';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
-const Days = z.number().int().min(1).max(36_500).nullable().describe('Days to keep; null: forever');
+const Days = z
+  .number()
+  .int('a whole number of days')
+  .min(1, 'at least 1 day')
+  .max(36_500, 'at most 36,500 days (100 years)')
+  .nullable()
+  .describe('Days to keep; null: forever');
 const RetentionBody = z.strictObject({ conversations_days: Days.optional(), ledger_days: Days.optional(), audit_days: Days.optional() });
 const RetentionView = z.strictObject({
   object: z.literal('retention_policy'),
