@@ -212,6 +212,15 @@ describe('guardrails: the tollgate.yaml default and whole (non-streamed) replies
     assert.equal(sent, 'mail [EMAIL_1] or call [PHONE_1]');
   });
 
+  test('a list of prompts (embeddings input) is redacted item by item and goes upstream as a list of strings', async () => {
+    const res = await client(gw, k.key).embeddings.create({ model: 'text-embedding-3-small', input: [`mail ${EMAIL}`, 'nothing here', `card ${CARD}`] });
+    assert.equal(res.data.length, 3);
+    assert.deepEqual((gw.sim.requests.at(-1)!.body as { input: unknown }).input, ['mail [EMAIL_1]', 'nothing here', 'card [CREDIT_CARD_1]']);
+    // Token arrays have no text to read: they go as they came.
+    await client(gw, k.key).embeddings.create({ model: 'text-embedding-3-small', input: [[1, 2, 3]] });
+    assert.deepEqual((gw.sim.requests.at(-1)!.body as { input: unknown }).input, [[1, 2, 3]]);
+  });
+
   test('in a stream, the placeholders of the prompt are put back in the reply', async () => {
     const stream = await client(gw, k.key).completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: `write to ${EMAIL} now`, echo: true, max_tokens: 5, stream: true });
     let text = '';
