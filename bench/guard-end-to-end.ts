@@ -14,6 +14,7 @@ import { DEFAULT_PII_POLICY } from '../src/guard/index.ts';
 import { proseOfTokens } from './guard-prompt.ts';
 import { runAutocannon, runPaced, type Target, type Workload } from './load.ts';
 import { cpuTimeMs, freePort, spawnNode, stopChild, waitForHttp } from './processes.ts';
+import { median } from './stats.ts';
 import type { Setup } from './traffic-features.ts';
 
 export interface GuardRound {
@@ -71,11 +72,6 @@ export async function measureGuardEndToEnd(s: Setup, run: { rate: number; second
     await stopChild(child);
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** The report section: CPU per request with and without the policy per round, and the policy's share of the request's CPU. */
 export function renderGuardEndToEnd(g: GuardEndToEnd, stagesMicroUs: number | undefined): string {

@@ -14,6 +14,21 @@ const Days = z
   .nullable()
   .describe('Days to keep; null: forever');
 const RetentionBody = z.strictObject({ conversations_days: Days.optional(), ledger_days: Days.optional(), audit_days: Days.optional() });
+
+const ORG_PERIODS = ['conversations_days', 'ledger_days', 'audit_days'] as const;
+const TEAM_PERIODS = ['conversations_days', 'ledger_days'] as const;
+type Period = (typeof ORG_PERIODS)[number];
+
+/** The periods a PUT leaves: each field sent replaces the one before (null: forever), an omitted one stays. With `{}`, just the periods of `before`. */
+function periodsAfter<K extends Period>(keys: readonly K[], before: Record<K, number | null>, body: { [P in K]?: number | null | undefined }): Record<K, number | null> {
+  const out = {} as Record<K, number | null>;
+  for (const k of keys) {
+    const sent = body[k];
+    out[k] = sent === undefined ? before[k] : sent;
+  }
+  return out;
+}
+
 const RetentionView = z.strictObject({
   object: z.literal('retention_policy'),
   org_id: z.string(),
@@ -98,10 +113,7 @@ export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
       handler: async ({ params, body, req }) => {
         const t = await team(req, params.id, 'org.settings.write');
         const before = await readTeam(t.id, t.org_id);
-        const next = {
-          conversations_days: body.conversations_days === undefined ? before.conversations_days : body.conversations_days,
-          ledger_days: body.ledger_days === undefined ? before.ledger_days : body.ledger_days,
-        };
+        const next = periodsAfter(TEAM_PERIODS, before, body);
         const at = now();
         await deps.store.db.transaction().execute(async (trx) => {
           await trx
@@ -109,8 +121,7 @@ export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
             .values({ team_id: t.id, org_id: t.org_id, ...next, updated_at: at })
             .onConflict((oc) => oc.column('team_id').doUpdateSet({ ...next, updated_at: at }))
             .execute();
-          const shown = (v: typeof next) => ({ conversations_days: v.conversations_days, ledger_days: v.ledger_days });
-          await appendAuditEvent(trx, changeRecord(changeContextOf(req), { action: 'team.retention_updated', target: t.id, before: shown(before), after: shown(next) }, at));
+          await appendAuditEvent(trx, changeRecord(changeContextOf(req), { action: 'team.retention_updated', target: t.id, before: periodsAfter(TEAM_PERIODS, before, {}), after: next }, at));
         });
         return readTeam(t.id, t.org_id);
       },
@@ -141,11 +152,7 @@ export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
         authorize(actor, 'org.settings.write', { orgId: params.id });
         const orgId = await org(actor.orgId, params.id);
         const before = await read(orgId);
-        const next = {
-          conversations_days: body.conversations_days === undefined ? before.conversations_days : body.conversations_days,
-          ledger_days: body.ledger_days === undefined ? before.ledger_days : body.ledger_days,
-          audit_days: body.audit_days === undefined ? before.audit_days : body.audit_days,
-        };
+        const next = periodsAfter(ORG_PERIODS, before, body);
         const at = now();
         await deps.store.db.transaction().execute(async (trx) => {
           await trx
@@ -153,8 +160,7 @@ export function retentionRoutes(deps: RetentionRouteDeps): AnyRoute[] {
             .values({ org_id: orgId, ...next, updated_at: at, last_purge_at: null })
             .onConflict((oc) => oc.column('org_id').doUpdateSet({ ...next, updated_at: at }))
             .execute();
-          const shown = (v: typeof next) => ({ conversations_days: v.conversations_days, ledger_days: v.ledger_days, audit_days: v.audit_days });
-          await appendAuditEvent(trx, changeRecord(changeContextOf(req), { action: 'org.retention_updated', target: orgId, before: shown(before), after: shown(next) }, at));
+          await appendAuditEvent(trx, changeRecord(changeContextOf(req), { action: 'org.retention_updated', target: orgId, before: periodsAfter(ORG_PERIODS, before, {}), after: next }, at));
         });
         return read(orgId);
       },

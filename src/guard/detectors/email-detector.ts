@@ -1,4 +1,4 @@
-import type { Detector, Finding } from './finding.ts';
+import { asciiClass, type Detector, type Finding } from './finding.ts';
 
 // The address from its local part on, matched where it must start (sticky): local@label.label.tld,
 // letters of any script (internationalized addresses); labels cannot hold a dot, so the repetition is
@@ -9,7 +9,7 @@ const ADDRESS = /[\p{L}\p{N}](?:[\p{L}\p{N}._%+-]{0,62}[\p{L}\p{N}_%+-])?@(?:[\p
 const LOOK_BACK = 129;
 const LOCAL_CHAR = /^[\p{L}\p{N}_.%+-]$/u;
 // ASCII local-part characters, by code: letters, digits and `_ . % + -`.
-const ASCII_LOCAL = new Uint8Array(128).map((_, c) => (LOCAL_CHAR.test(String.fromCharCode(c)) ? 1 : 0));
+const ASCII_LOCAL = asciiClass(LOCAL_CHAR);
 // `icon@2x.png` is an image name, not an address.
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'tif', 'tiff', 'avif']);
 

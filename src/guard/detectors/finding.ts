@@ -36,3 +36,8 @@ export function scanRegex(re: RegExp, text: string, accept: (m: RegExpExecArray)
     if (m[0].length === 0) re.lastIndex++;
   }
 }
+
+/** A lookup table of the ASCII characters (by code) that `re` accepts, for checks by hand where a pattern per character would cost more. */
+export function asciiClass(re: RegExp): Uint8Array {
+  return new Uint8Array(128).map((_, c) => (re.test(String.fromCharCode(c)) ? 1 : 0));
+}

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { scanRegex, type Detector, type Finding } from './finding.ts';
+import { asciiClass, scanRegex, type Detector, type Finding } from './finding.ts';
 
 // An optional +country, an optional (area), then digits with single spaces, dots or dashes. The
 // first three digits are spelled out so V8 can skip through prose several characters at a time
@@ -7,7 +7,7 @@ import { scanRegex, type Detector, type Finding } from './finding.ts';
 export const PHONE_CANDIDATE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[ .-]?\d[ .-]?\d(?:[ .-]?\d){3,13}(?![\w]|[.-]\d)/g;
 // Checked by hand rather than by a look-behind (see credit-card-detector): part of a word, a path, a
 // version or an order number (`#`). By character code: a table lookup, not a pattern per candidate.
-const NOT_AFTER = new Uint8Array(128).map((_, c) => (/[\w+.#/:-]/.test(String.fromCharCode(c)) ? 1 : 0));
+const NOT_AFTER = asciiClass(/[\w+.#/:-]/);
 // Not phone numbers: a dotted quad (an address or a version) or a date.
 const IPV4_OR_DATE = /^(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
 
